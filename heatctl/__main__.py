@@ -1,0 +1,3 @@
+from heatctl.cli import main
+
+main()

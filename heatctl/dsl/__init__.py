@@ -1,0 +1,1 @@
+"""The Model Interpreter: load, validate and resolve Heat Orchestration Templates."""

@@ -1,0 +1,396 @@
+"""Safe loading of YAML and JSON documents, with source positions and limits.
+
+Every template, environment file and state export that heatctl reads comes through here.
+The result is made of plain Python values, except that mappings are `MappingNode` (a dict)
+and sequences `SequenceNode` (a list) that remember where they and their items stand in the
+file, so that later stages can point at `file:line:col`.
+
+Defences, each giving one diagnostic with a location and exit code 3:
+- a size limit checked before parsing (Heat's default is 512 KiB);
+- binary files (a NUL byte), invalid UTF-8, tabs used for indentation;
+- duplicate mapping keys (YAML and JSON);
+- alias bombs ("billion laughs"): the size of the document with every alias expanded is
+  computed on the node graph, before anything is built, and capped;
+- nesting deeper than a limit;
+- tags other than the standard YAML ones (no Python objects, no CFN short forms);
+- a top level that is not a mapping.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode as _YamlMapping
+from yaml.nodes import Node as _YamlNode
+from yaml.nodes import ScalarNode as _YamlScalar
+from yaml.nodes import SequenceNode as _YamlSequence
+
+from heatctl.dsl.diagnostics import Diagnostic
+from heatctl.errors import InvalidInput
+
+try:  # libyaml's parser and composer are ~10x faster; construction stays ours.
+    from yaml import CSafeLoader as _BaseLoader
+except ImportError:  # pragma: no cover - PyYAML built without libyaml
+    from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
+
+DEFAULT_MAX_BYTES = 512 * 1024
+Mark = tuple[int, int]
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Limits applied while loading. Heat's own default template size limit is 512 KiB."""
+
+    max_bytes: int = DEFAULT_MAX_BYTES
+    max_depth: int = 100
+    max_nodes: int = 2_000_000
+
+
+class MappingNode(dict[Any, Any]):
+    """A mapping that knows its position and the positions of its keys and values."""
+
+    __slots__ = ("key_marks", "mark", "value_marks")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.mark: Mark | None = None
+        self.key_marks: dict[Any, Mark] = {}
+        self.value_marks: dict[Any, Mark] = {}
+
+
+class SequenceNode(list[Any]):
+    """A sequence that knows its position and the positions of its items."""
+
+    __slots__ = ("item_marks", "mark")
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self.mark: Mark | None = None
+        self.item_marks: list[Mark] = []
+
+
+def mark_of(node: Any, step: Any = None, *, key: bool = False) -> Mark | None:
+    """Position of `node` itself (step None), or of its item/key `step`, if known."""
+    if step is None:
+        return getattr(node, "mark", None)
+    if isinstance(node, MappingNode):
+        marks = node.key_marks if key else node.value_marks
+        return marks.get(step)
+    if (
+        isinstance(node, SequenceNode)
+        and isinstance(step, int)
+        and -len(node.item_marks) <= step < len(node.item_marks)
+    ):
+        return node.item_marks[step]
+    return None
+
+
+class LoadError(InvalidInput):
+    """A document could not be loaded. Carries exactly one diagnostic."""
+
+    def __init__(self, message: str, file: str | None, line: int | None, col: int | None):
+        diagnostic = Diagnostic(message, file, line, col)
+        super().__init__(f"cannot load {file or 'document'}", [diagnostic])
+
+
+def _pos(mark: Any) -> Mark:
+    return (mark.line + 1, mark.column + 1)
+
+
+_TAB_INDENT = re.compile(r"^[ ]*\t", re.MULTILINE)
+_STR = "tag:yaml.org,2002:str"
+_KNOWN_TAGS = {
+    "tag:yaml.org,2002:" + t
+    for t in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq", "merge", "binary")
+}
+
+
+class _Builder:
+    """Builds Python values from a composed YAML node graph, with positions and limits."""
+
+    def __init__(self, loader: Any, file: str | None, limits: Limits) -> None:
+        self.loader = loader
+        self.file = file
+        self.limits = limits
+        self.built: dict[int, Any] = {}
+
+    def fail(self, message: str, node: _YamlNode) -> LoadError:
+        line, col = _pos(node.start_mark)
+        return LoadError(message, self.file, line, col)
+
+    def check_expansion(self, root: _YamlNode) -> None:
+        """Reject documents whose alias-expanded size or depth is over the limits.
+
+        Sizes are computed once per node (memoised by identity), so the check itself is
+        linear in the size of the file, however large the expansion would be.
+        """
+        sizes: dict[int, int] = {}
+        limit = self.limits.max_nodes
+        max_depth = self.limits.max_depth
+        # Iterative post-order walk: deep nesting must not hit Python's recursion limit.
+        stack: list[tuple[_YamlNode, int, bool]] = [(root, 1, False)]
+        on_path: set[int] = set()
+        while stack:
+            node, depth, done = stack.pop()
+            key = id(node)
+            if done:
+                on_path.discard(key)
+                if isinstance(node, _YamlScalar):
+                    total = 1
+                elif isinstance(node, _YamlSequence):
+                    total = 1 + sum(sizes[id(c)] for c in node.value)
+                else:
+                    total = 1 + sum(sizes[id(k)] + sizes[id(v)] for k, v in node.value)
+                if total > limit:
+                    raise self.fail(
+                        f"document too large once aliases are expanded (over {limit:,} nodes);"
+                        " this looks like an alias bomb",
+                        node,
+                    )
+                sizes[key] = total
+                continue
+            if key in sizes:
+                continue
+            if key in on_path:
+                raise self.fail("recursive alias: a node contains itself", node)
+            if depth > max_depth:
+                raise self.fail(f"nesting deeper than {max_depth} levels", node)
+            on_path.add(key)
+            stack.append((node, depth, True))
+            if isinstance(node, _YamlSequence):
+                stack.extend((c, depth + 1, False) for c in node.value)
+            elif isinstance(node, _YamlMapping):
+                for k, v in node.value:
+                    stack.append((k, depth + 1, False))
+                    stack.append((v, depth + 1, False))
+
+    def build(self, node: _YamlNode) -> Any:
+        key = id(node)
+        if key in self.built:  # an alias: share the value, as PyYAML does
+            return self.built[key]
+        if node.tag not in _KNOWN_TAGS:
+            raise self.fail(
+                f"unsupported YAML tag '{node.tag}' (only standard YAML types are allowed;"
+                " CloudFormation short forms such as !Ref are not supported)",
+                node,
+            )
+        value: Any
+        if isinstance(node, _YamlScalar):
+            value = self.scalar(node)
+        elif isinstance(node, _YamlSequence):
+            value = SequenceNode()
+            value.mark = _pos(node.start_mark)
+            self.built[key] = value
+            for item in node.value:
+                value.append(self.build(item))
+                value.item_marks.append(_pos(item.start_mark))
+        else:
+            assert isinstance(node, _YamlMapping)
+            value = self.mapping(node)
+        self.built[key] = value
+        return value
+
+    def scalar(self, node: _YamlScalar) -> Any:
+        tag = node.tag
+        if tag == _STR:
+            return node.value
+        if tag == "tag:yaml.org,2002:timestamp":
+            # Heat loads unquoted dates (heat_template_version: 2013-05-23) as strings.
+            return node.value
+        try:
+            return self.loader.construct_object(node, deep=True)
+        except yaml.YAMLError as exc:
+            raise self.fail(f"invalid value: {exc}", node) from None
+
+    def mapping(self, node: _YamlMapping) -> MappingNode:
+        if any(k.tag == "tag:yaml.org,2002:merge" for k, _ in node.value):
+            try:
+                self.loader.flatten_mapping(node)
+            except yaml.YAMLError as exc:
+                raise self.fail(f"invalid merge key: {exc}", node) from None
+        result = MappingNode()
+        result.mark = _pos(node.start_mark)
+        self.built[id(node)] = result
+        for key_node, value_node in node.value:
+            key = self.build(key_node)
+            if isinstance(key, list | dict):
+                raise self.fail("a mapping key must be a scalar, not a list or mapping", key_node)
+            if key in result:
+                first = result.key_marks[key]
+                raise self.fail(
+                    f"duplicate key '{key}' (first defined at line {first[0]})", key_node
+                )
+            result[key] = self.build(value_node)
+            result.key_marks[key] = _pos(key_node.start_mark)
+            result.value_marks[key] = _pos(value_node.start_mark)
+        return result
+
+
+def _decode(data: bytes, file: str | None, limits: Limits) -> str:
+    if len(data) > limits.max_bytes:
+        raise LoadError(
+            f"file is {len(data):,} bytes, over the limit of {limits.max_bytes:,} bytes"
+            " (raise it with --max-template-size)",
+            file,
+            None,
+            None,
+        )
+    if b"\x00" in data:
+        offset = data.index(b"\x00")
+        line = data.count(b"\n", 0, offset) + 1
+        raise LoadError(
+            "binary file (contains a NUL byte); expected YAML or JSON text", file, line, None
+        )
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise LoadError("file is not valid UTF-8 text", file, line, col) from None
+    return text.removeprefix("\ufeff")
+
+
+def _yaml_error(exc: yaml.YAMLError, text: str, file: str | None) -> LoadError:
+    mark = getattr(exc, "problem_mark", None)
+    line, col = (mark.line + 1, mark.column + 1) if mark is not None else (None, None)
+    problem = getattr(exc, "problem", None) or str(exc)
+    context = getattr(exc, "context", None)
+    at_tab = mark is not None and mark.index < len(text) and text[mark.index] == "\t"
+    if at_tab or "'\\t'" in problem or "tab character" in problem:
+        tab = _TAB_INDENT.search(text)
+        if tab:
+            line = text.count("\n", 0, tab.start()) + 1
+            col = tab.end() - tab.start()
+        return LoadError("tab character used for indentation; indent with spaces", file, line, col)
+    message = f"invalid YAML: {problem}"
+    if context:
+        message += f" ({context})"
+    return LoadError(message, file, line, col)
+
+
+def _load_json(text: str, file: str | None) -> Any:
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        for key, value in items:
+            if key in result:
+                raise LoadError(f"duplicate key '{key}'", file, None, None)
+            result[key] = value
+        return result
+
+    try:
+        return json.loads(text, object_pairs_hook=pairs)
+    except json.JSONDecodeError as exc:
+        raise LoadError(f"invalid JSON: {exc.msg}", file, exc.lineno, exc.colno) from None
+    except RecursionError:
+        raise LoadError("nesting too deep", file, None, None) from None
+
+
+def _load_yaml(text: str, file: str | None, limits: Limits) -> Any:
+    loader = _BaseLoader(text)
+    try:
+        try:
+            root = loader.get_single_node()
+        except yaml.YAMLError as exc:
+            raise _yaml_error(exc, text, file) from None
+        except RecursionError:
+            message = f"nesting deeper than {limits.max_depth} levels"
+            raise LoadError(message, file, None, None) from None
+        if root is None:
+            return None
+        builder = _Builder(loader, file, limits)
+        builder.check_expansion(root)
+        return builder.build(root)
+    finally:
+        loader.dispose()
+
+
+def loads(
+    text: str | bytes,
+    file: str | None = None,
+    *,
+    limits: Limits | None = None,
+    expect: type | tuple[type, ...] | None = dict,
+    what: str = "template",
+) -> Any:
+    """Load one YAML or JSON document from text.
+
+    `file` names the source in diagnostics. `expect` is the type the top level must have
+    (dict by default; None accepts anything). Raises LoadError (exit code 3) on any problem.
+    """
+    limits = limits or Limits()
+    if isinstance(text, bytes):
+        text = _decode(text, file, limits)
+    elif len(text.encode("utf-8", "surrogatepass")) > limits.max_bytes:
+        text = _decode(text.encode("utf-8", "surrogatepass"), file, limits)
+    stripped = text.lstrip()
+    if not stripped:
+        raise LoadError(f"the {what} is empty", file, 1, 1)
+    if stripped.startswith("{") and "\t" in text:
+        # JSON allows tabs where YAML does not; use the JSON parser for such files.
+        document = _load_json(text, file)
+    else:
+        try:
+            document = _load_yaml(text, file, limits)
+        except LoadError:
+            if not stripped.startswith("{"):
+                raise
+            document = _load_json(text, file)
+    if expect is not None and not isinstance(document, expect):
+        kind = _kind(document)
+        raise LoadError(f"the {what} must be a mapping at the top level, not {kind}", file, 1, 1)
+    return document
+
+
+def load_file(
+    path: str | Path,
+    *,
+    limits: Limits | None = None,
+    expect: type | tuple[type, ...] | None = dict,
+    what: str = "template",
+    display_name: str | None = None,
+) -> Any:
+    """Load a YAML or JSON file. An unreadable file is a LoadError, not an OSError."""
+    path = Path(path)
+    name = display_name or str(path)
+    limits = limits or Limits()
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(limits.max_bytes + 1)
+            if len(data) > limits.max_bytes:
+                data += handle.read()
+    except FileNotFoundError:
+        raise LoadError(f"no such file: {path}", name, None, None) from None
+    except IsADirectoryError:
+        raise LoadError(f"is a directory, not a file: {path}", name, None, None) from None
+    except OSError as exc:
+        raise LoadError(f"cannot read {path}: {exc.strerror}", name, None, None) from None
+    return loads(data, name, limits=limits, expect=expect, what=what)
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    return type(value).__name__
+
+
+def plain(value: Any, convert: Callable[[Any], Any] | None = None) -> Any:
+    """A copy made of plain dicts and lists (for JSON output and for hashing)."""
+    if isinstance(value, dict):
+        return {k: plain(v, convert) for k, v in value.items()}
+    if isinstance(value, list):
+        return [plain(v, convert) for v in value]
+    return convert(value) if convert else value
