@@ -1,0 +1,1 @@
+"""Command modules, one per group; each is imported only when its group is used."""

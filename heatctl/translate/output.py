@@ -1,0 +1,78 @@
+"""Write a Translation where the `translate` command was asked to: stdout, files or JSON."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from heatctl.context import AppContext
+from heatctl.errors import UsageError
+from heatctl.translate.base import Translation, TranslationError
+from heatctl.translate.hot_yaml import dump_hot, order_hot
+from heatctl.translate.report import format_report, report_json
+
+
+def _strict_failure(result: Translation) -> TranslationError:
+    from heatctl.dsl.diagnostics import Diagnostic
+
+    diagnostics = [
+        Diagnostic(f"{e.kind}: {e.construct}: {e.message}", e.file, e.line, e.col)
+        for e in result.problems
+    ]
+    count = len(diagnostics)
+    return TranslationError(
+        f"--strict: {count} construct{'s' if count != 1 else ''} not translated exactly",
+        diagnostics,
+    )
+
+
+def _write(path: Path, text: str) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"cannot write {path}: {exc.strerror}") from None
+
+
+def emit_translation(
+    app: AppContext,
+    result: Translation,
+    *,
+    output: Path | None,
+    report: bool,
+    strict: bool,
+    as_json: bool,
+) -> None:
+    """Print or write the translation; raise for --strict or nested output without -o."""
+    if strict and result.problems:
+        raise _strict_failure(result)
+    if as_json and output is None:
+        app.emit_json(
+            {
+                "hot": order_hot(result.hot),
+                "nested": {name: order_hot(hot) for name, hot in sorted(result.nested.items())},
+                "report": report_json(result.report),
+            }
+        )
+        return
+    if result.nested and output is None:
+        names = ", ".join(sorted(result.nested))
+        raise UsageError(
+            f"the translation has nested templates ({names}); give -o/--output so they can be"
+            " written next to the main template (heatctl never writes them into the current"
+            " directory unasked), or use --json"
+        )
+    if output is None:
+        sys.stdout.write(dump_hot(result.hot))
+    else:
+        _write(output, dump_hot(result.hot))
+        for name, hot in sorted(result.nested.items()):
+            _write(output.parent / name, dump_hot(hot))
+        app.info(
+            f"wrote {output}"
+            + (f" and {len(result.nested)} nested template(s)" if result.nested else "")
+        )
+    if as_json:
+        app.emit_json({"files": [str(output)], "report": report_json(result.report)})
+    elif report:
+        sys.stderr.write(format_report(result.report) + "\n")
