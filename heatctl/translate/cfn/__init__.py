@@ -37,6 +37,7 @@ class CfnTranslator:
         inputs: Mapping[str, str],
         options: TranslateOptions,
     ) -> Translation:
-        """Translate `document` (loaded from `path`). CFN needs no inputs: parameters stay
-        parameters of the HOT template, so `inputs` is not used."""
-        return translate_document(document, str(path))
+        """Translate `document` (loaded from `path`). Parameters stay parameters of the HOT
+        template; `inputs` (name=value) become their defaults."""
+        base_dir = options.base_dir or Path(path).resolve().parent
+        return translate_document(document, str(path), inputs=inputs, base_dir=base_dir)

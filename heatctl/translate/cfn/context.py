@@ -9,25 +9,15 @@ from the positions the loader records on each mapping and sequence.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from heatctl.dsl.diagnostics import Diagnostic, did_you_mean, locate
 from heatctl.translate.base import ReportEntry, ReportKind
+from heatctl.translate.report import construct_name
 
 SourcePath = tuple[str | int, ...]
-
-
-def construct_name(path: Sequence[str | int]) -> str:
-    """`Resources.Web.Properties.SecurityGroups[0]` for a path into the source document."""
-    text = ""
-    for step in path:
-        if isinstance(step, int):
-            text += f"[{step}]"
-        else:
-            text += f".{step}" if text else str(step)
-    return text
 
 
 @dataclass
@@ -48,14 +38,17 @@ class CfnContext:
     """HOT resources the translation adds (volume attachments of an instance, ...)."""
     mapping_parameters: dict[str, str] = field(default_factory=dict)
     """Mapping name -> the HOT parameter holding it, once a lookup needed one."""
+    nest: Callable[[str, SourcePath], str | None] | None = None
+    """Translates a local nested template; returns its name in `Translation.nested`."""
     report: list[ReportEntry] = field(default_factory=list)
     errors: list[Diagnostic] = field(default_factory=list)
     _reported: set[tuple[str, str, str]] = field(default_factory=set)
     _generated: dict[str, str] = field(default_factory=dict)
 
-    def position(self, path: SourcePath, *, key: bool = False) -> tuple[int | None, int | None]:
-        """Line and column of the construct at `path` (or of its nearest known ancestor)."""
-        return locate(self.document, path, key=key)
+    def position(self, path: SourcePath) -> tuple[int | None, int | None]:
+        """Line and column of the construct at `path` (or of its nearest known ancestor):
+        the key that introduces it, or the list item it is."""
+        return locate(self.document, path, key=True)
 
     def note(self, kind: ReportKind, path: SourcePath, message: str) -> None:
         """Add a report entry about the construct at `path` (once per construct and text)."""

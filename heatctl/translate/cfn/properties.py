@@ -364,13 +364,21 @@ class PropertyMapper:
         return self.rename(props, path, {}, frozenset())
 
     def stack(self, name: str, props: Props, path: SourcePath) -> dict[str, Any]:
-        """AWS::CloudFormation::Stack -> OS::Heat::Stack with the template read by get_file."""
+        """AWS::CloudFormation::Stack -> OS::Heat::Stack with the template read by get_file.
+
+        A TemplateURL naming a local CloudFormation file (relative to the source) is
+        translated too and becomes a nested HOT template; any other URL is read as it is.
+        """
         renames = {"Parameters": "parameters", "TimeoutInMinutes": "timeout"}
         out = self.rename(props, path, renames, frozenset({"TemplateURL"}))
-        url = self.value(props.get("TemplateURL"), (*path, "TemplateURL"))
-        self.ctx.note("approximate", (*path, "TemplateURL"), "the nested template is read with"
-                      " get_file when the stack is created (Heat fetched TemplateURL itself); it"
-                      " stays CloudFormation, which Heat accepts as a nested template")  # fmt: skip
+        where = (*path, "TemplateURL")
+        url = self.value(props.get("TemplateURL"), where)
+        nested = self.ctx.nest(url, where) if isinstance(url, str) and self.ctx.nest else None
+        if nested is not None:
+            return {"template": {"get_file": nested}, **out}
+        self.ctx.note("approximate", where, "the nested template is read with get_file when"
+                      " the stack is created (Heat fetched TemplateURL itself); it stays"
+                      " CloudFormation, which Heat accepts as a nested template")  # fmt: skip
         return {"template": {"get_file": url}, **out}
 
     def bucket(self, name: str, props: Props, path: SourcePath) -> dict[str, Any]:

@@ -8,15 +8,21 @@ The output always declares `heat_template_version: 2016-10-14`, the first versio
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
+from heatctl.dsl.loader import load_file
+from heatctl.errors import InvalidInput
 from heatctl.translate.base import Translation, TranslationError
 from heatctl.translate.cfn.context import CfnContext, SourcePath
 from heatctl.translate.cfn.functions import ValueTranslator, plain
 from heatctl.translate.cfn.properties import PropertyMapper
 from heatctl.translate.cfn.resources import ResourceTranslator, plan_types
+from heatctl.translate.detect import detect_format
 
 HOT_VERSION = "2016-10-14"
+MAX_DEPTH = 5
+"""Nested stacks deeper than this are an error, as in Heat (max_nested_stack_depth)."""
 SECTIONS = {
     "AWSTemplateFormatVersion", "HeatTemplateFormatVersion", "Description", "Parameters",
     "Mappings", "Conditions", "Resources", "Outputs",
@@ -57,14 +63,29 @@ def section(document: Mapping[str, Any], ctx: CfnContext, name: str) -> Mapping[
     return value
 
 
-def translate_document(document: Mapping[str, Any], file: str) -> Translation:
-    """Translate a loaded CloudFormation document to HOT. Raises TranslationError with every
-    problem found when the source is invalid (as Heat would reject it)."""
+def translate_document(
+    document: Mapping[str, Any],
+    file: str,
+    *,
+    inputs: Mapping[str, str] | None = None,
+    base_dir: Path | None = None,
+    depth: int = 0,
+) -> Translation:
+    """Translate a loaded CloudFormation document to HOT.
+
+    `inputs` become the defaults of the named parameters. A nested stack whose TemplateURL
+    is a local CloudFormation file (relative to `base_dir`) is translated as well and
+    returned in `Translation.nested`. Raises TranslationError with every problem found when
+    the source is invalid (as Heat would reject it).
+    """
     ctx = CfnContext(file, document)
     ctx.parameters = section(document, ctx, "Parameters")
     ctx.mappings = section(document, ctx, "Mappings")
     ctx.conditions = section(document, ctx, "Conditions")
     ctx.resources = section(document, ctx, "Resources")
+    nested: dict[str, dict[str, Any]] = {}
+    if base_dir is not None:
+        ctx.nest = NestedTemplates(ctx, base_dir, depth, nested)
     for key in document:
         if key not in SECTIONS:
             ctx.note("untranslated", (key,), f"the {key} section has no HOT equivalent; dropped")
@@ -74,6 +95,7 @@ def translate_document(document: Mapping[str, Any], file: str) -> Translation:
     if "Description" in document:
         hot["description"] = document["Description"]
     parameters = {n: parameter(ctx, n, p) for n, p in ctx.parameters.items()}
+    apply_inputs(ctx, parameters, inputs or {})
     conditions = {n: values.condition(c, ("Conditions", n)) for n, c in ctx.conditions.items()}
     resources = translate_resources(ctx, values)
     outputs = {n: output(ctx, values, n, o) for n, o in section(document, ctx, "Outputs").items()}
@@ -84,7 +106,60 @@ def translate_document(document: Mapping[str, Any], file: str) -> Translation:
                         ("resources", resources), ("outputs", outputs)):  # fmt: skip
         if value:
             hot[name] = value
-    return Translation(hot=hot, report=sorted_report(ctx), source_format="cfn")
+    return Translation(hot=hot, nested=nested, report=sorted_report(ctx), source_format="cfn")
+
+
+class NestedTemplates:
+    """Translates the local CloudFormation templates nested stacks name (to MAX_DEPTH)."""
+
+    def __init__(
+        self, ctx: CfnContext, base_dir: Path, depth: int, nested: dict[str, dict[str, Any]]
+    ) -> None:
+        self.ctx = ctx
+        self.base_dir = base_dir
+        self.depth = depth
+        self.nested = nested
+
+    def __call__(self, url: str, where: SourcePath) -> str | None:
+        """The get_file name for TemplateURL `url`, or None to keep the URL as it is."""
+        if "://" in url:
+            return None
+        source = self.base_dir / url
+        if not source.is_file():
+            return None
+        if self.depth + 1 > MAX_DEPTH:
+            self.ctx.error(where, f"nested stacks deeper than {MAX_DEPTH} levels")
+            return None
+        shown = str(Path(self.ctx.file).parent / url)
+        try:
+            document = load_file(source, display_name=shown)
+            if detect_format(document) != "cfn":
+                return url  # already HOT (or not a template): read as it is
+            result = translate_document(
+                document, shown, base_dir=source.parent, depth=self.depth + 1
+            )
+        except InvalidInput as exc:
+            self.ctx.errors.extend(exc.diagnostics)
+            return None
+        name = str(Path(url).with_suffix("")) + ".hot.yaml"
+        prefix = str(Path(url).parent)
+        self.nested[name] = result.hot
+        for inner, template in result.nested.items():
+            self.nested[inner if prefix == "." else f"{prefix}/{inner}"] = template
+        self.ctx.report.extend(result.report)
+        self.ctx.note("info", where, f"the nested CloudFormation template was translated to {name}")
+        return name
+
+
+def apply_inputs(ctx: CfnContext, parameters: dict[str, Any], inputs: Mapping[str, str]) -> None:
+    """Give each named parameter its input value as the default (an unknown name is an error)."""
+    for name, value in inputs.items():
+        if name not in parameters:
+            known = list(parameters)
+            ctx.unknown_name(("Parameters",), "parameter (given as an input)", name, known)
+            continue
+        kind = parameters[name].get("type")
+        parameters[name]["default"] = number(value) if kind == "number" else value
 
 
 def translate_resources(ctx: CfnContext, values: ValueTranslator) -> dict[str, Any]:
