@@ -1,0 +1,228 @@
+"""Policies: Placement -> OS::Nova::ServerGroup; Scaling -> OS::Heat::AutoScalingGroup over a
+nested template + two OS::Heat::ScalingPolicy; Monitoring/Alarming triggers -> Aodh alarms
+whose alarm_actions signal the scaling policies. Other policies go to the report."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from heatctl.dsl.diagnostics import did_you_mean
+from heatctl.translate.tosca.sources import fail
+
+if TYPE_CHECKING:
+    from heatctl.translate.tosca.translator import Context
+
+POLICY_KEYS = frozenset({"type", "description", "metadata", "properties", "targets", "triggers"})
+RAISING = ("gt", "ge", "greater_than", "greater_or_equal")
+
+
+def build_all(ctx: Context) -> None:
+    """Translate every policy of the topology."""
+    from heatctl.translate.tosca import nfv, scaling
+
+    policies = ctx.topology.get("policies") or []
+    items: list[tuple[str, Mapping[str, Any], tuple[Any, ...]]] = []
+    if isinstance(policies, Mapping):
+        policies = [{k: v} for k, v in policies.items()]
+    if not isinstance(policies, list):
+        raise fail(
+            "policies must be a list", ctx.file, ctx.document, ("topology_template", "policies")
+        )
+    for index, entry in enumerate(policies):
+        if not isinstance(entry, Mapping) or len(entry) != 1:
+            raise fail(
+                "a policy must be a mapping with one name",
+                ctx.file,
+                ctx.document,
+                ("topology_template", "policies", index),
+            )
+        ((name, body),) = entry.items()
+        path = ("topology_template", "policies", index, name)
+        if not isinstance(body, Mapping) or "type" not in body:
+            raise fail(f"policy '{name}' needs a type", ctx.file, ctx.document, path)
+        for key in body:
+            if key not in POLICY_KEYS:
+                raise fail(
+                    f"policy '{name}' has unknown key '{key}'{did_you_mean(key, POLICY_KEYS)}",
+                    ctx.file,
+                    ctx.document,
+                    (*path, key),
+                )
+        items.append((str(name), body, path))
+    alarms: list[tuple[str, Mapping[str, Any], tuple[Any, ...]]] = []
+    etsi: list[tuple[str, Mapping[str, Any], tuple[Any, ...]]] = []
+    for name, body, path in items:
+        typedef = ctx.registry.require(
+            "policy_types", body["type"], ctx.file, ctx.document, (*path, "type")
+        )
+        chain = {t.name for t in ctx.registry.chain(typedef)}
+        if typedef.name.startswith("tosca.policies.nfv."):
+            etsi.append((name, body, path))
+        elif "tosca.policies.Placement" in chain:
+            placement(ctx, name, body, path)
+        elif typedef.name == "tosca.policies.Scaling.Cluster":
+            ctx.reporter.untranslated(
+                "Scaling.Cluster (Senlin clusters) is not translated; use tosca.policies.Scaling",
+                (*path, "type"),
+            )
+        elif "tosca.policies.Scaling" in chain:
+            scaling.scaling_group(ctx, name, body, path, targets(ctx, name, body, path))
+        elif (
+            "tosca.policies.Monitoring" in chain
+            or typedef.name.endswith(("Alarming", "Monitoring"))
+            or body.get("triggers")
+        ):
+            alarms.append((name, body, path))
+        else:
+            ctx.reporter.untranslated(
+                f"policy type {typedef.name} has no HOT counterpart", (*path, "type")
+            )
+    if etsi:
+        nfv.policies(ctx, etsi)
+    for name, body, path in alarms:
+        monitoring(ctx, name, body, path)
+
+
+def targets(ctx: Context, name: str, body: Mapping[str, Any], path: tuple[Any, ...]) -> list[str]:
+    """A policy's targets as node names (groups expanded to their members)."""
+    groups = ctx.topology.get("groups") or {}
+    listed = body.get("targets")
+    if listed is None and isinstance(body.get("properties"), Mapping):
+        listed = body["properties"].get("targets")
+    result: list[str] = []
+    for target in listed or []:
+        if target in ctx.nodes:
+            result.append(target)
+        elif isinstance(groups, Mapping) and target in groups:
+            result.extend(m for m in (groups[target] or {}).get("members", []) if m in ctx.nodes)
+        else:
+            raise fail(
+                f"policy '{name}' targets '{target}', which is neither a node template nor a group{did_you_mean(target, [*ctx.nodes, *groups])}",
+                ctx.file,
+                ctx.document,
+                path,
+            )
+    return result
+
+
+def placement(ctx: Context, name: str, body: Mapping[str, Any], path: tuple[Any, ...]) -> None:
+    """Placement -> OS::Nova::ServerGroup, and scheduler_hints on the target servers."""
+    properties = body.get("properties") or {}
+    rule = str(properties.get("policy", "affinity"))
+    if rule not in ("affinity", "anti-affinity"):
+        raise fail(
+            f"placement policy must be affinity or anti-affinity, not '{rule}'",
+            ctx.file,
+            ctx.document,
+            (*path, "properties", "policy"),
+        )
+    if properties.get("strict") is False:
+        rule = "soft-" + rule
+        ctx.need_version("2016-04-08")
+    server_group(ctx, name, rule, targets(ctx, name, body, path), path)
+
+
+def server_group(
+    ctx: Context, name: str, rule: str, nodes: list[str], path: tuple[Any, ...]
+) -> None:
+    """An OS::Nova::ServerGroup named `name` holding the servers of `nodes`."""
+    ctx.add(
+        name, {"type": "OS::Nova::ServerGroup", "properties": {"name": name, "policies": [rule]}}
+    )
+    for target in nodes:
+        resource = ctx.resources.get(ctx.main_resource.get(target, ""))
+        if resource is None or resource["type"] != "OS::Nova::Server":
+            ctx.reporter.untranslated(f"placement target '{target}' is not a server; ignored", path)
+            continue
+        resource["properties"].setdefault("scheduler_hints", {})["group"] = {"get_resource": name}
+
+
+def monitoring(ctx: Context, name: str, body: Mapping[str, Any], path: tuple[Any, ...]) -> None:
+    """Each trigger -> OS::Aodh::GnocchiAggregationByResourcesAlarm, wired to scaling policies."""
+    triggers = body.get("triggers") or {}
+    if not isinstance(triggers, Mapping) or not triggers:
+        ctx.reporter.untranslated(f"monitoring policy '{name}' has no triggers", path)
+        return
+    for trigger_name, trigger in triggers.items():
+        tpath = (*path, "triggers", trigger_name)
+        if not isinstance(trigger, Mapping):
+            raise fail(f"trigger '{trigger_name}' must be a mapping", ctx.file, ctx.document, tpath)
+        condition = trigger.get("condition") or {}
+        properties: dict[str, Any] = {
+            "metric": trigger.get("metric", condition.get("metric", "cpu_util")),
+            "aggregation_method": condition.get("aggregation_method", "mean"),
+            "granularity": condition.get("granularity", condition.get("period", 300)),
+            "evaluation_periods": condition.get("evaluations", 1),
+            "threshold": condition.get("threshold"),
+            "comparison_operator": _operator(condition),
+            "resource_type": condition.get("resource_type", "instance"),
+        }
+        if isinstance(condition.get("constraint"), str):
+            properties["description"] = condition["constraint"]
+        if properties["threshold"] is None:
+            raise fail(
+                f"trigger '{trigger_name}' has no condition threshold",
+                ctx.file,
+                ctx.document,
+                tpath,
+            )
+        group = trigger.get("metadata") or _scaled_group(ctx, trigger)
+        if group:
+            properties["query"] = json.dumps({"=": {"server_group": str(group)}}, sort_keys=True)
+        actions = _alarm_actions(ctx, trigger, properties["comparison_operator"], tpath)
+        if actions:
+            properties["alarm_actions"] = actions
+        ctx.add(
+            str(trigger_name),
+            {"type": "OS::Aodh::GnocchiAggregationByResourcesAlarm", "properties": properties},
+        )
+
+
+def _operator(condition: Mapping[str, Any]) -> str:
+    operator = str(condition.get("comparison_operator", "gt"))
+    return {
+        "greater_than": "gt",
+        "greater_or_equal": "ge",
+        "less_than": "lt",
+        "less_or_equal": "le",
+        "equal": "eq",
+    }.get(operator, operator)
+
+
+def _scaled_group(ctx: Context, trigger: Mapping[str, Any]) -> str | None:
+    policies = _action_policies(ctx, trigger)
+    return policies[0] if policies else None
+
+
+def _action_policies(ctx: Context, trigger: Mapping[str, Any]) -> list[str]:
+    action = trigger.get("action")
+    names = action if isinstance(action, list) else [action] if isinstance(action, str) else []
+    if isinstance(action, Mapping):
+        names = list(action)
+    scaling = [n for n in names if f"{n}_scale_out" in ctx.resources]
+    if not scaling and not names:
+        groups = [r[: -len("_scale_out")] for r in ctx.resources if r.endswith("_scale_out")]
+        if len(groups) == 1:
+            scaling = groups
+    return scaling
+
+
+def _alarm_actions(
+    ctx: Context, trigger: Mapping[str, Any], operator: str, path: tuple[Any, ...]
+) -> list[Any]:
+    policies = _action_policies(ctx, trigger)
+    if not policies:
+        ctx.reporter.untranslated(
+            "the alarm has no scaling policy to signal (no action and not exactly one scaling policy)",
+            path,
+        )
+        return []
+    if not trigger.get("action"):
+        ctx.reporter.approximate(
+            f"the alarm signals the only scaling policy, {policies[0]}, chosen by its comparison operator",
+            path,
+        )
+    direction = "scale_out" if operator in RAISING else "scale_in"
+    return [{"get_attr": [f"{policy}_{direction}", "alarm_url"]} for policy in policies]

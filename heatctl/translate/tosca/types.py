@@ -1,0 +1,205 @@
+"""TOSCA type definitions: the normative hierarchy (normative.yaml) plus custom types.
+
+Types are data: each is its definition mapping with a parent (`derived_from`). Lookups
+accept the full name (tosca.nodes.Compute), the short name the specification allows
+(Compute), and namespace-prefixed names from imports.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
+from typing import Any
+
+from heatctl.dsl.diagnostics import did_you_mean
+from heatctl.dsl.loader import loads
+from heatctl.translate.tosca.sources import SourceSet, fail
+
+SECTIONS = {
+    "node_types": "tosca.nodes.",
+    "relationship_types": "tosca.relationships.",
+    "capability_types": "tosca.capabilities.",
+    "interface_types": "tosca.interfaces.",
+    "data_types": "tosca.datatypes.",
+    "artifact_types": "tosca.artifacts.",
+    "group_types": "tosca.groups.",
+    "policy_types": "tosca.policies.",
+}
+PRIMITIVES = frozenset(
+    [
+        "string",
+        "integer",
+        "float",
+        "boolean",
+        "timestamp",
+        "null",
+        "version",
+        "range",
+        "list",
+        "map",
+        "scalar-unit.size",
+        "scalar-unit.time",
+        "scalar-unit.frequency",
+        "scalar-unit.bitrate",
+    ]
+)
+# Short prefixes some templates use (tosca-parser accepts them too).
+SHORT_PREFIXES = {
+    "node_types": ("tosca.nodes.", "tosca.nodes.network."),
+    "relationship_types": ("tosca.relationships.", "tosca.relationships.network."),
+}
+
+
+@dataclass
+class TypeDef:
+    """One type definition and where it came from."""
+
+    name: str
+    section: str
+    definition: Mapping[str, Any]
+    file: str | None
+    document: Any
+
+
+@cache
+def _normative() -> Mapping[str, Any]:
+    text = files("heatctl.translate.tosca").joinpath("normative.yaml").read_text("utf-8")
+    loaded: Mapping[str, Any] = loads(text, "normative.yaml")
+    return loaded
+
+
+class TypeRegistry:
+    """Every type visible to one service template, by section."""
+
+    def __init__(self) -> None:
+        self.types: dict[str, dict[str, TypeDef]] = {section: {} for section in SECTIONS}
+        for section, entries in _normative().items():
+            for name, definition in entries.items():
+                self.types[section][name] = TypeDef(name, section, definition, None, None)
+
+    def add_sources(self, sources: SourceSet) -> None:
+        """Add the custom types of every loaded file; check every derived_from resolves."""
+        for source in sources:
+            for section in SECTIONS:
+                entries = source.document.get(section)
+                if entries is None:
+                    continue
+                if not isinstance(entries, Mapping):
+                    raise fail(
+                        f"{section} must be a mapping of type names to definitions",
+                        source.name,
+                        source.document,
+                        (section,),
+                    )
+                for name, definition in entries.items():
+                    if not isinstance(definition, Mapping):
+                        definition = {}
+                    self.types[section][str(name)] = TypeDef(
+                        str(name), section, definition, source.name, source.document
+                    )
+        for section, entries in self.types.items():
+            for typedef in entries.values():
+                parent = typedef.definition.get("derived_from")
+                if parent is None or typedef.file is None:
+                    continue
+                if section == "data_types" and parent in PRIMITIVES:
+                    continue
+                if self.find(section, parent) is None:
+                    raise fail(
+                        f"{typedef.name} is derived from unknown type '{parent}'{did_you_mean(parent, entries)}",
+                        typedef.file,
+                        typedef.document,
+                        (section, typedef.name, "derived_from"),
+                    )
+
+    def find(self, section: str, name: Any) -> TypeDef | None:
+        """The type called `name` (full or short form) in `section`, or None."""
+        if not isinstance(name, str):
+            return None
+        entries = self.types[section]
+        if name in entries:
+            return entries[name]
+        for prefix in SHORT_PREFIXES.get(section, (SECTIONS[section],)):
+            if prefix + name in entries:
+                return entries[prefix + name]
+        return None
+
+    def require(
+        self, section: str, name: Any, file: str | None, doc: Any, path: tuple[Any, ...]
+    ) -> TypeDef:
+        """find(), or a diagnostic with a did-you-mean suggestion."""
+        found = self.find(section, name)
+        if found is None:
+            kind = section.removesuffix("_types").replace("_", " ")
+            candidates = list(self.types[section])
+            short = {c.rsplit(".", 1)[-1]: c for c in candidates}
+            hint = did_you_mean(name, candidates) or did_you_mean(name, short)
+            raise fail(f"unknown {kind} type '{name}'{hint}", file, doc, path)
+        return found
+
+    def chain(self, typedef: TypeDef) -> list[TypeDef]:
+        """The type and its ancestors, nearest first (stops on a cycle)."""
+        result = [typedef]
+        seen = {typedef.name}
+        current = typedef
+        while True:
+            parent = self.find(current.section, current.definition.get("derived_from"))
+            if parent is None or parent.name in seen:
+                return result
+            result.append(parent)
+            seen.add(parent.name)
+            current = parent
+
+    def is_a(self, typedef: TypeDef, ancestor: str) -> bool:
+        """True if `typedef` is `ancestor` or derives from it."""
+        return any(t.name == ancestor for t in self.chain(typedef))
+
+    def merged(self, typedef: TypeDef, key: str) -> dict[str, Any]:
+        """A mapping section (properties, capabilities, interfaces...) merged down the chain."""
+        result: dict[str, Any] = {}
+        for ancestor in reversed(self.chain(typedef)):
+            section = ancestor.definition.get(key)
+            if isinstance(section, Mapping):
+                for name, value in section.items():
+                    if isinstance(value, Mapping) and isinstance(result.get(name), Mapping):
+                        result[name] = {**result[name], **value}
+                    else:
+                        result[name] = value
+        return result
+
+    def requirements(self, typedef: TypeDef) -> dict[str, dict[str, Any]]:
+        """Requirement definitions by name, merged down the chain."""
+        result: dict[str, dict[str, Any]] = {}
+        for ancestor in reversed(self.chain(typedef)):
+            for item in ancestor.definition.get("requirements") or []:
+                if isinstance(item, Mapping):
+                    for name, value in item.items():
+                        value = value if isinstance(value, Mapping) else {"capability": value}
+                        result[str(name)] = {**result.get(str(name), {}), **value}
+        return result
+
+    def data_type(self, name: str) -> TypeDef | None:
+        """A complex data type by name (None for primitives and unknown names)."""
+        return self.find("data_types", name)
+
+    def base_primitive(self, name: str) -> str | None:
+        """The primitive a type name stands for (PortDef -> integer), or None if complex."""
+        seen: set[str] = set()
+        while name not in PRIMITIVES:
+            typedef = self.find("data_types", name) or self.find(
+                "data_types", "tosca.datatypes.network." + name
+            )
+            if typedef is None or name in seen:
+                return None
+            seen.add(name)
+            parent = typedef.definition.get("derived_from")
+            if not isinstance(parent, str):
+                return None
+            name = parent
+        return name
+
+    def all(self, section: str) -> Iterator[TypeDef]:
+        """Every type of one section."""
+        return iter(self.types[section].values())
