@@ -194,7 +194,7 @@ def test_member_list_to_map_of_a_parameter_becomes_yaql() -> None:
         "value": "Value",
         "members": {"get_param": "Zones"},
     }
-    assert messages(result, "approximate")
+    assert messages(result, "info") == ["Fn::MemberListToMap became a yaql expression"]
 
 
 def test_resource_facade() -> None:
@@ -431,3 +431,46 @@ def test_output_export_is_reported() -> None:
     outputs = {"O": {"Value": 1, "Export": {"Name": "x"}}}
     result = translate({**BASE, "Outputs": outputs})
     assert messages(result, "untranslated") == ["Export has no HOT equivalent; dropped"]
+
+
+# -- the yaql expressions, evaluated by yaql itself (Heat's yaql function) ----------------
+
+
+def run_yaql(expression: str, data: Any) -> Any:
+    yaql = pytest.importorskip("yaql")
+    import collections.abc  # noqa: F401  yaql 3 uses collections.abc without importing it
+
+    engine = yaql.YaqlFactory().create()
+    return engine(expression).evaluate({"data": data}, yaql.create_context())
+
+
+def test_select_yaql_matches_fn_select() -> None:
+    value, _ = value_of({"Fn::Select": [{"Ref": "Index"}, ["a", "b"]]})
+    expression = value["yaql"]["expression"]
+    assert run_yaql(expression, {"list": ["a", "b"], "index": "1"}) == "b"
+    assert run_yaql(expression, {"list": ["a", "b"], "index": 7}) == ""
+    keyed, _ = value_of({"Fn::Select": [{"Ref": "Name"}, {"web": 1}]})
+    assert run_yaql(keyed["yaql"]["expression"], {"map": {"web": 1}, "key": "web"}) == 1
+    assert run_yaql(keyed["yaql"]["expression"], {"map": {"web": 1}, "key": "db"}) == ""
+
+
+def test_member_list_to_map_yaql_matches_the_constant_folding() -> None:
+    members = [
+        ".member.0.Name=a",
+        ".member.0.Value=1",
+        ".member.1.Name=b",
+        "x.member.2.Name=c",
+        "x.member.2.Value=3",
+        ".member.3.Value=v=w",
+        ".member.3.Name=d",
+    ]
+    value, _ = value_of({"Fn::MemberListToMap": ["Name", "Value", {"Ref": "Zones"}]})
+    result = run_yaql(value["yaql"]["expression"], {**value["yaql"]["data"], "members": members})
+    assert dict(result) == member_list_constant("Name", "Value", members) == {"a": "1", "d": "v=w"}
+
+
+def test_first_port_yaql() -> None:
+    from heatctl.translate.cfn.properties import FIRST_PORT
+
+    addresses = {"private": [{"addr": "10.0.0.3", "port": "p1"}, {"addr": "fd00::3", "port": "p1"}]}
+    assert run_yaql(FIRST_PORT, {"addresses": addresses}) == "p1"

@@ -172,6 +172,14 @@ def test_volume_and_attachment() -> None:
     }
 
 
+FIRST_PORT = {
+    "yaql": {
+        "expression": "$.data.addresses.values().flatten().first().port",
+        "data": {"addresses": {"get_attr": ["Web", "addresses"]}},
+    }
+}
+
+
 def test_eip_becomes_floating_ip_whose_ref_is_the_address() -> None:
     resources = {
         "Web": SERVER,
@@ -188,16 +196,25 @@ def test_eip_becomes_floating_ip_whose_ref_is_the_address() -> None:
     hot = result.hot
     assert hot["resources"]["Ip"] == {
         "type": "OS::Neutron::FloatingIP",
-        "properties": {"floating_network": {"get_param": "floating_network"}},
-    }
-    assert hot["resources"]["IpAssociation"] == {
-        "type": "OS::Nova::FloatingIPAssociation",
-        "properties": {"server_id": {"get_resource": "Web"}, "floating_ip": {"get_resource": "Ip"}},
+        "properties": {
+            "floating_network": {"get_param": "floating_network"},
+            "port_id": FIRST_PORT,
+        },
     }
     assert hot["parameters"]["floating_network"]["default"] == "public"
     assert hot["outputs"]["Addr"]["value"] == {"get_attr": ["Ip", "floating_ip_address"]}
     assert hot["outputs"]["Alloc"]["value"] == {"get_resource": "Ip"}
-    assert any("floating_network" in m for m in messages(result, "approximate"))
+    approximate = messages(result, "approximate")
+    assert any("floating_network" in m for m in approximate)
+    assert any("first port" in m for m in approximate)
+    assert "Domain was dropped: Heat ignores it too" in messages(result, "info")
+
+
+def test_eip_of_an_instance_outside_the_template_is_kept() -> None:
+    resources = {"Ip": {"Type": "AWS::EC2::EIP", "Properties": {"InstanceId": "server-uuid"}}}
+    result = cfn(resources)
+    assert result.hot["resources"]["Ip"]["type"] == "AWS::EC2::EIP"
+    assert "port to associate is unknown" in messages(result, "untranslated")[0]
 
 
 def test_eip_association_forms() -> None:
@@ -220,8 +237,8 @@ def test_eip_association_forms() -> None:
     result = cfn(resources)
     hot = result.hot["resources"]
     assert hot["ByInstance"] == {
-        "type": "OS::Nova::FloatingIPAssociation",
-        "properties": {"server_id": {"get_resource": "Web"}, "floating_ip": {"get_resource": "Ip"}},
+        "type": "OS::Neutron::FloatingIPAssociation",
+        "properties": {"floatingip_id": {"get_resource": "Ip"}, "port_id": FIRST_PORT},
     }
     assert hot["ByPort"] == {
         "type": "OS::Neutron::FloatingIPAssociation",

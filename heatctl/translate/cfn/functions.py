@@ -45,10 +45,11 @@ REGION = "ap-southeast-1"
 _SELECT_LIST = "$.data.list.skip(int($.data.index)).first('')"
 _SELECT_MAP = "$.data.map.get($.data.key, '')"
 _MEMBER_LIST_TO_MAP = (
-    "let(pairs => $.data.members.select($.split('=', 1)).toDict($[0], $[1]),"
+    "let(pairs => $.data.members.select($.split('=', 1)).where($.len() = 2).toDict($[0], $[1]),"
     " key => '.' + $.data.key, value => '.' + $.data.value)"
-    " -> $pairs.keys().where($.endsWith($key))"
-    ".toDict($pairs.get($), $pairs.get($.substring(0, $.len() - $key.len()) + $value))"
+    " -> $pairs.keys().where($.matches('^\\.member\\.[0-9]+\\.') and $.endsWith($key))"
+    ".select([$, $.substring(0, $.len() - $key.len()) + $value])"
+    ".where($pairs.containsKey($[1])).toDict($pairs.get($[0]), $pairs.get($[1]))"
 )
 _MEMBER = re.compile(r"\.member\.([0-9]+)\.(.*)")
 _FACADE = {
@@ -366,12 +367,7 @@ class ValueTranslator:
             return None
         if is_constant(members) and isinstance(members, list):
             return member_list_constant(key_name, value_name, members)
-        self.ctx.note(
-            "approximate",
-            path,
-            "Fn::MemberListToMap became a yaql expression;"
-            " a member without its value pair gives null instead of being left out",
-        )
+        self.ctx.note("info", path, "Fn::MemberListToMap became a yaql expression")
         data = {"key": key_name, "value": value_name, "members": members}
         return {"yaql": {"expression": _MEMBER_LIST_TO_MAP, "data": data}}
 

@@ -40,6 +40,7 @@ SERVER_RENAMES = {
     "UserData": "user_data",
 }
 EXTERNAL_NETWORK = "floating_network"
+FIRST_PORT = "$.data.addresses.values().flatten().first().port"
 
 
 class PropertyMapper:
@@ -242,8 +243,7 @@ class PropertyMapper:
         """AWS::EC2::EIP -> OS::Neutron::FloatingIP on a `floating_network` parameter.
 
         Heat took the first external network it found; HOT needs it named. An InstanceId
-        becomes a separate OS::Nova::FloatingIPAssociation, as Heat associated it after
-        allocation.
+        associates the address with the server's first port, as Heat did.
         """
         self.rename(props, path, {}, frozenset({"InstanceId"}))
         network = self.ctx.add_parameter(
@@ -258,32 +258,37 @@ class PropertyMapper:
         self.ctx.note("approximate", path[:-1], f"the floating IP is allocated on the network"
                       f" given by the new parameter '{network}' (default 'public'); Heat used"
                       " the first external network")  # fmt: skip
+        out: dict[str, Any] = {"floating_network": {"get_param": network}}
         if "InstanceId" in props:
-            association = self.ctx.fresh_resource_name(f"{name}Association")
-            server = self.value(props["InstanceId"], (*path, "InstanceId"))
-            self.ctx.extra_resources[association] = {
-                "type": "OS::Nova::FloatingIPAssociation",
-                "properties": {"server_id": server, "floating_ip": {"get_resource": name}},
-            }
-        return {"floating_network": {"get_param": network}}
+            out["port_id"] = self.server_port(props["InstanceId"]["Ref"], (*path, "InstanceId"))
+        return out
 
     def floating_ip_association(self, name: str, props: Props, path: SourcePath) -> dict[str, Any]:
-        """AWS::EC2::EIPAssociation -> OS::Nova::FloatingIPAssociation (instance) or
-        OS::Neutron::FloatingIPAssociation (network interface)."""
+        """AWS::EC2::EIPAssociation -> OS::Neutron::FloatingIPAssociation, on the network
+        interface given, or on the instance's first port."""
         floating_ip = eip_allocation(self.ctx, props)
         if "AllocationId" in props:
             floating_ip = self.value(props["AllocationId"], (*path, "AllocationId"))
-        if "InstanceId" in props:
-            server = self.value(props["InstanceId"], (*path, "InstanceId"))
-            return {"server_id": server, "floating_ip": floating_ip}
-        out = {
-            "floatingip_id": floating_ip,
-            "port_id": self.value(props.get("NetworkInterfaceId"), (*path, "NetworkInterfaceId")),
-        }
+        if "NetworkInterfaceId" in props:
+            port = self.value(props["NetworkInterfaceId"], (*path, "NetworkInterfaceId"))
+        else:
+            port = self.server_port(props["InstanceId"]["Ref"], (*path, "InstanceId"))
+        out = {"floatingip_id": floating_ip, "port_id": port}
         if "PrivateIpAddress" in props:
             where = (*path, "PrivateIpAddress")
             out["fixed_ip_address"] = self.value(props["PrivateIpAddress"], where)
         return out
+
+    def server_port(self, server: str, path: SourcePath) -> dict[str, Any]:
+        """The first port of a server of this template, read from its `addresses`.
+
+        Heat associated an address with the first interface Nova listed for the server;
+        `addresses` lists the server's networks, each address with its `port`.
+        """
+        self.ctx.note("approximate", path, "the address goes to the first port listed in the"
+                      " server's addresses (Heat took the first interface Nova listed)")  # fmt: skip
+        addresses = {"get_attr": [server, "addresses"]}
+        return {"yaql": {"expression": FIRST_PORT, "data": {"addresses": addresses}}}
 
     def security_group(self, name: str, props: Props, path: SourcePath) -> dict[str, Any]:
         """AWS::EC2::SecurityGroup -> OS::Neutron::SecurityGroup with rules."""
@@ -423,6 +428,15 @@ class PropertyMapper:
             where = (*path, "AdjustmentType")
             self.ctx.error(where, f"AdjustmentType must be one of {', '.join(ADJUSTMENT_TYPES)}")
         return {"auto_scaling_group_id": {"get_resource": group}, **out}
+
+
+def instance_ref(ctx: CfnContext, value: Any) -> str | None:
+    """The name of the AWS::EC2::Instance of this template that `value` (a Ref) names."""
+    if isinstance(value, Mapping) and set(value) == {"Ref"}:
+        name = value["Ref"]
+        if isinstance(name, str) and ctx.resource_type(name) == "AWS::EC2::Instance":
+            return name
+    return None
 
 
 def eip_allocation(ctx: CfnContext, props: Props) -> Any:

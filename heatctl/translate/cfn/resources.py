@@ -13,7 +13,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from heatctl.translate.cfn.context import CfnContext, SourcePath
-from heatctl.translate.cfn.properties import PropertyMapper, eip_allocation
+from heatctl.translate.cfn.properties import PropertyMapper, eip_allocation, instance_ref
 
 # Source type -> (target type, PropertyMapper method name).
 TRANSLATED: dict[str, tuple[str, str]] = {
@@ -21,7 +21,7 @@ TRANSLATED: dict[str, tuple[str, str]] = {
     "AWS::EC2::Volume": ("OS::Cinder::Volume", "volume"),
     "AWS::EC2::VolumeAttachment": ("OS::Cinder::VolumeAttachment", "volume_attachment"),
     "AWS::EC2::EIP": ("OS::Neutron::FloatingIP", "floating_ip"),
-    "AWS::EC2::EIPAssociation": ("OS::Nova::FloatingIPAssociation", "floating_ip_association"),
+    "AWS::EC2::EIPAssociation": ("OS::Neutron::FloatingIPAssociation", "floating_ip_association"),
     "AWS::EC2::SecurityGroup": ("OS::Neutron::SecurityGroup", "security_group"),
     "AWS::CloudFormation::WaitCondition": ("OS::Heat::WaitCondition", "wait_condition"),
     "AWS::CloudFormation::WaitConditionHandle": (
@@ -119,8 +119,13 @@ def _target_type(ctx: CfnContext, name: str, uses: list[SourcePath]) -> str:
         if eip_allocation(ctx, props) is None:
             return _kept(ctx, name, "its EIP is not an AWS::EC2::EIP of this template, so the"
                          " floating IP id is unknown")  # fmt: skip
-        if "InstanceId" not in props:
-            return "OS::Neutron::FloatingIPAssociation"
+        if "NetworkInterfaceId" not in props and instance_ref(ctx, props.get("InstanceId")) is None:
+            return _kept(ctx, name, "its InstanceId is not an AWS::EC2::Instance of this"
+                         " template, so the port to associate is unknown")  # fmt: skip
+    eip_instance = props.get("InstanceId")
+    if source == "AWS::EC2::EIP" and eip_instance and instance_ref(ctx, eip_instance) is None:
+        return _kept(ctx, name, "its InstanceId is not an AWS::EC2::Instance of this"
+                         " template, so the port to associate is unknown")  # fmt: skip
     if source == "AWS::AutoScaling::AutoScalingGroup":
         reason = _group_blocker(ctx, props)
         if reason:
