@@ -335,28 +335,29 @@ def test_wait_condition_handle_used_only_by_the_condition_is_translated() -> Non
     assert hot["Handle"] == {"type": "OS::Heat::WaitConditionHandle"}
 
 
-def test_nested_stack_and_outputs_attribute() -> None:
+def test_nested_stack_with_a_remote_url_is_kept() -> None:
     resources = {
         "Child": {
             "Type": "AWS::CloudFormation::Stack",
             "Properties": {
                 "TemplateURL": "https://example.com/child.template",
-                "Parameters": {"A": "1"},
+                "Parameters": {"A": {"Ref": "AWS::StackName"}},
                 "TimeoutInMinutes": "10",
             },
         }
     }
     outputs = {"Ip": {"Value": {"Fn::GetAtt": ["Child", "Outputs.PublicIp"]}}}
-    hot = cfn(resources, Outputs=outputs).hot
-    assert hot["resources"]["Child"] == {
-        "type": "OS::Heat::Stack",
+    result = cfn(resources, Outputs=outputs)
+    assert result.hot["resources"]["Child"] == {
+        "type": "AWS::CloudFormation::Stack",
         "properties": {
-            "template": {"get_file": "https://example.com/child.template"},
-            "parameters": {"A": "1"},
-            "timeout": "10",
+            "TemplateURL": "https://example.com/child.template",
+            "Parameters": {"A": {"get_param": "OS::stack_name"}},
+            "TimeoutInMinutes": "10",
         },
     }
-    assert hot["outputs"]["Ip"]["value"] == {"get_attr": ["Child", "outputs", "PublicIp"]}
+    assert result.hot["outputs"]["Ip"]["value"] == {"get_attr": ["Child", "Outputs.PublicIp"]}
+    assert "TemplateURL is not a local file" in messages(result, "untranslated")[0]
 
 
 def test_bucket_becomes_container_with_heats_headers() -> None:
@@ -556,6 +557,7 @@ def test_local_nested_cfn_template_is_translated_too(tmp_path: Path) -> None:
                 "Properties": {"TemplateURL": "missing.template"},
             },
         },
+        "Outputs": {"Ip": {"Value": {"Fn::GetAtt": ["Child", "Outputs.Ip"]}}},
     }
     path = tmp_path / "parent.template"
     path.write_text(json.dumps(parent))
@@ -567,9 +569,9 @@ def test_local_nested_cfn_template_is_translated_too(tmp_path: Path) -> None:
     nested = result.nested["sub/child.hot.yaml"]
     assert nested["resources"]["Web"]["type"] == "OS::Nova::Server"
     assert nested["outputs"]["Ip"]["value"] == {"get_attr": ["Web", "first_address"]}
-    assert result.hot["resources"]["Remote"]["properties"]["template"] == {
-        "get_file": "missing.template"
-    }
+    assert result.hot["resources"]["Child"]["properties"]["parameters"] == {"KeyName": "k"}
+    assert result.hot["outputs"]["Ip"]["value"] == {"get_attr": ["Child", "outputs", "Ip"]}
+    assert result.hot["resources"]["Remote"]["type"] == "AWS::CloudFormation::Stack"
     files = {Path(e.file or "").name for e in result.report}
     assert files == {"parent.template"}
     assert any("translated to sub/child.hot.yaml" in m for m in messages(result, "info"))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from heatctl.dsl.diagnostics import Diagnostic, did_you_mean, locate
@@ -38,6 +39,8 @@ class CfnContext:
     """HOT resources the translation adds (volume attachments of an instance, ...)."""
     mapping_parameters: dict[str, str] = field(default_factory=dict)
     """Mapping name -> the HOT parameter holding it, once a lookup needed one."""
+    base_dir: Path | None = None
+    """Where relative file names (a nested stack's TemplateURL) are read from."""
     nest: Callable[[str, SourcePath], str | None] | None = None
     """Translates a local nested template; returns its name in `Translation.nested`."""
     report: list[ReportEntry] = field(default_factory=list)

@@ -369,22 +369,14 @@ class PropertyMapper:
         return self.rename(props, path, {}, frozenset())
 
     def stack(self, name: str, props: Props, path: SourcePath) -> dict[str, Any]:
-        """AWS::CloudFormation::Stack -> OS::Heat::Stack with the template read by get_file.
-
-        A TemplateURL naming a local CloudFormation file (relative to the source) is
-        translated too and becomes a nested HOT template; any other URL is read as it is.
-        """
+        """AWS::CloudFormation::Stack with a local TemplateURL -> OS::Heat::Stack reading the
+        template with get_file; a CloudFormation template is translated too."""
         renames = {"Parameters": "parameters", "TimeoutInMinutes": "timeout"}
         out = self.rename(props, path, renames, frozenset({"TemplateURL"}))
         where = (*path, "TemplateURL")
-        url = self.value(props.get("TemplateURL"), where)
-        nested = self.ctx.nest(url, where) if isinstance(url, str) and self.ctx.nest else None
-        if nested is not None:
-            return {"template": {"get_file": nested}, **out}
-        self.ctx.note("approximate", where, "the nested template is read with get_file when"
-                      " the stack is created (Heat fetched TemplateURL itself); it stays"
-                      " CloudFormation, which Heat accepts as a nested template")  # fmt: skip
-        return {"template": {"get_file": url}, **out}
+        url = str(props["TemplateURL"])
+        nested = self.ctx.nest(url, where) if self.ctx.nest else None
+        return {"template": {"get_file": nested or url}, **out}
 
     def bucket(self, name: str, props: Props, path: SourcePath) -> dict[str, Any]:
         """AWS::S3::Bucket -> OS::Swift::Container with the headers Heat's bucket set."""

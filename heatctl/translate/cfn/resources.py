@@ -126,6 +126,9 @@ def _target_type(ctx: CfnContext, name: str, uses: list[SourcePath]) -> str:
     if source == "AWS::EC2::EIP" and eip_instance and instance_ref(ctx, eip_instance) is None:
         return _kept(ctx, name, "its InstanceId is not an AWS::EC2::Instance of this"
                          " template, so the port to associate is unknown")  # fmt: skip
+    if source == "AWS::CloudFormation::Stack" and not _local_template(ctx, props):
+        return _kept(ctx, name, "its TemplateURL is not a local file; Heat fetches it when the"
+                     " stack is created, OS::Heat::Stack needs the template itself")  # fmt: skip
     if source == "AWS::AutoScaling::AutoScalingGroup":
         reason = _group_blocker(ctx, props)
         if reason:
@@ -138,6 +141,14 @@ def _target_type(ctx: CfnContext, name: str, uses: list[SourcePath]) -> str:
         ctx.note("untranslated", ("Resources", name, "Type"), f"{source} is not a type Heat"
                  " implements; kept as it is")  # fmt: skip
     return source
+
+
+def _local_template(ctx: CfnContext, props: Mapping[str, Any]) -> bool:
+    """True when a nested stack's TemplateURL names a file next to the source."""
+    url = props.get("TemplateURL")
+    if not isinstance(url, str) or "://" in url or ctx.base_dir is None:
+        return False
+    return (ctx.base_dir / url).is_file()
 
 
 def _is_wait_condition_handle_property(ctx: CfnContext, path: SourcePath) -> bool:

@@ -84,6 +84,7 @@ def translate_document(
     ctx.conditions = section(document, ctx, "Conditions")
     ctx.resources = section(document, ctx, "Resources")
     nested: dict[str, dict[str, Any]] = {}
+    ctx.base_dir = base_dir
     if base_dir is not None:
         ctx.nest = NestedTemplates(ctx, base_dir, depth, nested)
     for key in document:
