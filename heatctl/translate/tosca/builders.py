@@ -126,7 +126,7 @@ def _normative_base(ctx: Context, node: Node) -> str:
 def _scalar(
     ctx: Context, node: Node, value: Any, unit: str, path: tuple[Any, ...], why: str
 ) -> int | None:
-    value = ctx.functions.input_value(value, path, why)
+    value = ctx.functions.input_value(value, path, why, optional=True)
     if value is None:
         return None
     if isinstance(value, int | float) and not isinstance(value, bool):
@@ -169,7 +169,7 @@ def _flavor(ctx: Context, node: Node) -> str:
     path = (*node.path, "capabilities", "host", "properties")
     why = "to choose a flavor"
     from_input = any(is_function(host.get(k)) for k in ("num_cpus", "mem_size", "disk_size"))
-    cpus = ctx.functions.input_value(host.get("num_cpus"), (*path, "num_cpus"), why)
+    cpus = ctx.functions.input_value(host.get("num_cpus"), (*path, "num_cpus"), why, optional=True)
     ram = _scalar(ctx, node, host.get("mem_size"), "MiB", (*path, "mem_size"), why)
     disk = _scalar(ctx, node, host.get("disk_size"), "GiB", (*path, "disk_size"), why)
     cpus = int(cpus) if isinstance(cpus, int | float) and not isinstance(cpus, bool) else None
@@ -201,11 +201,13 @@ def _image(ctx: Context, node: Node) -> Any:
     path = (*node.path, "capabilities", "os", "properties")
     why = "to choose an image"
     distribution = ctx.functions.input_value(
-        os_caps.get("distribution"), (*path, "distribution"), why
+        os_caps.get("distribution"), (*path, "distribution"), why, optional=True
     )
-    version = ctx.functions.input_value(os_caps.get("version"), (*path, "version"), why)
+    version = ctx.functions.input_value(
+        os_caps.get("version"), (*path, "version"), why, optional=True
+    )
     architecture = ctx.functions.input_value(
-        os_caps.get("architecture"), (*path, "architecture"), why
+        os_caps.get("architecture"), (*path, "architecture"), why, optional=True
     )
     image, exact = ctx.catalog.image(
         distribution, None if version is None else str(version), architecture

@@ -112,13 +112,25 @@ class Functions:
             )
         return {"get_param": [name, *items[1:]] if len(items) > 1 else name}
 
-    def input_value(self, value: Any, path: tuple[Any, ...], why: str) -> Any:
-        """A value needed at translate time: get_input is replaced by the input's value."""
+    def input_value(
+        self, value: Any, path: tuple[Any, ...], why: str, *, optional: bool = False
+    ) -> Any:
+        """A value needed at translate time: get_input is replaced by the input's value.
+
+        With `optional`, an input without a value gives None and an "approximate" report
+        entry (the caller has a fallback); otherwise it is an error.
+        """
         if is_function(value) and "get_input" in value:
             args = value["get_input"]
             name = args[0] if isinstance(args, list) else args
             if name not in self.ctx.inputs.definitions:
                 self._get_input(args, Scope(), path)
+            if not self.ctx.inputs.has_value(name) and optional:
+                self.ctx.reporter.approximate(
+                    f"input '{name}' has no default and no value given; it is ignored {why} (give -P {name}=VALUE)",
+                    path,
+                )
+                return None
             if not self.ctx.inputs.has_value(name):
                 raise fail(
                     f"input '{name}' has no default and no value given; it is needed at translate time {why} (give -P {name}=VALUE)",
@@ -132,6 +144,11 @@ class Functions:
     def _get_property(self, args: Any, scope: Scope, path: tuple[Any, ...]) -> Any:
         items = self._args(args, 2, "get_property", path)
         node = self.entity(items[0], scope, path, "get_property")
+        if items[0] == "HOST" and scope.node is not None:
+            for host in host_chain(scope.node, self.ctx.nodes, self.ctx.registry):
+                if items[1] in host.properties or items[1] in host.capabilities:
+                    node = host
+                    break
         value, owner, rest = self._property(node, items[1:], path)
         return self._index(self.hot(value, Scope(owner), path), rest, path)
 

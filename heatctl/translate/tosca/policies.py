@@ -44,10 +44,8 @@ def build_all(ctx: Context) -> None:
             raise fail(f"policy '{name}' needs a type", ctx.file, ctx.document, path)
         for key in body:
             if key not in POLICY_KEYS:
-                raise fail(
-                    f"policy '{name}' has unknown key '{key}'{did_you_mean(key, POLICY_KEYS)}",
-                    ctx.file,
-                    ctx.document,
+                ctx.reporter.untranslated(
+                    f"policy key '{key}' is not TOSCA{did_you_mean(key, POLICY_KEYS)}; ignored",
                     (*path, key),
                 )
         items.append((str(name), body, path))
@@ -162,12 +160,8 @@ def monitoring(ctx: Context, name: str, body: Mapping[str, Any], path: tuple[Any
         if isinstance(condition.get("constraint"), str):
             properties["description"] = condition["constraint"]
         if properties["threshold"] is None:
-            raise fail(
-                f"trigger '{trigger_name}' has no condition threshold",
-                ctx.file,
-                ctx.document,
-                tpath,
-            )
+            ctx.reporter.untranslated(f"trigger '{trigger_name}' has no threshold: no alarm", tpath)
+            continue
         group = trigger.get("metadata") or _scaled_group(ctx, trigger)
         if group:
             properties["query"] = json.dumps({"=": {"server_group": str(group)}}, sort_keys=True)

@@ -172,6 +172,8 @@ class SourceSet:
     files: list[SourceFile] = field(default_factory=list)
     archive: Archive | None = None
     base_dir: Path | None = None
+    warnings: list[Diagnostic] = field(default_factory=list)
+    resolved_elsewhere: list[tuple[SourceFile, tuple[Any, ...], str]] = field(default_factory=list)
 
     def __iter__(self) -> Iterator[SourceFile]:
         return iter(self.files)
@@ -226,11 +228,22 @@ def load_sources(path: Path, display: str, document: Mapping[str, Any] | None = 
     return sources
 
 
-def _load_bytes(data: bytes, name: str) -> Mapping[str, Any]:
+def _load_bytes(
+    data: bytes, name: str, warnings: list[Diagnostic] | None = None
+) -> Mapping[str, Any]:
     try:
         loaded: Mapping[str, Any] = loads(data, name, what="TOSCA definitions")
     except LoadError as exc:
-        raise TranslationError(f"cannot translate {name}", exc.diagnostics) from None
+        first = exc.diagnostics[0] if exc.diagnostics else None
+        if warnings is None or first is None or not first.message.startswith("duplicate key"):
+            raise TranslationError(f"cannot translate {name}", exc.diagnostics) from None
+        # An imported definitions file with a duplicate key: PyYAML (and so tosca-parser)
+        # keeps the last value. Accept it the same way, say so in the report, and lose
+        # this file's positions (the alias-bomb and size checks already ran).
+        warnings.append(first)
+        import yaml
+
+        loaded = yaml.load(data, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     return loaded
 
 
@@ -260,17 +273,10 @@ def _load_import(
         seen.add(key)
         return SourceFile(
             f"{sources.archive.display}!{key}",
-            _load_bytes(data, f"{sources.archive.display}!{key}"),
+            _load_bytes(data, f"{sources.archive.display}!{key}", sources.warnings),
             posixpath.dirname(key),
         )
-    file = Path(current.location, target)
-    if not file.is_file():
-        raise fail(
-            f"import '{target}' not found (looked for {file})",
-            current.name,
-            current.document,
-            where,
-        )
+    file = _find_local(sources, current, target, where)
     resolved = str(file.resolve())
     if resolved in seen:
         return None
@@ -282,7 +288,30 @@ def _load_import(
         raise fail(
             f"cannot read import '{target}': {exc.strerror}", current.name, current.document, where
         ) from None
-    return SourceFile(display, _load_bytes(data, display), str(file.resolve().parent))
+    return SourceFile(
+        display, _load_bytes(data, display, sources.warnings), str(file.resolve().parent)
+    )
+
+
+def _find_local(
+    sources: SourceSet, current: SourceFile, target: str, where: tuple[Any, ...]
+) -> Path:
+    """The file an import names: relative to the importing file, else (as tosca-parser's
+    users rely on) relative to the main template's directory or one of its parents."""
+    file = Path(current.location, target)
+    if file.is_file() or Path(target).is_absolute():
+        if not file.is_file():
+            raise fail(f"import '{target}' not found", current.name, current.document, where)
+        return file
+    base = Path(sources.main.location)
+    for directory in (base, *list(base.parents)[:4]):
+        candidate = directory / target
+        if candidate.is_file():
+            sources.resolved_elsewhere.append((current, where, str(directory)))
+            return candidate
+    raise fail(
+        f"import '{target}' not found (looked for {file})", current.name, current.document, where
+    )
 
 
 def _display(file: Path) -> str:

@@ -164,6 +164,7 @@ class TopologyBuilder:
             )
         for index, item in enumerate(items):
             path = (*node.path, "requirements", index)
+            item = self._misindented(item, path)
             if not isinstance(item, Mapping) or len(item) != 1:
                 raise fail(
                     "a requirement must be a mapping with one name", self.file, self.document, path
@@ -172,15 +173,30 @@ class TopologyBuilder:
             path = (*path, name)
             definition = definitions.get(str(name))
             if definition is None:
-                raise fail(
-                    f"node template '{node.name}' ({node.typedef.name}) has no requirement '{name}'{did_you_mean(name, definitions)}",
-                    self.file,
-                    self.document,
+                # tosca-parser accepts undeclared requirement names; so do we, with a note.
+                hint = did_you_mean(name, definitions)
+                self.reporter.info(
+                    f"{node.typedef.name} declares no requirement '{name}'{hint};"
+                    " its relationship is taken from the assignment (default DependsOn)",
                     path,
                 )
+                definition = {"relationship": "tosca.relationships.DependsOn"}
             node.requirements.append(
                 self._requirement(node, str(name), body, definition, nodes, path)
             )
+
+    def _misindented(self, item: Any, path: tuple[Any, ...]) -> Any:
+        """`- link:` followed by `node: X` at the same indentation is a two-key mapping;
+        tosca-parser reads it as the requirement `link` on X, and so do we, with a note."""
+        if isinstance(item, Mapping) and len(item) == 2 and "node" in item:
+            names = [k for k in item if k != "node"]
+            if item[names[0]] is None:
+                self.reporter.approximate(
+                    f"requirement '{names[0]}': 'node' is not indented under it; read as its target",
+                    path,
+                )
+                return {names[0]: {"node": item["node"]}}
+        return item
 
     def _requirement(
         self,

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from heatctl.translate.base import TranslateOptions, Translation
+from heatctl.translate.base import ReportEntry, TranslateOptions, Translation
 from heatctl.translate.report import Reporter
 from heatctl.translate.tosca.catalog import Catalog
 from heatctl.translate.tosca.functions import Functions, Scope
@@ -200,6 +200,35 @@ def _check_top_level(sources: SourceSet) -> None:
             )
 
 
+def _report_loading(ctx: Context) -> None:
+    """Leniencies of loading, kept visible in the report."""
+    for warning in ctx.sources.warnings:
+        ctx.reporter.entries.append(
+            ReportEntry(
+                "approximate",
+                f"{warning.message}: the last value is used, as PyYAML does",
+                warning.file,
+                warning.line,
+                warning.col,
+                "imports",
+            )
+        )
+    for source, where, directory in ctx.sources.resolved_elsewhere:
+        ctx.reporter.info(
+            f"import resolved relative to {directory}, not to the importing file",
+            where,
+            document=source.document,
+            file=source.name,
+        )
+    for typedef in ctx.registry.misplaced:
+        ctx.reporter.info(
+            f"{typedef.name} is declared under {typedef.section} but derives from a type of another section; moved there",
+            (typedef.section, typedef.name),
+            document=typedef.document,
+            file=typedef.file,
+        )
+
+
 def translate_tosca(
     path: Path,
     display: str,
@@ -215,6 +244,7 @@ def translate_tosca(
     registry = TypeRegistry()
     registry.add_sources(sources)
     ctx = Context(sources, registry, options)
+    _report_loading(ctx)
     parameters = ctx.parameters = ctx.inputs.build(given)
     if "topology_template" not in ctx.document:
         ctx.reporter.info(
@@ -223,9 +253,8 @@ def translate_tosca(
         )
     ctx.nodes = TopologyBuilder(registry, ctx.file, ctx.document, ctx.reporter).build()
     for node in ctx.nodes.values():
-        ctx.kinds[node.name] = next(
-            kind for base, kind in KINDS if registry.is_a(node.typedef, base)
-        )
+        kinds = (kind for base, kind in KINDS if registry.is_a(node.typedef, base))
+        ctx.kinds[node.name] = next(kinds, "software")
     builders.build_all(ctx)
     software.build_all(ctx)
     policies.build_all(ctx)

@@ -49,6 +49,7 @@ PRIMITIVES = frozenset(
 SHORT_PREFIXES = {
     "node_types": ("tosca.nodes.", "tosca.nodes.network."),
     "relationship_types": ("tosca.relationships.", "tosca.relationships.network."),
+    "data_types": ("tosca.datatypes.", "tosca.datatypes.network."),
 }
 
 
@@ -75,6 +76,7 @@ class TypeRegistry:
 
     def __init__(self) -> None:
         self.types: dict[str, dict[str, TypeDef]] = {section: {} for section in SECTIONS}
+        self.misplaced: list[TypeDef] = []
         for section, entries in _normative().items():
             for name, definition in entries.items():
                 self.types[section][name] = TypeDef(name, section, definition, None, None)
@@ -100,11 +102,13 @@ class TypeRegistry:
                         str(name), section, definition, source.name, source.document
                     )
         for section, entries in self.types.items():
-            for typedef in entries.values():
+            for typedef in list(entries.values()):
                 parent = typedef.definition.get("derived_from")
                 if parent is None or typedef.file is None:
                     continue
                 if section == "data_types" and parent in PRIMITIVES:
+                    continue
+                if self.find(section, parent) is None and self._relocate(typedef, parent):
                     continue
                 if self.find(section, parent) is None:
                     raise fail(
@@ -113,6 +117,20 @@ class TypeRegistry:
                         typedef.document,
                         (section, typedef.name, "derived_from"),
                     )
+
+    def _relocate(self, typedef: TypeDef, parent: str) -> bool:
+        """A type filed under the wrong section (a capability type under node_types, as
+        some real templates do) moves to the section its parent is in."""
+        for section in SECTIONS:
+            if section != typedef.section and self.find(section, parent) is not None:
+                del self.types[typedef.section][typedef.name]
+                moved = TypeDef(
+                    typedef.name, section, typedef.definition, typedef.file, typedef.document
+                )
+                self.types[section][typedef.name] = moved
+                self.misplaced.append(typedef)
+                return True
+        return False
 
     def find(self, section: str, name: Any) -> TypeDef | None:
         """The type called `name` (full or short form) in `section`, or None."""
