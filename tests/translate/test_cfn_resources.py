@@ -357,7 +357,7 @@ def test_nested_stack_with_a_remote_url_is_kept() -> None:
         },
     }
     assert result.hot["outputs"]["Ip"]["value"] == {"get_attr": ["Child", "Outputs.PublicIp"]}
-    assert "TemplateURL is not a local file" in messages(result, "untranslated")[0]
+    assert "TemplateURL is not a file in the source" in messages(result, "untranslated")[0]
 
 
 def test_bucket_becomes_container_with_heats_headers() -> None:

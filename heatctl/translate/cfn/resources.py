@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
+from pathlib import Path
 from typing import Any
 
 from heatctl.translate.cfn.context import CfnContext, SourcePath
@@ -127,8 +128,9 @@ def _target_type(ctx: CfnContext, name: str, uses: list[SourcePath]) -> str:
         return _kept(ctx, name, "its InstanceId is not an AWS::EC2::Instance of this"
                          " template, so the port to associate is unknown")  # fmt: skip
     if source == "AWS::CloudFormation::Stack" and not _local_template(ctx, props):
-        return _kept(ctx, name, "its TemplateURL is not a local file; Heat fetches it when the"
-                     " stack is created, OS::Heat::Stack needs the template itself")  # fmt: skip
+        return _kept(ctx, name, "its TemplateURL is not a file in the source's directory tree;"
+                     " Heat fetches it when the stack is created, OS::Heat::Stack needs the"
+                     " template itself")  # fmt: skip
     if source == "AWS::AutoScaling::AutoScalingGroup":
         reason = _group_blocker(ctx, props)
         if reason:
@@ -144,11 +146,18 @@ def _target_type(ctx: CfnContext, name: str, uses: list[SourcePath]) -> str:
 
 
 def _local_template(ctx: CfnContext, props: Mapping[str, Any]) -> bool:
-    """True when a nested stack's TemplateURL names a file next to the source."""
+    """True when a nested stack's TemplateURL names a file beside or below the source.
+
+    Absolute paths and `..` are refused: a template must not make the translator read (or
+    `-o` write) files outside its own directory tree.
+    """
     url = props.get("TemplateURL")
     if not isinstance(url, str) or "://" in url or ctx.base_dir is None:
         return False
-    return (ctx.base_dir / url).is_file()
+    relative = Path(url)
+    if relative.is_absolute() or ".." in relative.parts:
+        return False
+    return (ctx.base_dir / relative).is_file()
 
 
 def _is_wait_condition_handle_property(ctx: CfnContext, path: SourcePath) -> bool:
