@@ -614,3 +614,59 @@ def test_inputs_become_parameter_defaults() -> None:
     with pytest.raises(TranslationError) as caught:
         translate_document(loads(json.dumps(document), "t"), "t", inputs={"Sise": "5"})
     assert "did you mean 'Size'?" in caught.value.diagnostics[0].message
+
+
+def test_cloudwatch_alarm_becomes_aodh_alarm_as_heats_provider_template() -> None:
+    resources = {
+        **AUTOSCALING,
+        "CPUHigh": {
+            "Type": "AWS::CloudWatch::Alarm",
+            "Properties": {
+                "MetricName": "cpu_util",
+                "Namespace": "system/linux",
+                "Statistic": "Average",
+                "Period": "60",
+                "EvaluationPeriods": "1",
+                "Threshold": "50",
+                "ComparisonOperator": "GreaterThanThreshold",
+                "AlarmActions": [{"Ref": "ScaleUp"}],
+                "Dimensions": [{"Name": "AutoScalingGroupName", "Value": {"Ref": "Group"}}],
+            },
+        },
+    }
+    result = cfn(resources)
+    assert result.hot["resources"]["CPUHigh"] == {
+        "type": "OS::Aodh::Alarm",
+        "properties": {
+            "description": "An alarm",
+            "meter_name": "cpu_util",
+            "period": "60",
+            "evaluation_periods": "1",
+            "threshold": "50",
+            "alarm_actions": [{"get_attr": ["ScaleUp", "alarm_url"]}],
+            "repeat_actions": True,
+            "statistic": "avg",
+            "comparison_operator": "gt",
+            "matching_metadata": {"AutoScalingGroupName": {"get_resource": "Group"}},
+        },
+    }
+    assert "Namespace was dropped: Heat's alarm ignores it too" in messages(result, "info")
+
+
+def test_alarm_enumerations() -> None:
+    alarm = {"Type": "AWS::CloudWatch::Alarm", "Properties": {"Statistic": {"Ref": "Stat"}}}
+    parameters = {"Stat": {"Type": "String"}}
+    hot = cfn({"A": alarm}, Parameters=parameters).hot
+    assert hot["resources"]["A"]["properties"]["statistic"]["yaql"]["data"] == {
+        "map": {
+            "SampleCount": "count",
+            "Average": "avg",
+            "Sum": "sum",
+            "Minimum": "min",
+            "Maximum": "max",
+        },
+        "key": {"get_param": "Stat"},
+    }
+    bad = {"Type": "AWS::CloudWatch::Alarm", "Properties": {"ComparisonOperator": "Bigger"}}
+    [error] = errors_of({"AWSTemplateFormatVersion": "2010-09-09", "Resources": {"A": bad}})
+    assert "must be one of LessThanOrEqualToThreshold" in error

@@ -45,6 +45,7 @@ ATTRIBUTES: dict[str, dict[str, list[str] | None]] = {
     "AWS::EC2::EIPAssociation": {},
     "AWS::EC2::SecurityGroup": {},
     "AWS::CloudFormation::Stack": {},
+    "AWS::CloudWatch::Alarm": {},
 }
 
 # Attributes whose translation is not exact, with the reason given in the report.

@@ -75,19 +75,31 @@ class PropertyMapper:
                 self.ctx.error(where, f"unknown property '{key}'")
         return out
 
-    def key_values(self, items: Any, path: SourcePath, prefix: str = "") -> dict[str, Any] | None:
-        """`[{Key: k, Value: v}, ...]` -> `{prefix+k: v}`; None (reported) if a key is not known."""
+    def key_values(
+        self,
+        items: Any,
+        path: SourcePath,
+        prefix: str = "",
+        names: tuple[str, str] = ("Key", "Value"),
+    ) -> dict[str, Any] | None:
+        """`[{Key: k, Value: v}, ...]` -> `{prefix+k: v}`; None (reported) if a key is not known.
+
+        `names` are the item's key and value fields (`Name`/`Value` for alarm dimensions).
+        """
+        key_name, value_name = names
         if not isinstance(items, list):
-            self.ctx.note("untranslated", path, "a Key/Value list given by a function cannot"
-                          " become a map; dropped")  # fmt: skip
+            self.ctx.note("untranslated", path, f"a {key_name}/{value_name} list given by a"
+                          " function cannot become a map; dropped")  # fmt: skip
             return None
         result: dict[str, Any] = {}
         for i, item in enumerate(items):
-            key = item.get("Key") if isinstance(item, Mapping) else None
+            key = item.get(key_name) if isinstance(item, Mapping) else None
             if not isinstance(key, str):
-                self.ctx.error((*path, i), "each item needs a constant Key and a Value")
+                self.ctx.error(
+                    (*path, i), f"each item needs a constant {key_name} and a {value_name}"
+                )
                 continue
-            result[prefix + key] = self.value(item.get("Value"), (*path, i, "Value"))
+            result[prefix + key] = self.value(item.get(value_name), (*path, i, value_name))
         return result
 
     # -- compute ------------------------------------------------------------------------
@@ -403,6 +415,48 @@ class PropertyMapper:
             out["X-Container-Meta"] = meta
         return out
 
+    def alarm(self, name: str, props: Props, path: SourcePath) -> dict[str, Any]:
+        """AWS::CloudWatch::Alarm -> OS::Aodh::Alarm, as Heat's default environment runs it
+        (its provider template AWS_CloudWatch_Alarm.yaml, inlined)."""
+        renames = {
+            "AlarmDescription": "description",
+            "MetricName": "meter_name",
+            "Period": "period",
+            "EvaluationPeriods": "evaluation_periods",
+            "Threshold": "threshold",
+            "AlarmActions": "alarm_actions",
+            "OKActions": "ok_actions",
+            "InsufficientDataActions": "insufficient_data_actions",
+        }
+        special = frozenset({"Statistic", "ComparisonOperator", "Dimensions", "Namespace", "Units"})
+        out = {"description": "An alarm", **self.rename(props, path, renames, special)}
+        out["repeat_actions"] = True
+        for key, target, table in (
+            ("Statistic", "statistic", STATISTICS),
+            ("ComparisonOperator", "comparison_operator", COMPARISONS),
+        ):
+            if key in props:
+                out[target] = self.enumeration(props[key], (*path, key), table)
+        if "Dimensions" in props:
+            where = (*path, "Dimensions")
+            dimensions = self.key_values(props["Dimensions"], where, names=("Name", "Value"))
+            out["matching_metadata"] = dimensions or {}
+        for key in ("Namespace", "Units"):
+            if key in props:
+                self.ctx.note(
+                    "info", (*path, key), f"{key} was dropped: Heat's alarm ignores it too"
+                )
+        return out
+
+    def enumeration(self, value: Any, path: SourcePath, table: Mapping[str, str]) -> Any:
+        """A CFN enumeration value mapped through `table` (a yaql lookup when not constant)."""
+        if isinstance(value, str):
+            if value not in table:
+                self.ctx.error(path, f"must be one of {', '.join(table)}")
+            return table.get(value)
+        data = {"map": dict(table), "key": self.value(value, path)}
+        return {"yaql": {"expression": "$.data.map.get($.data.key, '')", "data": data}}
+
     def scaling_policy(self, name: str, props: Props, path: SourcePath) -> dict[str, Any]:
         """AWS::AutoScaling::ScalingPolicy -> OS::Heat::ScalingPolicy."""
         renames = {
@@ -420,6 +474,21 @@ class PropertyMapper:
             where = (*path, "AdjustmentType")
             self.ctx.error(where, f"AdjustmentType must be one of {', '.join(ADJUSTMENT_TYPES)}")
         return {"auto_scaling_group_id": {"get_resource": group}, **out}
+
+
+STATISTICS = {
+    "SampleCount": "count",
+    "Average": "avg",
+    "Sum": "sum",
+    "Minimum": "min",
+    "Maximum": "max",
+}
+COMPARISONS = {
+    "LessThanOrEqualToThreshold": "le",
+    "LessThanThreshold": "lt",
+    "GreaterThanThreshold": "gt",
+    "GreaterThanOrEqualToThreshold": "ge",
+}
 
 
 def instance_ref(ctx: CfnContext, value: Any) -> str | None:

@@ -33,6 +33,7 @@ TRANSLATED: dict[str, tuple[str, str]] = {
     "AWS::S3::Bucket": ("OS::Swift::Container", "bucket"),
     "AWS::AutoScaling::AutoScalingGroup": ("OS::Heat::AutoScalingGroup", ""),
     "AWS::AutoScaling::ScalingPolicy": ("OS::Heat::ScalingPolicy", "scaling_policy"),
+    "AWS::CloudWatch::Alarm": ("OS::Aodh::Alarm", "alarm"),
 }
 # AWS types Heat implements (natively or through its default environment), kept as they are.
 HEAT_AWS_TYPES = frozenset(
