@@ -143,9 +143,8 @@ def _scalar(
 def build_server(ctx: Context, node: Node) -> None:
     """tosca.nodes.Compute -> OS::Nova::Server with a flavor and an image."""
     properties: dict[str, Any] = {}
-    given = node.definition.get("properties") or {}
-    for name in sorted(given):
-        if name in NOVA_PROPERTIES:
+    for name in sorted(node.properties):
+        if name in NOVA_PROPERTIES and node.properties[name] is not None:
             properties[name] = ctx.hot(
                 node.properties[name], node, (*node.path, "properties", name)
             )
@@ -345,7 +344,9 @@ def network_reference(ctx: Context, target: str) -> Any:
 def bind_port(ctx: Context, server: str, port: str, order: Any) -> None:
     """Add port to a server's networks (sorted by TOSCA `order` at the end)."""
     info = ctx.attributes.setdefault(server, {})
-    info.setdefault("ports", []).append(port)
+    if port in info.setdefault("ports", []):
+        return  # bound twice (tacker CPs have both binding and virtualBinding)
+    info["ports"].append(port)
     info.setdefault("network_entries", []).append(
         (order if isinstance(order, int) else 0, {"port": {"get_resource": port}})
     )
@@ -438,6 +439,8 @@ def wire_relationships(ctx: Context, node: Node) -> None:
             continue
         if ctx.kinds.get(node.name) == "software" or ctx.kinds.get(target) == "software":
             continue  # ordered through the deployments in software.py
+        if ctx.kinds.get(node.name) in ("vdu_cp", "port") or requirement.name == "virtual_storage":
+            continue  # the server refers to its ports and block devices itself
         target_resource = ctx.main_resource.get(target)
         if source and target_resource:
             ctx.depend(source, target_resource)

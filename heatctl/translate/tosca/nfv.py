@@ -99,9 +99,8 @@ def build_vdu(ctx: Context, node: Node) -> None:
             extra = None
     if isinstance(extra, Mapping):
         flavor["extra_specs"] = dict(extra)
-    flavor_name = ctx.add(
-        f"{node.name}_flavor", {"type": "OS::Nova::Flavor", "properties": flavor}, node.name
-    )
+    # The flavor is shared by every member when the VDU scales, so no node owns it.
+    flavor_name = ctx.add(f"{node.name}_flavor", {"type": "OS::Nova::Flavor", "properties": flavor})
     server: dict[str, Any] = {"flavor": {"get_resource": flavor_name}}
     if node.properties.get("name") is not None:
         server["name"] = ctx.hot(node.properties["name"], node, (*node.path, "properties", "name"))
@@ -123,7 +122,7 @@ def _virtual_storage(ctx: Context, node: Node) -> None:
                 requirement.path,
             )
             continue
-        mapping = {"device_name": "vdb", "volume_id": {"get_resource": target}, "boot_index": -1}
+        mapping = {"volume_id": {"get_resource": target}}
         server = ctx.resources[ctx.main_resource[node.name]]["properties"]
         server.setdefault("block_device_mapping_v2", []).append(mapping)
         ctx.owned.setdefault(node.name, []).extend(ctx.owned.get(target, []))
@@ -177,6 +176,14 @@ def build_virtual_link(ctx: Context, node: Node) -> None:
                 },
             },
             node.name,
+        )
+    if not any(
+        isinstance(d, Mapping) and isinstance(d.get("l3_protocol_data"), Mapping)
+        for d in profile.get("virtual_link_protocol_data") or []
+    ):
+        ctx.reporter.untranslated(
+            "no l3_protocol_data (cidr): the network gets no subnet, as Neutron needs a cidr",
+            (*path, "vl_profile"),
         )
     for index, data in enumerate(profile.get("virtual_link_protocol_data") or []):
         l3 = data.get("l3_protocol_data") if isinstance(data, Mapping) else None

@@ -26,6 +26,8 @@ def build(ctx: Context) -> dict[str, Any]:
         if isinstance(body.get("description"), str):
             output["description"] = body["description"].strip()
         output["value"] = ctx.hot(body["value"], None, (*path, "value"))
+        if output["value"] is None and body["value"] is not None:
+            continue  # untranslatable, already in the report; a null output helps nobody
         result[str(name)] = output
     _report_unused_sections(ctx)
     return result

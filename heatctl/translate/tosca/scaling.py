@@ -94,8 +94,8 @@ def make_group(
     if metering:
         for resource in resources.values():
             if resource["type"] == "OS::Nova::Server":
-                resource["properties"].setdefault("metadata", {})["metering.server_group"] = (
-                    metering
+                resource["properties"].setdefault("metadata", {}).setdefault(
+                    "metering.server_group", metering
                 )
     parameters: dict[str, Any] = {}
     passed: dict[str, Any] = {}
@@ -153,7 +153,7 @@ class _Externals:
             if key == "get_param":
                 param = args[0] if isinstance(args, list) else args
                 known = self.ctx.parameters.get(param, {"type": "string"})
-                definition = {k: v for k, v in known.items() if k != "default"}
+                definition = dict(known)
                 self._parameter(str(param), {"get_param": param}, definition)
                 return value
         if isinstance(value, Mapping):

@@ -123,6 +123,8 @@ def _pair(
     hosts: list[str],
     path: tuple[Any, ...],
     scope: dict[str, Node],
+    *,
+    deploy_name: str | None = None,
 ) -> str:
     if not is_url(file):
         ctx.check_file(file, path)
@@ -158,8 +160,9 @@ def _pair(
     else:
         deploy_props["servers"] = {h: {"get_resource": ctx.main_resource.get(h, h)} for h in hosts}
         kind = "OS::Heat::SoftwareDeploymentGroup"
-    ctx.add(f"{name}_deploy", {"type": kind, "properties": deploy_props}, owner)
-    return f"{name}_deploy"
+    deploy = deploy_name or f"{name}_deploy"
+    ctx.add(deploy, {"type": kind, "properties": deploy_props}, owner)
+    return deploy
 
 
 def _node_operations(ctx: Context, node: Node) -> None:
@@ -283,10 +286,9 @@ def _relationship_operations(ctx: Context, node: Node) -> None:
         for interface, operations in requirement.interfaces.items():
             if not isinstance(operations, Mapping):
                 continue
-            for operation, body in operations.items():
+            ops = [(op, body) for op, body in operations.items() if op not in ("type", "inputs")]
+            for operation, body in ops:
                 path = (*requirement.path, "relationship", "interfaces", interface, operation)
-                if operation in ("type", "inputs"):
-                    continue
                 runs_on = (
                     node if operation in SOURCE_OPS else target if operation in TARGET_OPS else None
                 )
@@ -298,17 +300,41 @@ def _relationship_operations(ctx: Context, node: Node) -> None:
                         path,
                     )
                     continue
+                stem = f"{node.name}_{target.name}"
+                scope = {"node": node, "source": node, "target": target}
                 deploy = _pair(
                     ctx,
                     node,
-                    f"{node.name}_{target.name}_{operation}",
+                    f"{stem}_{operation}",
                     file,
                     inputs,
                     dependencies,
                     hosts,
                     path,
-                    {"node": node, "source": node, "target": target},
+                    scope,
+                    deploy_name=f"{stem}_connect_deploy" if len(ops) == 1 else None,
                 )
-                for end in (node.name, target.name):
-                    if end in ctx.last_deploy and ctx.last_deploy[end] != deploy:
-                        ctx.depend(deploy, ctx.last_deploy[end])
+                _order_relationship(ctx, deploy, operation, node, target)
+
+
+def _order_relationship(
+    ctx: Context, deploy: str, operation: str, source: Node, target: Node
+) -> None:
+    """After the target is up and the source created; before the source's next step.
+
+    The target side never waits for these deployments, so no cycle can form with the
+    source waiting for its requirements.
+    """
+    created = f"{source.name}_create_deploy"
+    if created in ctx.resources:
+        ctx.depend(deploy, created)
+    if target.name in ctx.last_deploy:
+        ctx.depend(deploy, ctx.last_deploy[target.name])
+    following = {
+        "pre_configure_source": "configure",
+        "pre_configure_target": "configure",
+        "post_configure_source": "start",
+        "post_configure_target": "start",
+    }.get(operation)
+    if following and f"{source.name}_{following}_deploy" in ctx.resources:
+        ctx.depend(f"{source.name}_{following}_deploy", deploy)

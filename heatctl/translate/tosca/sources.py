@@ -117,15 +117,15 @@ class Archive:
         """The archive path of the main service template (TOSCA.meta or the single root YAML)."""
         if META_PATH in self.members:
             return self._entry_from_meta()
-        roots = [n for n in self.members if "/" not in n and n.endswith((".yaml", ".yml"))]
-        if len(roots) == 1:
-            return roots[0]
         meta_like = [n for n in self.members if n.lower().endswith("tosca.meta")]
         if meta_like:
             raise fail(
                 f"no {META_PATH} in the archive (found '{meta_like[0]}'; the directory must be named TOSCA-Metadata)",
                 self.display,
             )
+        roots = [n for n in self.members if "/" not in n and n.endswith((".yaml", ".yml"))]
+        if len(roots) == 1:
+            return roots[0]
         if not roots:
             raise fail(f"no {META_PATH} and no YAML file at the root of the archive", self.display)
         raise fail(

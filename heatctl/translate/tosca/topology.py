@@ -235,6 +235,19 @@ class TopologyBuilder:
             reltype = self.registry.require(
                 "relationship_types", relationship, self.file, self.document, path
             )
+        if reltype is not None:
+            defaults = {
+                k: v["default"]
+                for k, v in self.registry.merged(reltype, "properties").items()
+                if isinstance(v, Mapping) and "default" in v
+            }
+            properties = {**defaults, **properties}
+            if template_name is None and not interfaces:
+                interfaces = {
+                    name: ops
+                    for name, ops in self.registry.merged(reltype, "interfaces").items()
+                    if isinstance(ops, Mapping) and any(op not in ("type", "inputs") for op in ops)
+                }
         target_name = self._target(node, target, path, nodes)
         return Requirement(
             name,
