@@ -275,12 +275,14 @@ def test_condition_errors() -> None:
         "B": {"Fn::And": ["A"]},
         "C": {"Fn::Not": ["Nope"]},
         "D": {"Fn::GetAtt": ["Thing", "x"]},
+        "E": {"Fn::Equals": [{"Fn::Join": ["", ["a"]]}, "a"]},
     }
     errors = errors_of({**BASE, "Conditions": conditions})
     assert "parameter 'Thing' does not exist" in errors[0]
     assert "at least 2 conditions" in errors[1]
     assert "condition 'Nope' does not exist" in errors[2]
     assert "a condition must be" in errors[3]
+    assert "Fn::Join is not allowed in a condition" in errors[4]
 
 
 def test_fn_if_and_resource_and_output_conditions() -> None:

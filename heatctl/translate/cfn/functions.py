@@ -39,6 +39,8 @@ UNSUPPORTED = {
     "Fn::Length": "Heat has no Fn::Length",
     "Fn::ToJsonString": "Heat has no Fn::ToJsonString",
 }
+CONDITION_VALUES = frozenset({"Ref", "Fn::FindInMap"})
+"""The value functions Heat allows inside a condition (besides the boolean ones)."""
 REGION = "ap-southeast-1"
 """The value Heat always gives AWS::Region (a hard-coded default nobody can override)."""
 
@@ -121,6 +123,10 @@ class ValueTranslator:
             if len(node) == 1:
                 key, arg = next(iter(node.items()))
                 handler = self.handlers.get(key)
+                if handler is not None and in_condition and key not in CONDITION_VALUES:
+                    self.ctx.error((*path, key), f"{key} is not allowed in a condition (only"
+                                   " Ref of a parameter and Fn::FindInMap are)")  # fmt: skip
+                    return None
                 if handler is not None:
                     return handler(arg, (*path, key), in_condition)
                 if key in UNSUPPORTED:
