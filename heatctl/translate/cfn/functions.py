@@ -39,6 +39,7 @@ UNSUPPORTED = {
     "Fn::Length": "Heat has no Fn::Length",
     "Fn::ToJsonString": "Heat has no Fn::ToJsonString",
 }
+BOOLEAN_FUNCTIONS = frozenset({"Fn::Equals", "Fn::Not", "Fn::And", "Fn::Or"})
 CONDITION_VALUES = frozenset({"Ref", "Fn::FindInMap"})
 """The value functions Heat allows inside a condition (besides the boolean ones)."""
 REGION = "ap-southeast-1"
@@ -132,6 +133,9 @@ class ValueTranslator:
                 if key in UNSUPPORTED:
                     self.ctx.error((*path, key), UNSUPPORTED[key])
                     return None
+                if key in BOOLEAN_FUNCTIONS:
+                    self.ctx.note("untranslated", (*path, key), f"{key} outside Conditions is"
+                                  " plain data in Heat; kept as data")  # fmt: skip
             return {k: self.value(v, (*path, k), in_condition) for k, v in node.items()}
         if isinstance(node, list):
             return [self.value(v, (*path, i), in_condition) for i, v in enumerate(node)]

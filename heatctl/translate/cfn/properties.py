@@ -271,7 +271,7 @@ class PropertyMapper:
                       f" given by the new parameter '{network}' (default 'public'); Heat used"
                       " the first external network")  # fmt: skip
         out: dict[str, Any] = {"floating_network": {"get_param": network}}
-        if "InstanceId" in props:
+        if props.get("InstanceId") is not None:
             out["port_id"] = self.server_port(props["InstanceId"]["Ref"], (*path, "InstanceId"))
         return out
 

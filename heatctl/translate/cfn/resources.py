@@ -87,7 +87,13 @@ def plan_types(ctx: CfnContext) -> None:
     uses: dict[str, list[SourcePath]] = {}
     for name, path in references(ctx.document, ()):
         uses.setdefault(name, []).append(path)
-    for name in ctx.resources:
+    for name, resource in ctx.resources.items():
+        if not isinstance(resource, Mapping) or not isinstance(resource.get("Type"), str):
+            ctx.error(("Resources", name), "a resource must be a map with a Type (a string)")
+            continue
+        props = resource.get("Properties")
+        if props is not None and not isinstance(props, Mapping):
+            ctx.error(("Resources", name, "Properties"), "Properties must be a map")
         ctx.target_types[name] = _target_type(ctx, name, uses.get(name, []))
     for name in ctx.resources:  # groups first, then what depends on their outcome
         source = ctx.resource_type(name)
@@ -104,7 +110,8 @@ def plan_types(ctx: CfnContext) -> None:
 
 
 def _properties(ctx: CfnContext, name: str) -> Mapping[str, Any]:
-    props = ctx.resources[name].get("Properties") or {}
+    resource = ctx.resources.get(name)
+    props = resource.get("Properties") if isinstance(resource, Mapping) else None
     return props if isinstance(props, Mapping) else {}
 
 
@@ -125,7 +132,11 @@ def _target_type(ctx: CfnContext, name: str, uses: list[SourcePath]) -> str:
             return _kept(ctx, name, "its InstanceId is not an AWS::EC2::Instance of this"
                          " template, so the port to associate is unknown")  # fmt: skip
     eip_instance = props.get("InstanceId")
-    if source == "AWS::EC2::EIP" and eip_instance and instance_ref(ctx, eip_instance) is None:
+    if (
+        source == "AWS::EC2::EIP"
+        and eip_instance is not None
+        and not instance_ref(ctx, eip_instance)
+    ):
         return _kept(ctx, name, "its InstanceId is not an AWS::EC2::Instance of this"
                          " template, so the port to associate is unknown")  # fmt: skip
     if source == "AWS::CloudFormation::Stack" and not _local_template(ctx, props):
@@ -224,11 +235,8 @@ class ResourceTranslator:
         source = ctx.resources[name]
         path: SourcePath = ("Resources", name)
         target = ctx.target_types.get(name)
-        if target is None:
-            return None
-        if not isinstance(source, Mapping):
-            ctx.error(path, "a resource must be a map with a Type")
-            return None
+        if target is None or not isinstance(source, Mapping):
+            return None  # inlined, or invalid (reported by plan_types)
         out: dict[str, Any] = {"type": target}
         cfn_type = source.get("Type")
         props = source.get("Properties")

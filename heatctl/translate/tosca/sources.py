@@ -41,6 +41,8 @@ class SourceFile:
     document: Mapping[str, Any]
     location: str
     """Where relative references from this file resolve: a directory or an archive path."""
+    prefixes: list[str] = field(default_factory=list)
+    """namespace_prefix values this file was imported under (its types get aliases)."""
 
 
 def fail(
@@ -185,23 +187,34 @@ class SourceSet:
         return posixpath.normpath(posixpath.join(location, relative)) in self.archive.members
 
 
-def _imports(source: SourceFile) -> Iterator[tuple[str, tuple[Any, ...]]]:
+def _imports(source: SourceFile) -> Iterator[tuple[str, tuple[Any, ...], Mapping[str, Any]]]:
     entries = source.document.get("imports") or []
     if not isinstance(entries, list):
         raise fail("imports must be a list", source.name, source.document, ("imports",))
     for index, entry in enumerate(entries):
         path: tuple[Any, ...] = ("imports", index)
         target: Any = entry
+        options: Mapping[str, Any] = {}
         if isinstance(entry, Mapping):
             if "file" in entry:
-                target = entry["file"]
+                target, options = entry["file"], entry
             elif len(entry) == 1:
                 ((key, value),) = entry.items()
                 target = value.get("file") if isinstance(value, Mapping) else value
+                options = value if isinstance(value, Mapping) else {}
                 path = (*path, key)
         if not isinstance(target, str) or not target:
             raise fail("an import must name a file", source.name, source.document, path)
-        yield target, path
+        if options.get("repository") is not None:
+            repository = options["repository"]
+            raise fail(
+                f"import '{target}' comes from repository '{repository}' (a URL); heatctl translates offline and does not fetch it",
+                source.name,
+                source.document,
+                path,
+                hint="download the file and import it by a relative path",
+            )
+        yield target, path, options
 
 
 def load_sources(path: Path, display: str, document: Mapping[str, Any] | None = None) -> SourceSet:
@@ -216,13 +229,16 @@ def load_sources(path: Path, display: str, document: Mapping[str, Any] | None = 
     else:
         main = SourceFile(display, document, str(path.resolve().parent))
     sources = SourceSet(main, [main], archive, path.resolve().parent)
-    seen = {entry} if archive is not None else {str(path.resolve())}
+    seen = {entry if archive is not None else str(path.resolve()): main}
     queue = [main]
     while queue:
         current = queue.pop(0)
-        for target, where in _imports(current):
-            loaded = _load_import(sources, current, target, where, seen)
-            if loaded is not None:
+        for target, where, options in _imports(current):
+            loaded, new = _load_import(sources, current, target, where, seen)
+            prefix = options.get("namespace_prefix")
+            if isinstance(prefix, str) and prefix not in loaded.prefixes:
+                loaded.prefixes.append(prefix)
+            if new:
                 sources.files.append(loaded)
                 queue.append(loaded)
     return sources
@@ -248,8 +264,13 @@ def _load_bytes(
 
 
 def _load_import(
-    sources: SourceSet, current: SourceFile, target: str, where: tuple[Any, ...], seen: set[str]
-) -> SourceFile | None:
+    sources: SourceSet,
+    current: SourceFile,
+    target: str,
+    where: tuple[Any, ...],
+    seen: dict[str, SourceFile],
+) -> tuple[SourceFile, bool]:
+    """The imported file, and whether it is loaded for the first time."""
     if is_url(target):
         raise fail(
             f"import '{target}' is a URL; heatctl translates offline and does not fetch it",
@@ -261,7 +282,7 @@ def _load_import(
     if sources.archive is not None:
         key = posixpath.normpath(posixpath.join(current.location, target))
         if key in seen:
-            return None
+            return seen[key], False
         data = sources.archive.members.get(key)
         if data is None or key.startswith("../"):
             raise fail(
@@ -270,17 +291,16 @@ def _load_import(
                 current.document,
                 where,
             )
-        seen.add(key)
-        return SourceFile(
-            f"{sources.archive.display}!{key}",
-            _load_bytes(data, f"{sources.archive.display}!{key}", sources.warnings),
-            posixpath.dirname(key),
+        display = f"{sources.archive.display}!{key}"
+        loaded = SourceFile(
+            display, _load_bytes(data, display, sources.warnings), posixpath.dirname(key)
         )
+        seen[key] = loaded
+        return loaded, True
     file = _find_local(sources, current, target, where)
     resolved = str(file.resolve())
     if resolved in seen:
-        return None
-    seen.add(resolved)
+        return seen[resolved], False
     display = _display(file)
     try:
         data = file.read_bytes()
@@ -288,9 +308,11 @@ def _load_import(
         raise fail(
             f"cannot read import '{target}': {exc.strerror}", current.name, current.document, where
         ) from None
-    return SourceFile(
+    loaded = SourceFile(
         display, _load_bytes(data, display, sources.warnings), str(file.resolve().parent)
     )
+    seen[resolved] = loaded
+    return loaded, True
 
 
 def _find_local(

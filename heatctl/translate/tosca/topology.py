@@ -275,9 +275,10 @@ class TopologyBuilder:
             )
         if target in nodes:
             if target == node.name:
-                raise fail(
-                    f"node template '{node.name}' requires itself", self.file, self.document, path
+                self.reporter.untranslated(
+                    f"requirement of '{node.name}' points at itself; not translated", path
                 )
+                return None
             return target
         typedef: TypeDef | None = self.registry.find("node_types", target)
         if typedef is not None:

@@ -98,9 +98,11 @@ class TypeRegistry:
                 for name, definition in entries.items():
                     if not isinstance(definition, Mapping):
                         definition = {}
-                    self.types[section][str(name)] = TypeDef(
-                        str(name), section, definition, source.name, source.document
-                    )
+                    typedef = TypeDef(str(name), section, definition, source.name, source.document)
+                    self.types[section][str(name)] = typedef
+                    for prefix in source.prefixes:  # imported with namespace_prefix
+                        for alias in (f"{prefix}.{name}", f"{prefix}:{name}"):
+                            self.types[section].setdefault(alias, typedef)
         for section, entries in self.types.items():
             for typedef in list(entries.values()):
                 parent = typedef.definition.get("derived_from")
