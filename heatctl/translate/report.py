@@ -39,7 +39,8 @@ class Reporter:
     ) -> ReportEntry:
         """Record an entry for the construct at `path` (in `document`, default the main one)."""
         doc = self.document if document is None else document
-        line, col = locate(doc, path) if doc is not None else (None, None)
+        # Point at the construct's key (`workflows:` / `deploy:`), where a reader looks.
+        line, col = locate(doc, path, key=True) if doc is not None else (None, None)
         entry = ReportEntry(kind, message, file or self.file, line, col, construct_name(path))
         if entry not in self.entries:
             self.entries.append(entry)
