@@ -68,10 +68,9 @@ def emit_translation(
         _write(output, dump_hot(result.hot))
         for name, hot in sorted(result.nested.items()):
             _write(output.parent / name, dump_hot(hot))
-        app.info(
-            f"wrote {output}"
-            + (f" and {len(result.nested)} nested template(s)" if result.nested else "")
-        )
+        if not app.settings.quiet:  # plain stderr: importing rich would double start-up time
+            nested = f" and {len(result.nested)} nested template(s)" if result.nested else ""
+            sys.stderr.write(f"wrote {output}{nested}\n")
     if as_json:
         app.emit_json({"files": [str(output)], "report": report_json(result.report)})
     elif report:

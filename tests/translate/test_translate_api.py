@@ -49,3 +49,12 @@ def test_unknown_format_has_location(tmp_path: Path) -> None:
         translate_file(path)
     diagnostic = info.value.diagnostics[0]
     assert (diagnostic.file, diagnostic.line) == (str(path), 1)
+
+
+def test_built_in_table_matches_entry_points() -> None:
+    from importlib.metadata import entry_points
+
+    from heatctl.translate import BUILT_IN, ENTRY_POINT_GROUP
+
+    registered = {e.name: tuple(e.value.split(":")) for e in entry_points(group=ENTRY_POINT_GROUP)}
+    assert {k: registered[k] for k in BUILT_IN} == BUILT_IN
