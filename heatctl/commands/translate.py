@@ -25,10 +25,10 @@ def _parse_inputs(values: tuple[str, ...]) -> dict[str, str]:
 @click.option(
     "--from",
     "from_",
-    type=click.Choice(["auto", "cfn", "tosca"]),
     default="auto",
     show_default=True,
-    help="Source format; auto detects it from the document.",
+    metavar="auto|cfn|tosca|PLUGIN",
+    help="Source format: auto detects it; cfn, tosca, or a plug-in translator's name.",
 )
 @click.option(
     "-o",
@@ -76,8 +76,18 @@ def translate(
     Exit codes: 0 translated; 2 bad usage (for example nested templates but no -o);
     3 invalid source, or --strict with anything untranslated or approximate.
     """
-    from heatctl.translate import TranslateOptions, translate_file
+    from heatctl.translate import (
+        BUILT_IN,
+        TranslateOptions,
+        translate_file,
+        translator,
+        translators,
+    )
     from heatctl.translate.output import emit_translation
+
+    if from_ != "auto" and from_ not in BUILT_IN and translator(from_) is None:
+        installed = ", ".join(["auto", *sorted(translators())])
+        raise UsageError(f"--from {from_}: no such translator (installed: {installed})")
 
     options = TranslateOptions(strict=strict)
     result = translate_file(file, from_, _parse_inputs(inputs), options)

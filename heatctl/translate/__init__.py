@@ -25,6 +25,7 @@ from heatctl.translate.base import (
 from heatctl.translate.detect import detect_format
 
 __all__ = [
+    "BUILT_IN",
     "ReportEntry",
     "TranslateOptions",
     "Translation",
@@ -33,6 +34,7 @@ __all__ = [
     "detect_format",
     "load_source",
     "translate_file",
+    "translator",
     "translators",
 ]
 

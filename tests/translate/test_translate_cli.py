@@ -164,3 +164,9 @@ def test_subprocess_run(template: Path) -> None:
     result = run_subprocess(["translate", str(template)])
     assert result.exit_code == 0, result.stderr
     assert "OS::Nova::Server" in result.stdout
+
+
+def test_unknown_translator_is_usage_error(run_cli, template: Path) -> None:
+    result = run_cli("translate", str(template), "--from", "camp")
+    assert result.exit_code == ExitCode.USAGE
+    assert "no such translator" in result.stderr and "tosca" in result.stderr
