@@ -110,7 +110,6 @@ class PropertyMapper:
             {
                 "SecurityGroups", "SecurityGroupIds", "Tags", "NovaSchedulerHints",
                 "NetworkInterfaces", "SubnetId", "Volumes", "BlockDeviceMappings",
-                "InstanceId",
             }
         )  # fmt: skip
         out = self.rename(props, path, SERVER_RENAMES, special)
@@ -160,7 +159,8 @@ class PropertyMapper:
         if all(isinstance(v, list) for v in values):
             return values[0] + values[1]
         self.ctx.note("untranslated", (*path, given[1]), "SecurityGroups and SecurityGroupIds"
-                      " cannot both be merged when one is a function; SecurityGroupIds dropped")  # fmt: skip
+                      " cannot be merged when one is given by a function; SecurityGroupIds"
+                      " dropped")  # fmt: skip
         return values[0]
 
     def networks(self, props: Props, path: SourcePath) -> list[Any] | None:
