@@ -345,7 +345,7 @@ class ValueTranslator:
     def _lookup(self, mapping: Any, keys: list[Any], map_name: str, path: SourcePath) -> Any:
         value = mapping
         for number, key in enumerate(keys, start=1):
-            if not isinstance(value, Mapping) or key not in value:
+            if not isinstance(value, Mapping) or isinstance(key, list | dict) or key not in value:
                 self.ctx.error((*path, number), f"mapping '{map_name}' has no key '{key}' here")
                 return None
             value = value[key]
@@ -383,7 +383,7 @@ class ValueTranslator:
 
     def resource_facade(self, arg: Any, path: SourcePath, in_condition: bool) -> Any:
         """Fn::ResourceFacade Metadata|DeletionPolicy|UpdatePolicy -> resource_facade."""
-        if arg not in _FACADE:
+        if not isinstance(arg, str) or arg not in _FACADE:
             self.ctx.error(path, f"Fn::ResourceFacade takes one of {', '.join(_FACADE)}")
             return None
         return {"resource_facade": _FACADE[arg]}

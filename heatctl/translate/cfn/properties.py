@@ -468,7 +468,7 @@ class PropertyMapper:
         out = self.rename(props, path, renames, special)
         group = props["AutoScalingGroupName"]["Ref"]
         adjustment = props.get("AdjustmentType")
-        if adjustment in ADJUSTMENT_TYPES:
+        if isinstance(adjustment, str) and adjustment in ADJUSTMENT_TYPES:
             out["adjustment_type"] = ADJUSTMENT_TYPES[adjustment]
         elif adjustment is not None:
             where = (*path, "AdjustmentType")

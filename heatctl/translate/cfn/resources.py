@@ -296,7 +296,7 @@ class ResourceTranslator:
         kept = []
         for i, dependency in enumerate(names):
             where = path if isinstance(value, str) else (*path, i)
-            if dependency not in self.ctx.resources:
+            if not isinstance(dependency, str) or dependency not in self.ctx.resources:
                 self.ctx.unknown_name(where, "resource", dependency, list(self.ctx.resources))
             elif dependency in self.ctx.target_types:
                 kept.append(dependency)
