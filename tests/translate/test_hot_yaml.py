@@ -103,6 +103,16 @@ def test_hot_key_order() -> None:
     assert plain(loads(text)) == hot
 
 
+def test_scripts_are_literal_blocks() -> None:
+    text = dump_hot({"resources": {"c": {"properties": {"config": "#!/bin/bash\necho hi\n"}}}})
+    assert "config: |\n        #!/bin/bash\n        echo hi\n" in text
+
+
+def test_floats_read_back_as_floats() -> None:
+    for value in (1e16, -2.5e-7, 0.1, float("inf")):
+        assert plain(loads(dump_yaml({"v": value}))) == {"v": value}
+
+
 def test_deterministic() -> None:
     hot = {
         "heat_template_version": "2016-04-08",
