@@ -242,7 +242,10 @@ def dump_yaml(value: Any) -> str:
     Our own small emitter: HOT needs only these types, and it is several times faster than
     PyYAML's general representer/serializer (translation time is mostly output time).
     """
-    value = _plain(value)
+    return _dump(_plain(value))
+
+
+def _dump(value: Any) -> str:
     if isinstance(value, dict | list) and value:
         out: list[str] = []
         _emit(value, "", out)
@@ -257,7 +260,7 @@ def dump_yaml(value: Any) -> str:
 def dump_hot(hot: Mapping[str, Any]) -> str:
     """A HOT template as YAML text: same input, same bytes; no value changes type on reload."""
     ordered = order_hot(hot)
-    text = dump_yaml(ordered)
+    text = _dump(ordered)
     version = ordered.get("heat_template_version")
     if isinstance(version, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", version):
         # Written plain, as in Heat's docs; heatctl and Heat read it back as the version.

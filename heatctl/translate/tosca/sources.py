@@ -220,6 +220,7 @@ def _imports(source: SourceFile) -> Iterator[tuple[str, tuple[Any, ...], Mapping
 def load_sources(path: Path, display: str, document: Mapping[str, Any] | None = None) -> SourceSet:
     """Load a template (YAML or CSAR) and, transitively, its imports."""
     archive: Archive | None = None
+    resolved = path.resolve()
     if document is None or "__csar__" in document:
         archive = Archive(path, display)
         entry = archive.entry_definitions()
@@ -227,9 +228,9 @@ def load_sources(path: Path, display: str, document: Mapping[str, Any] | None = 
         document = _load_bytes(archive.members[entry], name)
         main = SourceFile(name, document, posixpath.dirname(entry))
     else:
-        main = SourceFile(display, document, str(path.resolve().parent))
-    sources = SourceSet(main, [main], archive, path.resolve().parent)
-    seen = {entry if archive is not None else str(path.resolve()): main}
+        main = SourceFile(display, document, str(resolved.parent))
+    sources = SourceSet(main, [main], archive, resolved.parent)
+    seen = {entry if archive is not None else str(resolved): main}
     queue = [main]
     while queue:
         current = queue.pop(0)
@@ -298,7 +299,8 @@ def _load_import(
         seen[key] = loaded
         return loaded, True
     file = _find_local(sources, current, target, where)
-    resolved = str(file.resolve())
+    real = file.resolve()
+    resolved = str(real)
     if resolved in seen:
         return seen[resolved], False
     display = _display(file)
@@ -308,9 +310,7 @@ def _load_import(
         raise fail(
             f"cannot read import '{target}': {exc.strerror}", current.name, current.document, where
         ) from None
-    loaded = SourceFile(
-        display, _load_bytes(data, display, sources.warnings), str(file.resolve().parent)
-    )
+    loaded = SourceFile(display, _load_bytes(data, display, sources.warnings), str(real.parent))
     seen[resolved] = loaded
     return loaded, True
 

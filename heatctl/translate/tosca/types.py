@@ -71,15 +71,26 @@ def _normative() -> Mapping[str, Any]:
     return loaded
 
 
+@cache
+def _normative_types() -> dict[str, dict[str, TypeDef]]:
+    """The normative TypeDefs, built once per process (registries copy the tables)."""
+    types: dict[str, dict[str, TypeDef]] = {section: {} for section in SECTIONS}
+    for section, entries in _normative().items():
+        for name, definition in entries.items():
+            types[section][name] = TypeDef(name, section, definition, None, None)
+    return types
+
+
 class TypeRegistry:
     """Every type visible to one service template, by section."""
 
     def __init__(self) -> None:
-        self.types: dict[str, dict[str, TypeDef]] = {section: {} for section in SECTIONS}
+        self.types: dict[str, dict[str, TypeDef]] = {
+            k: dict(v) for k, v in _normative_types().items()
+        }
         self.misplaced: list[TypeDef] = []
-        for section, entries in _normative().items():
-            for name, definition in entries.items():
-                self.types[section][name] = TypeDef(name, section, definition, None, None)
+        self._chains: dict[tuple[str, str], list[TypeDef]] = {}
+        self._merged: dict[tuple[str, str, str], dict[str, Any]] = {}
 
     def add_sources(self, sources: SourceSet) -> None:
         """Add the custom types of every loaded file; check every derived_from resolves."""
@@ -161,6 +172,13 @@ class TypeRegistry:
 
     def chain(self, typedef: TypeDef) -> list[TypeDef]:
         """The type and its ancestors, nearest first (stops on a cycle)."""
+        key = (typedef.section, typedef.name)
+        cached = self._chains.get(key)
+        if cached is None or cached[0] is not typedef:
+            cached = self._chains[key] = self._chain(typedef)
+        return cached
+
+    def _chain(self, typedef: TypeDef) -> list[TypeDef]:
         result = [typedef]
         seen = {typedef.name}
         current = typedef
@@ -178,6 +196,12 @@ class TypeRegistry:
 
     def merged(self, typedef: TypeDef, key: str) -> dict[str, Any]:
         """A mapping section (properties, capabilities, interfaces...) merged down the chain."""
+        memo = (typedef.section, typedef.name, key)
+        if memo not in self._merged:
+            self._merged[memo] = self._merge(typedef, key)
+        return dict(self._merged[memo])
+
+    def _merge(self, typedef: TypeDef, key: str) -> dict[str, Any]:
         result: dict[str, Any] = {}
         for ancestor in reversed(self.chain(typedef)):
             section = ancestor.definition.get(key)
