@@ -162,9 +162,13 @@ def monitoring(ctx: Context, name: str, body: Mapping[str, Any], path: tuple[Any
         if properties["threshold"] is None:
             ctx.reporter.untranslated(f"trigger '{trigger_name}' has no threshold: no alarm", tpath)
             continue
-        group = trigger.get("metadata") or _scaled_group(ctx, trigger)
-        if group:
-            properties["query"] = json.dumps({"=": {"server_group": str(group)}}, sort_keys=True)
+        group = (
+            trigger.get("metadata")
+            or _scaled_group(ctx, trigger)
+            or _label_targets(ctx, name, body, path)
+        )
+        # Aodh needs a query; it selects the servers labelled metering.server_group=<group>.
+        properties["query"] = json.dumps({"=": {"server_group": str(group)}}, sort_keys=True)
         actions = _alarm_actions(ctx, trigger, properties["comparison_operator"], tpath)
         if actions:
             properties["alarm_actions"] = actions
@@ -172,6 +176,23 @@ def monitoring(ctx: Context, name: str, body: Mapping[str, Any], path: tuple[Any
             str(trigger_name),
             {"type": "OS::Aodh::GnocchiAggregationByResourcesAlarm", "properties": properties},
         )
+
+
+def _label_targets(ctx: Context, name: str, body: Mapping[str, Any], path: tuple[Any, ...]) -> str:
+    """Label the monitoring policy's target servers so the alarm's query finds them."""
+    servers = [t for t in targets(ctx, name, body, path) if ctx.kinds.get(t) in ("server", "vdu")]
+    for server in servers:
+        resource = ctx.resources.get(ctx.main_resource.get(server, ""))
+        if resource is not None:
+            resource["properties"].setdefault("metadata", {}).setdefault(
+                "metering.server_group", name
+            )
+    if not servers:
+        ctx.reporter.approximate(
+            f"the monitoring policy targets no server: its alarms watch servers labelled metering.server_group={name}",
+            path,
+        )
+    return name
 
 
 def _operator(condition: Mapping[str, Any]) -> str:
