@@ -59,6 +59,10 @@ class Translation:
     """Relative file name -> HOT template, for nested templates the main one refers to."""
     report: list[ReportEntry] = field(default_factory=list)
     source_format: str = ""
+    files: dict[str, bytes] = field(default_factory=dict)
+    """Files the HOT reads with get_file (path as written there -> content) that the source
+    carries: CSAR members, scripts next to the template. `translate -o` writes them next
+    to the output so the directory can be deployed as it is."""
 
     @property
     def problems(self) -> list[ReportEntry]:

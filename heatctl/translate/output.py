@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import posixpath
 import sys
 from pathlib import Path
+from typing import Any
 
 from heatctl.context import AppContext
 from heatctl.errors import UsageError
@@ -30,6 +32,52 @@ def _write(path: Path, text: str) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"cannot write {path}: {exc.strerror}") from None
+
+
+def _inside_name(path: str) -> str:
+    """A get_file path made relative to the output directory, never leaving it:
+    `../Scripts/a.sh` (a CSAR's Definitions/ looking up) becomes `Scripts/a.sh`."""
+    parts = [
+        p
+        for p in posixpath.normpath(path.replace("\\", "/")).split("/")
+        if p not in ("", ".", "..")
+    ]
+    return "/".join(parts)
+
+
+def _write_files(files: dict[str, bytes], directory: Path) -> dict[str, str]:
+    """Write the files the HOT reads next to it; return the get_file paths that changed."""
+    renamed: dict[str, str] = {}
+    for name, data in sorted(files.items()):
+        inside = _inside_name(name)
+        if not inside:
+            continue
+        target = directory / inside
+        if not (target.exists() and target.read_bytes() == data):
+            _write_bytes(target, data)
+        if inside != name:
+            renamed[name] = inside
+    return renamed
+
+
+def _renamed(value: Any, renamed: dict[str, str]) -> Any:
+    if not renamed:
+        return value
+    if isinstance(value, dict):
+        if len(value) == 1 and isinstance(value.get("get_file"), str):
+            return {"get_file": renamed.get(value["get_file"], value["get_file"])}
+        return {k: _renamed(v, renamed) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_renamed(v, renamed) for v in value]
+    return value
+
+
+def _write_bytes(path: Path, data: bytes) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
     except OSError as exc:
         raise UsageError(f"cannot write {path}: {exc.strerror}") from None
 
@@ -65,9 +113,10 @@ def emit_translation(
     if output is None:
         sys.stdout.write(dump_hot(result.hot))
     else:
-        _write(output, dump_hot(result.hot))
+        renamed = _write_files(result.files, output.parent)
+        _write(output, dump_hot(_renamed(result.hot, renamed)))
         for name, hot in sorted(result.nested.items()):
-            _write(output.parent / name, dump_hot(hot))
+            _write(output.parent / name, dump_hot(_renamed(hot, renamed)))
         if not app.settings.quiet:  # plain stderr: importing rich would double start-up time
             nested = f" and {len(result.nested)} nested template(s)" if result.nested else ""
             sys.stderr.write(f"wrote {output}{nested}\n")

@@ -170,3 +170,26 @@ def test_unknown_translator_is_usage_error(run_cli, template: Path) -> None:
     result = run_cli("translate", str(template), "--from", "camp")
     assert result.exit_code == ExitCode.USAGE
     assert "no such translator" in result.stderr and "tosca" in result.stderr
+
+
+def test_csar_output_directory_is_self_contained(run_cli, tmp_path: Path) -> None:
+    from tests.conftest import corpus_path
+
+    csar = corpus_path(
+        "tosca", "heat-translator", "samples", "tests", "data", "csar_single_instance_wordpress.zip"
+    )
+    out = tmp_path / "out" / "wordpress.yaml"
+    result = run_cli(
+        "translate", str(csar), "-o", str(out), "-P", "db_root_pwd=secret", "-P", "cpus=2"
+    )
+    assert result.exit_code == 0, result.stderr
+    text = out.read_text()
+    assert "../" not in text
+    hot = loads(text)
+    files = {
+        r["properties"]["config"]["get_file"]
+        for r in hot["resources"].values()
+        if r["type"] == "OS::Heat::SoftwareConfig"
+    }
+    assert "Scripts/WordPress/install.sh" in files
+    assert all((out.parent / f).is_file() for f in files)

@@ -282,8 +282,10 @@ class Functions:
                 "get_artifact location is not translated; the artifact's content is passed instead",
                 path,
             )
-        if not is_url(str(file)):
-            self.ctx.check_file(str(file), path)
+        if is_url(str(file)):
+            self.ctx.reporter.approximate("get_artifact of a URL gives the URL itself", path)
+            return file
+        self.ctx.check_file(str(file), path)
         self.ctx.reporter.approximate(
             "get_artifact becomes get_file: the artifact's content, not a path on the host", path
         )

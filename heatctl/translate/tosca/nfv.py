@@ -65,6 +65,21 @@ def _image_parameter(ctx: Context, node: Node, path: tuple[Any, ...]) -> dict[st
     return {"get_param": name}
 
 
+def _flavor(ctx: Context, node: Node, flavor: dict[str, Any], path: tuple[Any, ...]) -> Any:
+    """An OS::Nova::Flavor made to measure, or a catalog flavor if the VDU lacks vCPUs/RAM."""
+    if "ram" in flavor and "vcpus" in flavor:
+        # Shared by every member when the VDU scales, so no node owns it.
+        name = ctx.add(f"{node.name}_flavor", {"type": "OS::Nova::Flavor", "properties": flavor})
+        return {"get_resource": name}
+    chosen = ctx.catalog.flavor(flavor.get("vcpus"), flavor.get("ram"), flavor.get("disk"))
+    chosen = chosen or ctx.catalog.flavors[-1]
+    ctx.reporter.approximate(
+        f"virtual_compute lacks virtual_memory or virtual_cpu: flavor {chosen.name} from {ctx.catalog.source}",
+        path,
+    )
+    return chosen.name
+
+
 def build_vdu(ctx: Context, node: Node) -> None:
     """Vdu.Compute -> OS::Nova::Server + OS::Nova::Flavor from virtual_compute."""
     compute = node.capabilities.get("virtual_compute", {})
@@ -99,9 +114,7 @@ def build_vdu(ctx: Context, node: Node) -> None:
             extra = None
     if isinstance(extra, Mapping):
         flavor["extra_specs"] = dict(extra)
-    # The flavor is shared by every member when the VDU scales, so no node owns it.
-    flavor_name = ctx.add(f"{node.name}_flavor", {"type": "OS::Nova::Flavor", "properties": flavor})
-    server: dict[str, Any] = {"flavor": {"get_resource": flavor_name}}
+    server: dict[str, Any] = {"flavor": _flavor(ctx, node, flavor, path)}
     if node.properties.get("name") is not None:
         server["name"] = ctx.hot(node.properties["name"], node, (*node.path, "properties", "name"))
     server["image"] = _image_parameter(ctx, node, (*node.path, "properties", "sw_image_data"))

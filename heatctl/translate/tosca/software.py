@@ -113,6 +113,25 @@ def _group(file: str) -> str:
     return "script"
 
 
+def _config_body(ctx: Context, file: str, path: tuple[Any, ...]) -> Any:
+    """get_file of the implementation; a URL becomes a script that downloads and runs it."""
+    if not is_url(file):
+        return {"get_file": file}
+    if _group(file) != "script":
+        ctx.reporter.untranslated(
+            f"implementation '{file}' is a URL; only shell scripts can be fetched at run time", path
+        )
+        return ""
+    ctx.reporter.approximate(
+        f"implementation '{file}' is a URL: the script downloads it on the server when it runs",
+        path,
+    )
+    quoted = file.replace("'", "'\\''")
+    return (
+        f'#!/bin/sh\nset -e\nscript=$(mktemp)\ncurl -fsSL \'{quoted}\' -o "$script"\nsh "$script"\n'
+    )
+
+
 def _pair(
     ctx: Context,
     node: Node,
@@ -130,7 +149,7 @@ def _pair(
         ctx.check_file(file, path)
     config = {
         "type": "OS::Heat::SoftwareConfig",
-        "properties": {"group": _group(file), "config": {"get_file": file}},
+        "properties": {"group": _group(file), "config": _config_body(ctx, file, path)},
     }
     owner = hosts[0] if hosts else node.name
     ctx.add(f"{name}_config", config, owner)
@@ -145,8 +164,18 @@ def _pair(
         )
         for k, v in inputs.items()
     }
+    own = deploy_name or f"{name}_deploy"
+    for key, value in list(values.items()):
+        if isinstance(value, dict) and value.get("get_attr", [None])[0] == own:
+            ctx.reporter.untranslated(
+                f"input '{key}' reads an output of the same operation; it cannot have a value yet",
+                (*path, "inputs", key),
+            )
+            values[key] = None
     for index, dependency in enumerate(dependencies):
-        values[f"dependency_{index}"] = {"get_file": dependency}
+        values[f"dependency_{index}"] = (
+            {"get_file": dependency} if not is_url(dependency) else dependency
+        )
     if dependencies:
         ctx.reporter.approximate(
             "implementation dependencies are passed to the script as input values dependency_N (their content)",

@@ -138,11 +138,33 @@ class Context:
             self.owned.setdefault(owner, []).append(name)
         return name
 
-    def depend(self, resource: str, on: str) -> None:
-        """resource depends_on `on` (kept unique, in order)."""
+    def depend(
+        self, resource: str, on: str, path: tuple[Any, ...] = ("topology_template",)
+    ) -> None:
+        """resource depends_on `on` (kept unique, in order), unless that closes a cycle."""
         depends = self.resources[resource].setdefault("depends_on", [])
-        if on not in depends and on != resource:
-            depends.append(on)
+        if on in depends or on == resource:
+            return
+        if self._reaches(on, resource):
+            # Mutual requirements (say, two servers that are each other's HA peer): Heat
+            # cannot order a cycle, so the second direction is dropped and reported.
+            self.reporter.approximate(
+                f"'{resource}' and '{on}' require each other; only one order is kept", path
+            )
+            return
+        depends.append(on)
+
+    def _reaches(self, start: str, goal: str) -> bool:
+        """Whether `start` depends_on `goal`, directly or not."""
+        stack, seen = [start], set()
+        while stack:
+            current = stack.pop()
+            if current == goal:
+                return True
+            if current not in seen:
+                seen.add(current)
+                stack.extend(self.resources.get(current, {}).get("depends_on", []))
+        return False
 
     def hot(self, value: Any, node: Node | None, path: tuple[Any, ...], **ends: Node | None) -> Any:
         """Translate a value with functions, evaluated for `node`."""
@@ -269,4 +291,50 @@ def translate_tosca(
     hot["outputs"] = hot_outputs
     for nested in ctx.nested.values():
         nested["heat_template_version"] = ctx.version
-    return Translation(hot, ctx.nested, ctx.reporter.entries, "tosca")
+    files = _referenced_files(ctx, [hot, *ctx.nested.values()])
+    return Translation(hot, ctx.nested, ctx.reporter.entries, "tosca", files)
+
+
+def _get_files(value: Any) -> list[str]:
+    if isinstance(value, Mapping):
+        if len(value) == 1 and isinstance(value.get("get_file"), str):
+            return [value["get_file"]]
+        return [f for v in value.values() for f in _get_files(v)]
+    if isinstance(value, list):
+        return [f for v in value for f in _get_files(v)]
+    return []
+
+
+def _referenced_files(ctx: Context, templates: list[Any]) -> dict[str, bytes]:
+    """The content of every local file the HOT reads with get_file, where the source has it."""
+    import posixpath
+
+    from heatctl.translate.tosca.sources import is_url
+
+    files: dict[str, bytes] = {}
+    for name in dict.fromkeys(f for t in templates for f in _get_files(t)):
+        if is_url(name):
+            continue
+        data: bytes | None = None
+        if ctx.sources.archive is not None:
+            key = posixpath.normpath(posixpath.join(ctx.sources.main.location, name))
+            data = ctx.sources.archive.members.get(key)
+        else:
+            try:
+                data = (Path(ctx.sources.main.location) / name).read_bytes()
+            except OSError:
+                data = None
+        if data is None:
+            ctx.reporter.entries.append(
+                ReportEntry(
+                    "approximate",
+                    f"get_file '{name}': the file is not next to the template; Heat needs it when the stack is created",
+                    ctx.file,
+                    None,
+                    None,
+                    "get_file",
+                )
+            )
+        else:
+            files[name] = data
+    return files
