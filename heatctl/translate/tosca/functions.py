@@ -152,12 +152,6 @@ class Functions:
         value, owner, rest = self._property(node, items[1:], path)
         return self._index(self.hot(value, Scope(owner), path), rest, path)
 
-    def property_value(
-        self, node: Node, names: list[Any], path: tuple[Any, ...]
-    ) -> tuple[Any, Node, list[Any]]:
-        """A node's property (or capability property) and the node owning it."""
-        return self._property(node, names, path)
-
     def _property(
         self, node: Node, names: list[Any], path: tuple[Any, ...]
     ) -> tuple[Any, Node, list[Any]]:

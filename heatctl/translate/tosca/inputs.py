@@ -9,7 +9,6 @@ from heatctl.dsl.diagnostics import did_you_mean
 from heatctl.translate.tosca.sources import fail
 from heatctl.translate.tosca.values import (
     GIB,
-    UNITS,
     ValueProblem,
     check_primitive,
     coerce_text,
@@ -268,8 +267,3 @@ class InputTable:
                         self.context.document,
                         (*path, "constraints", index),
                     )
-
-
-def scalar_kinds() -> tuple[str, ...]:
-    """Every scalar-unit kind."""
-    return tuple(UNITS)
