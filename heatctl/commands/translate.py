@@ -20,6 +20,22 @@ def _parse_inputs(values: tuple[str, ...]) -> dict[str, str]:
     return inputs
 
 
+def _connect(name: str | None) -> object:
+    """An openstacksdk Connection to the selected cloud (exit 5 when it cannot be used)."""
+    import openstack
+    from keystoneauth1 import exceptions as auth_exceptions
+    from openstack import exceptions
+
+    from heatctl.errors import CloudError
+
+    try:
+        connection = openstack.connect(cloud=name)
+        connection.authorize()
+    except (exceptions.SDKException, auth_exceptions.ClientException, OSError) as error:
+        raise CloudError(f"cannot use the cloud for --cloud-catalog: {error}") from None
+    return connection
+
+
 @click.command("translate")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option(
@@ -55,6 +71,11 @@ def _parse_inputs(values: tuple[str, ...]) -> dict[str, str]:
     help="Fail with exit code 3 if the report has any untranslated or approximate entry.",
 )
 @click.option(
+    "--cloud-catalog",
+    is_flag=True,
+    help="Choose flavors and images from the cloud (OS_CLOUD / clouds.yaml) instead of the default tables.",
+)
+@click.option(
     "--json",
     "as_json",
     is_flag=True,
@@ -69,6 +90,7 @@ def translate(
     inputs: tuple[str, ...],
     report: bool,
     strict: bool,
+    cloud_catalog: bool,
     as_json: bool,
 ) -> None:
     """Translate a CloudFormation or TOSCA template (YAML, JSON or CSAR zip) to HOT.
@@ -89,6 +111,7 @@ def translate(
         installed = ", ".join(["auto", *sorted(translators())])
         raise UsageError(f"--from {from_}: no such translator (installed: {installed})")
 
-    options = TranslateOptions(strict=strict)
+    cloud = _connect(app.settings.os_cloud) if cloud_catalog else None
+    options = TranslateOptions(strict=strict, cloud=cloud)
     result = translate_file(file, from_, _parse_inputs(inputs), options)
     emit_translation(app, result, output=output, report=report, strict=strict, as_json=as_json)
