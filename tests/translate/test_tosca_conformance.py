@@ -67,18 +67,7 @@ NO_SUBNET = "Neutron needs a cidr for a subnet; heat-translator emits one withou
 # Per test: (pattern, reason). Reviewed one by one against the input and the HOT spec.
 DIFFERENCES: dict[str, list[tuple[str, str]]] = {
     "test_hot_translate_cluster_scaling_policy": [
-        (
-            "resources.*: missing (OS::Senlin::*)",
-            "tosca.policies.Scaling.Cluster (Senlin) is not translated: reported as untranslated",
-        ),
-        (
-            "resources.scale_out_alarm: missing *",
-            "its alarm targets the Senlin receiver, which is not translated",
-        ),
-        (
-            "resources.my_*: extra (*)",
-            "without the Senlin cluster the server and port stay plain resources",
-        ),
+        ("resources.my_server_1.properties.properties.metadata: extra *", WIRED),
     ],
     "test_translate_elk_csar_from_url": [("resources.*.depends_on: *", REL_ORDER)],
     "test_hot_translate_elk": [("resources.*.depends_on: *", REL_ORDER)],

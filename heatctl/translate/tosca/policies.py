@@ -60,11 +60,10 @@ def build_all(ctx: Context) -> None:
             etsi.append((name, body, path))
         elif "tosca.policies.Placement" in chain:
             placement(ctx, name, body, path)
-        elif typedef.name == "tosca.policies.Scaling.Cluster":
-            ctx.reporter.untranslated(
-                "Scaling.Cluster (Senlin clusters) is not translated; use tosca.policies.Scaling",
-                (*path, "type"),
-            )
+        elif "tosca.policies.Scaling.Cluster" in chain:
+            from heatctl.translate.tosca import senlin
+
+            senlin.cluster(ctx, name, body, path, targets(ctx, name, body, path))
         elif "tosca.policies.Scaling" in chain:
             scaling.scaling_group(ctx, name, body, path, targets(ctx, name, body, path))
         elif (
