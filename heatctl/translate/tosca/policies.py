@@ -14,7 +14,14 @@ from heatctl.translate.tosca.sources import fail
 if TYPE_CHECKING:
     from heatctl.translate.tosca.translator import Context
 
-POLICY_KEYS = frozenset({"type", "description", "metadata", "properties", "targets", "triggers"})
+POLICY_KEYS = frozenset(
+    {"type", "description", "metadata", "properties", "targets", "triggers", "reservation"}
+)
+LEASE_EVENTS = {
+    "start_actions": "lease.event.start_lease",
+    "before_end_actions": "lease.event.before_end_lease",
+    "end_actions": "lease.event.end_lease",
+}
 RAISING = ("gt", "ge", "greater_than", "greater_or_equal")
 
 
@@ -50,6 +57,7 @@ def build_all(ctx: Context) -> None:
                 )
         items.append((str(name), body, path))
     alarms: list[tuple[str, Mapping[str, Any], tuple[Any, ...]]] = []
+    reservations: list[tuple[str, Mapping[str, Any], tuple[Any, ...]]] = []
     etsi: list[tuple[str, Mapping[str, Any], tuple[Any, ...]]] = []
     for name, body, path in items:
         typedef = ctx.registry.require(
@@ -66,6 +74,8 @@ def build_all(ctx: Context) -> None:
             senlin.cluster(ctx, name, body, path, targets(ctx, name, body, path))
         elif "tosca.policies.Scaling" in chain:
             scaling.scaling_group(ctx, name, body, path, targets(ctx, name, body, path))
+        elif "tosca.policies.Reservation" in chain or typedef.name.endswith("Reservation"):
+            reservations.append((name, body, path))
         elif (
             "tosca.policies.Monitoring" in chain
             or typedef.name.endswith(("Alarming", "Monitoring"))
@@ -80,6 +90,8 @@ def build_all(ctx: Context) -> None:
         nfv.policies(ctx, etsi)
     for name, body, path in alarms:
         monitoring(ctx, name, body, path)
+    for name, body, path in reservations:
+        reservation(ctx, name, body, path)
 
 
 def targets(ctx: Context, name: str, body: Mapping[str, Any], path: tuple[Any, ...]) -> list[str]:
@@ -192,6 +204,44 @@ def _label_targets(ctx: Context, name: str, body: Mapping[str, Any], path: tuple
             path,
         )
     return name
+
+
+def reservation(ctx: Context, name: str, body: Mapping[str, Any], path: tuple[Any, ...]) -> None:
+    """Reservation (Blazar lease events) -> an OS::Aodh::EventAlarm per lease event, which
+    signals the listed scaling policies (out when the lease starts, in before it ends)."""
+    spec = body.get("reservation") or body.get("properties") or {}
+    lease = (spec.get("properties") or {}).get("lease_id")
+    query = []
+    if lease is not None:
+        query = [
+            {
+                "field": "traits.lease_id",
+                "op": "eq",
+                "value": ctx.hot(lease, None, (*path, "reservation", "properties", "lease_id")),
+            }
+        ]
+    for key, event in LEASE_EVENTS.items():
+        actions = spec.get(key)
+        if actions is None:
+            continue
+        alarm: dict[str, Any] = {"event_type": event}
+        if query:
+            alarm["query"] = query
+        direction = "scale_out" if key == "start_actions" else "scale_in"
+        wired = [
+            {"get_attr": [f"{a}_{direction}", "alarm_url"]}
+            for a in actions
+            if f"{a}_{direction}" in ctx.resources
+        ]
+        if wired:
+            alarm["alarm_actions"] = wired
+        ignored = [a for a in actions if f"{a}_{direction}" not in ctx.resources and a != "noop"]
+        if ignored:
+            ctx.reporter.untranslated(
+                f"{key} {ignored} name no scaling policy; nothing is signalled",
+                (*path, "reservation", key),
+            )
+        ctx.add(key, {"type": "OS::Aodh::EventAlarm", "properties": alarm})
 
 
 def _operator(condition: Mapping[str, Any]) -> str:
