@@ -321,3 +321,18 @@ def test_abstract_compute_and_nfv_profile(tmp_path: Path) -> None:
     assert res["abstract"]["type"] == "OS::Nova::Server"
     assert res["cp"]["properties"]["network"] == {"get_resource": "vl"}
     assert res["vdu"]["properties"]["networks"] == [{"port": {"get_resource": "cp"}}]
+
+
+def test_imported_definitions_are_reread_when_they_change(tmp_path: Path) -> None:
+    types = tmp_path / "types.yaml"
+    types.write_text(HEAD + "node_types:\n  my.Disk:\n    derived_from: tosca.nodes.BlockStorage\n")
+    text = "imports: [types.yaml]\ntopology_template:\n  node_templates:\n    d: {type: my.Disk, properties: {size: 2 GB}}\n"
+    first = translate(tmp_path, text)
+    assert first.hot == translate(tmp_path, text).hot  # the cached import gives the same result
+    types.write_text(
+        HEAD + "node_types:\n  my.Disk:\n    derived_from: tosca.nodes.ObjectStorage\n"
+    )
+    import os
+
+    os.utime(types, ns=(1, 1))  # a different mtime even on coarse clocks
+    assert resources(translate(tmp_path, text))["d"]["type"] == "OS::Swift::Container"

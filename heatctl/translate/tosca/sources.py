@@ -305,14 +305,35 @@ def _load_import(
         return seen[resolved], False
     display = _display(file)
     try:
-        data = file.read_bytes()
+        document = _load_cached(real, display, sources.warnings)
     except OSError as exc:
         raise fail(
             f"cannot read import '{target}': {exc.strerror}", current.name, current.document, where
         ) from None
-    loaded = SourceFile(display, _load_bytes(data, display, sources.warnings), str(real.parent))
+    loaded = SourceFile(display, document, str(real.parent))
     seen[resolved] = loaded
     return loaded, True
+
+
+# Imported definitions files (TOSCA type libraries, often thousands of lines, such as the
+# ETSI SOL001 types) are parsed once per process and reused while their size and mtime
+# are unchanged: translation never modifies a loaded document.
+_CACHE: dict[tuple[str, str, int, int], tuple[Mapping[str, Any], list[Diagnostic]]] = {}
+_CACHE_SIZE = 64
+
+
+def _load_cached(real: Path, display: str, warnings: list[Diagnostic]) -> Mapping[str, Any]:
+    stat = real.stat()
+    key = (str(real), display, stat.st_mtime_ns, stat.st_size)
+    cached = _CACHE.get(key)
+    if cached is None:
+        found: list[Diagnostic] = []
+        cached = (_load_bytes(real.read_bytes(), display, found), found)
+        if len(_CACHE) >= _CACHE_SIZE:
+            _CACHE.pop(next(iter(_CACHE)))
+        _CACHE[key] = cached
+    warnings.extend(cached[1])
+    return cached[0]
 
 
 def _find_local(
