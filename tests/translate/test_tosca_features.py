@@ -330,7 +330,7 @@ def test_imported_definitions_are_reread_when_they_change(tmp_path: Path) -> Non
     first = translate(tmp_path, text)
     assert first.hot == translate(tmp_path, text).hot  # the cached import gives the same result
     types.write_text(
-        HEAD + "node_types:\n  my.Disk:\n    derived_from: tosca.nodes.ObjectStorage\n"
+        HEAD + "node_types:\n  my.Disk:\n    derived_from: tosca.nodes.Storage.ObjectStorage\n"
     )
     import os
 
