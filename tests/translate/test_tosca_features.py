@@ -336,3 +336,34 @@ def test_imported_definitions_are_reread_when_they_change(tmp_path: Path) -> Non
 
     os.utime(types, ns=(1, 1))  # a different mtime even on coarse clocks
     assert resources(translate(tmp_path, text))["d"]["type"] == "OS::Swift::Container"
+
+
+def test_docker_container(tmp_path: Path) -> None:
+    text = f"""topology_template:
+  inputs:
+    pwd: {{type: string, default: x}}
+  node_templates:
+{SERVER}    runtime:
+      type: tosca.nodes.Container.Runtime
+      capabilities: {{host: {{properties: {{num_cpus: 2, mem_size: 1 GB}}}}}}
+      requirements: [{{host: server}}]
+    db:
+      type: tosca.nodes.Container.Application.Docker
+      requirements: [{{host: runtime}}]
+      artifacts:
+        image: {{file: "mysql:8", type: tosca.artifacts.Deployment.Image.Container.Docker}}
+      interfaces:
+        Standard:
+          create: {{implementation: image, inputs: {{MYSQL_ROOT_PASSWORD: {{get_input: pwd}}}}}}
+"""
+    db = resources(translate(tmp_path, text))["db"]
+    assert db == {
+        "type": "OS::Zun::Container",
+        "properties": {
+            "image": "mysql:8",
+            "name": "db",
+            "environment": {"MYSQL_ROOT_PASSWORD": {"get_param": "pwd"}},
+            "cpu": 2,
+            "memory": 954,
+        },
+    }

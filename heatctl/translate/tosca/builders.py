@@ -82,10 +82,9 @@ def build_all(ctx: Context) -> None:
         elif kind == "load_balancer":
             build_load_balancer(ctx, node)
         elif kind == "container_application":
-            ctx.reporter.untranslated(
-                f"{node.typedef.name} (containers) has no HOT counterpart in heatctl yet",
-                (*node.path, "type"),
-            )
+            from heatctl.translate.tosca import container
+
+            container.build(ctx, node)
         elif kind == "vnf":
             ctx.reporter.info(
                 f"{node.typedef.name} '{node.name}' describes the VNF as a whole; it has no resource of its own",
