@@ -6,6 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
+
+from heatctl.errors import InvalidInput
 from heatctl.translate import Translation, translate_file
 
 HEAD = "tosca_definitions_version: tosca_simple_yaml_1_3\n"
@@ -367,3 +370,37 @@ def test_docker_container(tmp_path: Path) -> None:
             "memory": 954,
         },
     }
+
+
+def test_copy_interface_inputs_and_property_constraints(tmp_path: Path) -> None:
+    text = f"""node_types:
+  my.App:
+    derived_from: tosca.nodes.SoftwareComponent
+    properties:
+      level: {{type: integer, constraints: [{{in_range: [1, 3]}}]}}
+topology_template:
+  node_templates:
+{SERVER}    first:
+      type: my.App
+      properties: {{level: 2}}
+      requirements: [{{host: server}}]
+      interfaces:
+        Standard:
+          inputs: {{region: north}}
+          create: {{implementation: install.sh, inputs: {{level: {{get_property: [SELF, level]}}}}}}
+          start: start.sh
+    second:
+      copy: first
+      properties: {{level: 3}}
+"""
+    res = resources(translate(tmp_path, text))
+    assert res["first_create_deploy"]["properties"]["input_values"] == {
+        "region": "north",
+        "level": 2,
+    }
+    assert res["first_start_deploy"]["properties"]["input_values"] == {"region": "north"}
+    assert res["second_create_deploy"]["properties"]["input_values"]["level"] == 3
+    bad = text.replace("level: 3}", "level: 7}")
+    with pytest.raises(InvalidInput) as info:
+        translate(tmp_path, bad)
+    assert "not in range [1, 3]" in info.value.diagnostics[0].message

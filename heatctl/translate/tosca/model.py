@@ -112,6 +112,7 @@ class Checker:
                 check_primitive(value, kind)
             except ValueProblem as problem:
                 raise fail(f"{what}: {problem}", self.file, self.document, path) from None
+            self._constraints(value, kind, schema, path, what)
             entry = schema.get("entry_schema")
             if isinstance(entry, str):
                 entry = {"type": entry}
@@ -151,6 +152,19 @@ class Checker:
                 raise fail(
                     f"{what}: {tosca_type} requires field '{key}'", self.file, self.document, path
                 )
+
+    def _constraints(
+        self, value: Any, kind: str, schema: Mapping[str, Any], path: tuple[Any, ...], what: str
+    ) -> None:
+        """Raise a diagnostic if a literal value breaks one of the property's constraints."""
+        from heatctl.translate.tosca.constraints import violation
+
+        for constraint in schema.get("constraints") or []:
+            if isinstance(constraint, Mapping) and len(constraint) == 1:
+                ((operator, operand),) = constraint.items()
+                problem = violation(kind, str(operator), operand, value)
+                if problem:
+                    raise fail(f"{what}: {problem}", self.file, self.document, path)
 
 
 def _mapping(
@@ -210,8 +224,13 @@ def normalise_interfaces(
             operations = result.setdefault(key, {})
             for op, impl in body.items():
                 if op in ("type", "inputs", "description", "notifications", "derived_from"):
-                    if op == "type":
-                        operations.setdefault("__type__", impl)
+                    if op in ("type", "inputs", "notifications"):
+                        # Interface-level inputs apply to every operation (software.py).
+                        key_name = f"__{op}__"
+                        if op == "inputs" and isinstance(impl, Mapping):
+                            operations[key_name] = {**operations.get(key_name, {}), **impl}
+                        else:
+                            operations.setdefault(key_name, impl)
                     continue
                 if impl is None and op in operations:
                     continue

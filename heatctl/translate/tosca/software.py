@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from heatctl.translate.tosca.model import Node
+from heatctl.translate.tosca.model import Node, is_function
 from heatctl.translate.tosca.sources import is_url
 from heatctl.translate.tosca.topology import host_chain
 
@@ -64,6 +64,19 @@ def hosts_of(ctx: Context, node: Node) -> list[str]:
     return []
 
 
+def _input_values(inputs: Mapping[str, Any]) -> dict[str, Any]:
+    """Interface-level inputs: assignments from the template, or (in a type) definitions
+    whose default is the value."""
+    values: dict[str, Any] = {}
+    for name, value in inputs.items():
+        if isinstance(value, Mapping) and "type" in value and not is_function(value):
+            if "default" in value:
+                values[str(name)] = value["default"]
+        else:
+            values[str(name)] = value
+    return values
+
+
 def _implementation(
     ctx: Context, node: Node, body: Any, path: tuple[Any, ...]
 ) -> tuple[str | None, dict[str, Any], list[str]]:
@@ -73,7 +86,7 @@ def _implementation(
     implementation: Any = body
     if isinstance(body, Mapping):
         implementation = body.get("implementation")
-        inputs = dict(body.get("inputs") or {})
+        inputs = _input_values(body.get("inputs") or {})
         if body.get("outputs"):
             ctx.reporter.untranslated(
                 "operation outputs mapped to attributes are not translated", (*path, "outputs")
@@ -198,7 +211,7 @@ def _node_operations(ctx: Context, node: Node) -> None:
     standard = node.interfaces.get("Standard", {})
     operations = [op for op in (*CREATE_PHASE, *DELETE_PHASE) if standard.get(op) is not None]
     for name in node.interfaces:
-        if name != "Standard" and any(op != "__type__" for op in node.interfaces[name]):
+        if name != "Standard" and any(not op.startswith("__") for op in node.interfaces[name]):
             ctx.reporter.untranslated(
                 f"operations of interface '{name}' are not lifecycle operations; not translated",
                 (*node.path, "interfaces"),
@@ -220,10 +233,14 @@ def _node_operations(ctx: Context, node: Node) -> None:
         return
     first = _galaxy_roles(ctx, node, hosts)
     previous = first
+    shared = _input_values(standard.get("__inputs__") or {})
+    if standard.get("__notifications__"):
+        ctx.reporter.untranslated("interface notifications are not translated", path)
     for operation in operations:
         file, inputs, dependencies = _implementation(
             ctx, node, standard[operation], (*path, operation)
         )
+        inputs = {**shared, **inputs}
         if file is None:
             continue
         deploy = _pair(

@@ -48,10 +48,32 @@ class TopologyBuilder:
 
     def build(self) -> dict[str, Node]:
         """Every node template as a Node, in file order."""
-        nodes = {str(name): self._node(str(name), body) for name, body in self.templates.items()}
+        nodes = {
+            str(name): self._node(str(name), self._copied(str(name), body))
+            for name, body in self.templates.items()
+        }
         for node in nodes.values():
             self._requirements(node, nodes)
         return nodes
+
+    def _copied(self, name: str, body: Any) -> Any:
+        """`copy: other` (TOSCA 1.2+): start from the other template, then apply this one."""
+        if not isinstance(body, Mapping) or "copy" not in body:
+            return body
+        path = ("topology_template", "node_templates", name, "copy")
+        source = self.templates.get(body["copy"])
+        if not isinstance(source, Mapping):
+            raise fail(
+                f"copy names '{body['copy']}', which is not a node template{did_you_mean(body['copy'], self.templates)}",
+                self.file,
+                self.document,
+                path,
+            )
+        if "copy" in source:
+            raise fail(
+                f"cannot copy '{body['copy']}': it is itself a copy", self.file, self.document, path
+            )
+        return {**source, **{k: v for k, v in body.items() if k != "copy"}}
 
     def _node(self, name: str, body: Any) -> Node:
         path = ("topology_template", "node_templates", name)
