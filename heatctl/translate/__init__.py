@@ -130,7 +130,7 @@ def translate_file(
     path = Path(path)
     options = options or TranslateOptions()
     if options.base_dir is None:
-        options = TranslateOptions(options.strict, options.cloud, path.resolve().parent)
+        options = TranslateOptions(options.strict, options.cloud, path.absolute().parent)
     document = load_source(path)
     name = from_
     if from_ == "auto":

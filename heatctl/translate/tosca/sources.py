@@ -303,7 +303,7 @@ def _load_import(
     resolved = str(real)
     if resolved in seen:
         return seen[resolved], False
-    display = _display(file)
+    display = _display(real, file)
     try:
         document = _load_cached(real, display, sources.warnings)
     except OSError as exc:
@@ -357,8 +357,9 @@ def _find_local(
     )
 
 
-def _display(file: Path) -> str:
+def _display(real: Path, file: Path) -> str:
+    """How diagnostics name an imported file: relative to the CWD when under it."""
     try:
-        return str(file.resolve().relative_to(Path.cwd()))
+        return str(real.relative_to(Path.cwd()))
     except ValueError:
         return str(file)
