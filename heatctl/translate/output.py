@@ -118,9 +118,16 @@ def emit_translation(
         for name, hot in sorted(result.nested.items()):
             _write(output.parent / name, dump_hot(_renamed(hot, renamed)))
         if not app.settings.quiet:  # plain stderr: importing rich would double start-up time
-            nested = f" and {len(result.nested)} nested template(s)" if result.nested else ""
-            sys.stderr.write(f"wrote {output}{nested}\n")
-    if as_json:
-        app.emit_json({"files": [str(output)], "report": report_json(result.report)})
+            extra = [f"{len(result.nested)} nested template(s)"] if result.nested else []
+            extra += [f"{len(result.files)} file(s) it reads"] if result.files else []
+            sys.stderr.write(
+                f"wrote {output}" + (f" and {', '.join(extra)}" if extra else "") + "\n"
+            )
+    if as_json and output is not None:
+        written = [output, *(output.parent / n for n in sorted(result.nested))]
+        written += [
+            output.parent / _inside_name(n) for n in sorted(result.files) if _inside_name(n)
+        ]
+        app.emit_json({"files": [str(p) for p in written], "report": report_json(result.report)})
     elif report:
         sys.stderr.write(format_report(result.report) + "\n")

@@ -193,3 +193,13 @@ def test_csar_output_directory_is_self_contained(run_cli, tmp_path: Path) -> Non
     }
     assert "Scripts/WordPress/install.sh" in files
     assert all((out.parent / f).is_file() for f in files)
+
+
+def test_json_with_output_lists_every_file(run_cli, tmp_path: Path) -> None:
+    source = tmp_path / "scaled.yaml"
+    source.write_text(SCALED)
+    out = tmp_path / "out" / "main.yaml"
+    result = run_cli("translate", str(source), "-o", str(out), "--json")
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["files"] == [str(out), str(out.parent / "grow_res.yaml")]
