@@ -404,3 +404,19 @@ topology_template:
     with pytest.raises(InvalidInput) as info:
         translate(tmp_path, bad)
     assert "not in range [1, 3]" in info.value.diagnostics[0].message
+
+
+def test_optional_inputs_and_node_metadata(tmp_path: Path) -> None:
+    text = f"""topology_template:
+  inputs:
+    note: {{type: string, required: false}}
+    tags: {{type: map, required: false}}
+    size: {{type: integer, required: false}}
+  node_templates:
+{SERVER}      metadata: {{owner: team-a}}
+"""
+    result = translate(tmp_path, text)
+    params = result.hot["parameters"]
+    assert params["note"]["default"] == "" and params["tags"]["default"] == {}
+    assert "default" not in params["size"]
+    assert resources(result)["server"]["metadata"] == {"owner": "team-a"}

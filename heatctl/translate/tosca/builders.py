@@ -94,6 +94,15 @@ def build_all(ctx: Context) -> None:
         wire_relationships(ctx, node)
     for node in ctx.nodes.values():
         _sort_networks(ctx, node)
+        _metadata(ctx, node)
+
+
+def _metadata(ctx: Context, node: Node) -> None:
+    """A node template's `metadata` becomes its resource's metadata section."""
+    metadata = node.definition.get("metadata")
+    resource = ctx.resources.get(ctx.main_resource.get(node.name, ""))
+    if isinstance(metadata, dict) and metadata and resource is not None:
+        resource["metadata"] = dict(metadata)
 
 
 def _sort_networks(ctx: Context, node: Node) -> None:

@@ -153,6 +153,12 @@ class InputTable:
         if value is not None:
             self.values[name] = value
             parameter["default"] = self.hot_value(kind, value)
+        elif definition.get("required") is False:
+            # An optional input with no value: an empty default keeps the HOT parameter
+            # optional too (HOT has no "required: false").
+            empty = {"string": "", "comma_delimited_list": [], "json": {}}.get(parameter["type"])
+            if empty is not None:
+                parameter["default"] = empty
         constraints = self._constraints(
             name, kind, definition.get("constraints"), (*path, "constraints")
         )
