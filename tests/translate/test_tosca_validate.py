@@ -34,7 +34,7 @@ def test_translation_validates(relative: str, tmp_path: Path) -> None:
     main.write_text(dump_hot(_renamed(result.hot, renamed)))
     for name, nested in result.nested.items():
         (tmp_path / name).write_text(dump_hot(_renamed(nested, renamed)))
-    missing = {e.message.split("'")[1] for e in result.report if e.construct == "get_file"}
+    missing = {e.message.split("'")[1] for e in result.report if e.message.startswith("get_file '")}
     errors = [d for d in validate.validate_file(main).diagnostics if d.severity == "error"]
     unexplained = [
         d.format()

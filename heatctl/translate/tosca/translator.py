@@ -118,6 +118,7 @@ class Context:
         self.last_deploy: dict[str, str] = {}
         self.attributes: dict[str, Any] = {}
         self.parameters: dict[str, Any] = {}
+        self.file_refs: dict[str, tuple[Any, ...]] = {}
 
     def need_version(self, version: str) -> None:
         """Raise the output's heat_template_version to at least `version`."""
@@ -178,6 +179,7 @@ class Context:
 
     def check_file(self, relative: str, path: tuple[Any, ...]) -> None:
         """Inside a CSAR, a referenced file must be in the archive."""
+        self.file_refs.setdefault(relative, path)
         if self.sources.archive is not None and not self.sources.has_file(
             self.sources.main.location, relative
         ):
@@ -325,15 +327,9 @@ def _referenced_files(ctx: Context, templates: list[Any]) -> dict[str, bytes]:
             except OSError:
                 data = None
         if data is None:
-            ctx.reporter.entries.append(
-                ReportEntry(
-                    "approximate",
-                    f"get_file '{name}': the file is not next to the template; Heat needs it when the stack is created",
-                    ctx.file,
-                    None,
-                    None,
-                    "get_file",
-                )
+            ctx.reporter.approximate(
+                f"get_file '{name}': the file is not next to the template; Heat needs it when the stack is created",
+                ctx.file_refs.get(name, ("topology_template",)),
             )
         else:
             files[name] = data
