@@ -20,6 +20,7 @@ class ResourceType:
     properties: ClassVar[dict[str, Property]] = {}
     attributes: ClassVar[dict[str, Attribute]] = {}
     dynamic_attributes: ClassVar[bool] = False
+    open_properties: ClassVar[bool] = False
 
     @classmethod
     def schema(cls) -> TypeSchema:
@@ -29,6 +30,7 @@ class ResourceType:
             properties=cls.properties,
             attributes={**BASE_ATTRIBUTES, **cls.attributes},
             dynamic_attributes=cls.dynamic_attributes,
+            open_properties=cls.open_properties,
         )
 
 
@@ -37,7 +39,12 @@ T = TypeVar("T", bound=type[ResourceType])
 _TYPES: dict[str, type[ResourceType]] = {}
 
 # Modules holding the built-in types, imported on first use of the registry.
-BUILTIN_MODULES: tuple[str, ...] = ()
+BUILTIN_MODULES: tuple[str, ...] = (
+    "heatctl.resources.heat",
+    "heatctl.resources.nova",
+    "heatctl.resources.neutron",
+    "heatctl.resources.neutron_extra",
+)
 
 
 def register(cls: T) -> T:

@@ -1,0 +1,59 @@
+"""`heatctl resource-type list|show`."""
+
+from __future__ import annotations
+
+import json
+
+from heatctl.errors import ExitCode
+
+
+def test_list_json_has_every_type_with_a_description(run_cli):
+    result = run_cli("resource-type", "list", "--json")
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    names = [row["type"] for row in rows]
+    assert "OS::Nova::Server" in names and "OS::Heat::RandomString" in names
+    assert names == sorted(names)
+    assert all(row["description"] for row in rows)
+
+
+def test_list_text(run_cli):
+    result = run_cli("resource-type", "list")
+    assert result.exit_code == 0
+    assert "OS::Neutron::Port" in result.stdout
+
+
+def test_show_text_lists_properties_and_attributes(run_cli):
+    result = run_cli("resource-type", "show", "OS::Heat::RandomString")
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert "length  integer, default 32, update replaces, range 1..512" in out
+    assert "Number of characters to generate." in out
+    assert "character_classes[].class" in out
+    assert "Attributes" in out and "value  string" in out
+    assert "\n  sequence  " not in out  # hidden legacy property
+
+
+def test_show_all_includes_hidden(run_cli):
+    result = run_cli("resource-type", "show", "--all", "OS::Heat::RandomString")
+    assert "\n  sequence  string, " in result.stdout and "hidden (legacy)" in result.stdout
+
+
+def test_show_json(run_cli):
+    result = run_cli("resource-type", "show", "OS::Nova::Server", "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    flavor = data["properties"]["flavor"]
+    assert flavor["type"] == "string" and flavor["required"] and flavor["update_allowed"]
+    assert flavor["constraints"] == [{"custom_constraint": "nova.flavor"}]
+    assert "port" in data["properties"]["networks"]["item"]["schema"]
+    assert "first_address" not in data["attributes"]  # hidden
+    assert data["attributes"]["networks"]["description"]
+
+
+def test_show_unknown_type_suggests(run_cli):
+    result = run_cli("resource-type", "show", "OS::Nova::Servr")
+    assert result.exit_code == ExitCode.INVALID
+    assert "unknown resource type 'OS::Nova::Servr'" in result.stderr
+    assert "did you mean 'OS::Nova::Server'" in result.stderr
+    assert "Traceback" not in result.output
