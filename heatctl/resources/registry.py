@@ -44,6 +44,12 @@ BUILTIN_MODULES: tuple[str, ...] = (
     "heatctl.resources.nova",
     "heatctl.resources.neutron",
     "heatctl.resources.neutron_extra",
+    "heatctl.resources.heat_software",
+    "heatctl.resources.cinder",
+    "heatctl.resources.swift",
+    "heatctl.resources.glance",
+    "heatctl.resources.aodh",
+    "heatctl.resources.keystone",
 )
 
 
