@@ -89,18 +89,15 @@ def parameter_value(ev: Evaluator, name: str, fn: str) -> Any:
     return value
 
 
-def _path_step(collection: Any, key: Any, fn: str) -> Any:
-    if not isinstance(collection, dict | Sequence):
+def _path_step(collection: Any, key: Any) -> Any:
+    # Heat raises TypeError for every bad step and turns it into "" (see get_param).
+    if not isinstance(collection, dict | Sequence) or not isinstance(key, str | int):
         raise TypeError
-    if not isinstance(key, str | int):
-        raise fail(f'Path components in "{fn}" must be strings')
     if isinstance(collection, Sequence) and isinstance(key, str):
         try:
             key = int(key)
         except ValueError:
-            raise fail(
-                f"Path components in '{fn}' must be a string that can be parsed into an integer."
-            ) from None
+            raise TypeError from None
     return collection[key]
 
 
@@ -118,7 +115,7 @@ def get_param(ev: Evaluator, raw: Any) -> Any:
         raise fail('Parameter name in "get_param" must be string')
     value = parameter_value(ev, name, "get_param")
     try:
-        return functools.reduce(lambda c, k: _path_step(c, k, "get_param"), path, value)
+        return functools.reduce(_path_step, path, value)
     except (KeyError, IndexError, TypeError):
         return ""  # Heat: a missing key, a bad index or an untraversable value give ""
 
