@@ -50,6 +50,8 @@ BUILTIN_MODULES: tuple[str, ...] = (
     "heatctl.resources.glance",
     "heatctl.resources.aodh",
     "heatctl.resources.keystone",
+    "heatctl.resources.aws",
+    "heatctl.resources.aws_ec2",
 )
 
 
