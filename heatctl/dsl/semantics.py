@@ -1,0 +1,368 @@
+"""The checks that need the whole template: conditions, resource types and properties,
+function calls, references, depends_on, outputs and the dependency graph.
+
+Called by `heatctl.dsl.validate` once a template is parsed and its parameter values are
+known. Every problem becomes a located diagnostic; nothing here raises for bad input.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from heatctl.dsl.diagnostics import did_you_mean
+from heatctl.dsl.functions import (
+    UNRESOLVED,
+    FunctionError,
+    Scope,
+    Unresolved,
+    check_functions,
+    evaluate,
+    find_references,
+    is_partial,
+)
+from heatctl.dsl.template import ResourceDefinition, Source, Template
+from heatctl.resources.schema import TypeSchema
+
+if TYPE_CHECKING:
+    from heatctl.dsl.validate import LoadedTemplate, _Loader
+
+Path = tuple[Any, ...]
+
+
+def make_scope(loaded: LoadedTemplate, stack_name: str | None = None) -> Scope:
+    """The evaluation scope of a loaded template: typed parameter values (Unresolved for
+    those without a value), get_file through the confined file access, no resources."""
+    template = loaded.template
+    assert template is not None
+    values: dict[str, Any] = dict(loaded.parameters.values)
+    for name in template.parameters:
+        values.setdefault(name, UNRESOLVED)
+
+    def read_file(name: str) -> str:
+        from heatctl.dsl.files import FileRefError
+
+        try:
+            return loaded.files.read_text(name, loaded.path)
+        except FileRefError as exc:
+            raise FunctionError(f"get_file: {exc}") from None
+
+    return Scope(
+        version=template.version,
+        parameters=values,
+        read_file=read_file,
+        mappings=template.mappings,
+        stack_name=stack_name,
+    )
+
+
+def check_template(loaded: LoadedTemplate, loader: _Loader, depth: int) -> None:
+    """Run every whole-template check, filling loaded.scope/conditions/active/graph."""
+    template = loaded.template
+    assert template is not None
+    source = Source(template.file, template.doc, loaded.diagnostics)
+    scope = make_scope(loaded, loader.options.stack_name)
+    loaded.scope = scope
+    loaded.conditions = _conditions(template, scope, source)
+    scope.conditions = loaded.conditions
+    names = set(template.conditions)
+    for resource in template.resources.values():
+        if _is_active(resource, template, scope, names, source):
+            loaded.active[resource.name] = resource
+    schemas: dict[str, TypeSchema | None] = {}
+    for resource in template.resources.values():
+        schemas[resource.name] = _resource_type(resource, loaded, loader, depth, source)
+    for resource in loaded.active.values():
+        _check_resource(resource, template, scope, schemas, source, names)
+    _check_outputs(template, scope, schemas, source, names)
+    _check_graph(loaded, source)
+
+
+# ---------------------------------------------------------------------------- conditions
+
+
+def _conditions(template: Template, scope: Scope, source: Source) -> dict[str, Any]:
+    from heatctl.dsl.conditions import check_conditions, resolve_conditions
+
+    if not template.conditions:
+        return {}
+    where = template.section_path("conditions")
+    problems = check_conditions(template.conditions, template.version)
+    for path, message in problems:
+        source.error(message, (*where, *path))
+    if problems:
+        return {name: UNRESOLVED for name in template.conditions}
+    try:
+        return resolve_conditions(template.conditions, scope, where)
+    except FunctionError as exc:
+        source.error(exc.message, exc.path)
+        return {name: UNRESOLVED for name in template.conditions}
+
+
+def _is_active(
+    resource: ResourceDefinition, template: Template, scope: Scope, names: Any, source: Source
+) -> bool:
+    """False only when the resource's condition is known to be false."""
+    if not resource.has_condition:
+        return True
+    return _condition_holds(
+        resource.condition, resource.path_of("condition"), template, scope, names, source
+    )
+
+
+def _condition_holds(
+    cond: Any, path: Path, template: Template, scope: Scope, names: Any, source: Source
+) -> bool:
+    from heatctl.dsl.conditions import condition_value
+
+    if isinstance(cond, dict):
+        problems = check_functions(cond, template.version, in_condition=True, condition_names=names)
+        for where, message in problems:
+            source.error(message, (*path, *where))
+        if problems:
+            return True
+    try:
+        value = condition_value(cond, scope, path)
+    except FunctionError as exc:
+        message = exc.message
+        if isinstance(cond, str):
+            message += did_you_mean(cond, names)
+        source.error(message, exc.path)
+        return True
+    return not (isinstance(value, bool) and not value)
+
+
+# ------------------------------------------------------------------------------ resources
+
+
+def _resource_type(
+    resource: ResourceDefinition,
+    loaded: LoadedTemplate,
+    loader: _Loader,
+    depth: int,
+    source: Source,
+) -> TypeSchema | None:
+    """The schema of the resource's type (None when unknown or open), reporting problems."""
+    from heatctl.dsl.validate import resolve_type, unknown_type
+    from heatctl.resources import registry
+
+    if resource.type is None:
+        return None
+    type_path = resource.path_of("type")
+    resolution = resolve_type(loaded, resource)
+    if isinstance(resolution, str):
+        source.error(resolution, type_path)
+        return None
+    loaded.types[resource.name] = resolution
+    if resolution.kind == "none":
+        return None
+    if resolution.kind == "template":
+        provider = loader.provider(
+            resolution, resource, loaded, depth, lambda m: source.error(m, type_path)
+        )
+        if provider is None:
+            return None
+        loaded.providers[resource.name] = provider
+        return provider.schema
+    plugin = registry.get(resolution.name)
+    if plugin is None:
+        message = unknown_type(resolution.name)
+        if resolution.name != resource.type:
+            message += f" (mapped from '{resource.type}' by the environment)"
+        source.error(message, type_path)
+        return None
+    return plugin.schema()
+
+
+def _function_problems(
+    value: Any, path: Path, template: Template, source: Source, names: Any
+) -> bool:
+    problems = check_functions(value, template.version, condition_names=names)
+    for where, message in problems:
+        source.error(message, (*path, *where))
+    return bool(problems)
+
+
+def _evaluate(value: Any, path: Path, scope: Scope, source: Source) -> Any:
+    """`value` with every pure function evaluated; a FunctionError is reported."""
+    try:
+        return evaluate(value, scope, path)
+    except FunctionError as exc:
+        source.error(exc.message, exc.path)
+        return UNRESOLVED
+
+
+def _check_resource(
+    resource: ResourceDefinition,
+    template: Template,
+    scope: Scope,
+    schemas: Mapping[str, TypeSchema | None],
+    source: Source,
+    names: Any,
+) -> None:
+    props_path = resource.path_of("properties")
+    evaluated: dict[Any, Any] = {}
+    for key, value in resource.properties.items():
+        evaluated[key] = _check_value(
+            value, (*props_path, key), template, scope, schemas, source, names
+        )
+    for part in ("metadata", "update_policy", "deletion_policy"):
+        value = getattr(resource, part)
+        if isinstance(value, dict | list) and value:
+            _check_value(value, resource.path_of(part), template, scope, schemas, source, names)
+    _check_depends_on(resource, template, source)
+    schema = schemas.get(resource.name)
+    if schema is not None:
+        _check_properties(schema, evaluated, props_path, template, source)
+
+
+def _check_value(
+    value: Any,
+    path: Path,
+    template: Template,
+    scope: Scope,
+    schemas: Mapping[str, TypeSchema | None],
+    source: Source,
+    names: Any,
+) -> Any:
+    """Check the functions and references in `value`, then evaluate what is pure.
+
+    A value with a problem is not evaluated (its evaluation would only repeat it)."""
+    if not isinstance(value, dict | list):
+        return value
+    before = len(source.diagnostics.errors)
+    _function_problems(value, path, template, source, names)
+    _check_references(value, path, template, schemas, source)
+    if len(source.diagnostics.errors) != before:
+        return UNRESOLVED
+    return _evaluate(value, path, scope, source)
+
+
+def _check_properties(
+    schema: TypeSchema, values: dict[Any, Any], path: Path, template: Template, source: Source
+) -> None:
+    from heatctl.resources.validate import validate_properties
+
+    version = template.version
+
+    def unresolved(value: Any) -> bool:
+        return isinstance(value, Unresolved) or is_partial(value, version)
+
+    def report(where: Path, message: str) -> None:
+        if message.startswith("unknown property") and where:
+            source.error(message, (*path, *where[:-1]), where[-1])  # point at the key
+        else:
+            source.error(message, (*path, *where))
+
+    validate_properties(schema, values, report, is_unresolved=unresolved)
+
+
+def _check_depends_on(resource: ResourceDefinition, template: Template, source: Source) -> None:
+    for index, target in enumerate(resource.depends_on):
+        if target not in template.resources:
+            hint = did_you_mean(target, template.resources)
+            where = (*resource.path_of("depends_on"), index)  # a lone string: its own line
+            source.error(
+                f"resource '{resource.name}' depends on '{target}', which is not a resource{hint}",
+                where,
+            )
+
+
+_KIND_LABEL = {"resource": "get_resource", "attribute": "get_attr"}
+
+
+def _check_references(
+    value: Any,
+    path: Path,
+    template: Template,
+    schemas: Mapping[str, TypeSchema | None],
+    source: Source,
+) -> None:
+    if not isinstance(value, dict | list) or not value:
+        return
+    version = template.version
+    for ref in find_references(value, version, parameter_names=template.parameters):
+        where = (*path, *ref.path)
+        if ref.kind in ("resource", "attribute"):
+            label = _call_name(template.doc, where) or _KIND_LABEL[ref.kind]
+            if ref.name not in template.resources:
+                hint = did_you_mean(ref.name, template.resources)
+                source.error(
+                    f"{label} refers to '{ref.name}', which is not a resource{hint}", where
+                )
+            elif ref.kind == "attribute" and ref.attribute is not None:
+                _check_attribute(
+                    ref.name, ref.attribute, schemas.get(ref.name), template, where, source
+                )
+        elif (
+            ref.kind == "parameter"
+            and ref.name not in template.parameters
+            and ref.name not in version.pseudo_parameters
+        ):
+            hint = did_you_mean(ref.name, [*template.parameters, *version.pseudo_parameters])
+            label = _call_name(template.doc, where) or "get_param"
+            source.error(f"{label} refers to '{ref.name}', which is not a parameter{hint}", where)
+
+
+def _call_name(doc: Any, path: Path) -> str | None:
+    node = doc
+    for step in path:
+        try:
+            node = node[step]
+        except (KeyError, IndexError, TypeError):
+            return None
+    if isinstance(node, dict) and len(node) == 1:
+        return str(next(iter(node)))
+    return None
+
+
+def _check_attribute(
+    name: str,
+    attribute: Any,
+    schema: TypeSchema | None,
+    template: Template,
+    where: Path,
+    source: Source,
+) -> None:
+    from heatctl.resources.validate import attribute_exists, unknown_attribute_message
+
+    if schema is None or not isinstance(attribute, str) or attribute_exists(schema, attribute):
+        return
+    resource = template.resources[name]
+    if resource.type is not None and _is_provider(schema) and attribute.startswith("resource."):
+        return  # reaches into the nested stack's resources
+    source.error(f"get_attr: {unknown_attribute_message(schema, attribute)}", where)
+
+
+def _is_provider(schema: TypeSchema) -> bool:
+    return schema.name.endswith((".yaml", ".template"))
+
+
+# ------------------------------------------------------------------------ outputs, graph
+
+
+def _check_outputs(
+    template: Template,
+    scope: Scope,
+    schemas: Mapping[str, TypeSchema | None],
+    source: Source,
+    names: Any,
+) -> None:
+    for output in template.outputs.values():
+        if output.has_condition:
+            _condition_holds(
+                output.condition, output.path_of("condition"), template, scope, names, source
+            )
+        _check_value(output.value, output.path_of("value"), template, scope, schemas, source, names)
+
+
+def _check_graph(loaded: LoadedTemplate, source: Source) -> None:
+    from heatctl.engine.graph import build_graph, cycle_diagnostic
+
+    template = loaded.template
+    assert template is not None
+    graph = build_graph(template, loaded.active.values())
+    loaded.graph = graph
+    cycle = graph.find_cycle()
+    if cycle is not None:
+        loaded.diagnostics.add(cycle_diagnostic(template, cycle))
