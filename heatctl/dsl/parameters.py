@@ -70,6 +70,8 @@ class ParameterDefinition:
     immutable: bool = False
     constraints: tuple[Constraint, ...] = ()
     tags: tuple[str, ...] = ()
+    valid: bool = True
+    """False when the declaration is broken (reported); kept so references still resolve."""
 
     @property
     def required(self) -> bool:
@@ -217,7 +219,7 @@ def _parse_hot(
     _check_keys(body, path, version, source)
     param_type = _param_type(body.get("type"), path, version, source)
     if param_type is None:
-        return None
+        return ParameterDefinition(name=name, type="string", path=path, valid=False)
     constraints = _hot_constraints(body.get("constraints"), param_type, path, version, source)
     tags = body.get("tags") or []
     if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
@@ -307,7 +309,7 @@ def _parse_cfn(
     _check_keys(body, path, version, source)
     param_type = _param_type(body.get("Type"), path, version, source)
     if param_type is None:
-        return None
+        return ParameterDefinition(name=name, type="string", path=path, valid=False)
     description = _text(body.get("ConstraintDescription"))
     constraints: list[Constraint] = []
     length = {k[:3].lower(): body[k] for k in ("MinLength", "MaxLength") if k in body}
@@ -398,6 +400,8 @@ def resolve_values(
             message = f"parameter '{name}' is not defined in the template{hint}"
             result.problems.append((str(name), message, origins.get(name)))
     for name, definition in definitions.items():
+        if not definition.valid:
+            continue
         if name in given:
             raw, origin = given[name], origins.get(name)
         elif name in defaults:

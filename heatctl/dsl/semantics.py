@@ -21,6 +21,8 @@ from heatctl.dsl.functions import (
     find_references,
     is_partial,
 )
+from heatctl.dsl.heat_types import HIDDEN as HIDDEN_TYPES
+from heatctl.dsl.heat_types import OFFERED
 from heatctl.dsl.template import ResourceDefinition, Source, Template
 from heatctl.resources.schema import TypeSchema
 
@@ -28,6 +30,7 @@ if TYPE_CHECKING:
     from heatctl.dsl.validate import LoadedTemplate, _Loader
 
 Path = tuple[Any, ...]
+HEAT_TYPES = OFFERED | HIDDEN_TYPES
 
 
 def make_scope(loaded: LoadedTemplate, stack_name: str | None = None) -> Scope:
@@ -165,6 +168,18 @@ def _resource_type(
         loaded.providers[resource.name] = provider
         return provider.schema
     plugin = registry.get(resolution.name)
+    if plugin is None and resolution.name in HEAT_TYPES:
+        hidden = (
+            " (hidden in Heat: kept only so that old stacks load)"
+            if (resolution.name in HIDDEN_TYPES)
+            else ""
+        )
+        source.warning(
+            f"heatctl has no plugin for the Heat type '{resolution.name}'{hidden}; its"
+            " properties and attributes are not checked, and it cannot be deployed",
+            type_path,
+        )
+        return None
     if plugin is None:
         message = unknown_type(resolution.name)
         if resolution.name != resource.type:
@@ -212,7 +227,7 @@ def _check_resource(
             _check_value(value, resource.path_of(part), template, scope, schemas, source, names)
     _check_depends_on(resource, template, source)
     schema = schemas.get(resource.name)
-    if schema is not None:
+    if schema is not None and resource.external_id is None:  # Heat skips adopted resources
         _check_properties(schema, evaluated, props_path, template, source)
 
 
