@@ -40,10 +40,10 @@ class AutoScalingGroup(ResourceType):
         ),
         "DesiredCapacity": integer("Number of instances to start with.", update_allowed=True),
         "HealthCheckGracePeriod": integer(
-            "Not implemented by Heat; accepted and ignored.", implemented=False
+            "Not implemented by Heat: giving a value is an error.", implemented=False
         ),
         "HealthCheckType": string(
-            "Not implemented by Heat; accepted and ignored.",
+            "Not implemented by Heat: giving a value is an error.",
             constraints=(allowed_values("EC2", "ELB"),),
             implemented=False,
         ),
@@ -131,7 +131,9 @@ class LaunchConfiguration(ResourceType):
             "Existing instance to copy the settings from.", constraints=(custom("nova.server"),)
         ),
         "InstanceType": string("Flavor to boot with.", constraints=(custom("nova.flavor"),)),
-        "KernelId": string("Not implemented by Heat; accepted and ignored.", implemented=False),
+        "KernelId": string(
+            "Not implemented by Heat: giving a value is an error.", implemented=False
+        ),
         "KeyName": string("Key pair to inject.", constraints=(custom("nova.keypair"),)),
         "NovaSchedulerHints": list_of(
             "Hints for the Nova scheduler (Heat extension).",
@@ -143,7 +145,9 @@ class LaunchConfiguration(ResourceType):
                 },
             ),
         ),
-        "RamDiskId": string("Not implemented by Heat; accepted and ignored.", implemented=False),
+        "RamDiskId": string(
+            "Not implemented by Heat: giving a value is an error.", implemented=False
+        ),
         "SecurityGroups": list_of("Security groups (names) of the instances."),
         "UserData": string("User data passed to the instances."),
     }
@@ -243,7 +247,7 @@ class LoadBalancer(ResourceType):
     description = "A load balancer run as HAProxy on a server in a nested stack."
     properties: ClassVar[dict[str, Property]] = {
         "AppCookieStickinessPolicy": string(
-            "Not implemented by Heat; accepted and ignored.", implemented=False
+            "Not implemented by Heat: giving a value is an error.", implemented=False
         ),
         "AvailabilityZones": list_of("Availability zones of the load balancer.", required=True),
         "HealthCheck": map_of(
@@ -262,7 +266,7 @@ class LoadBalancer(ResourceType):
         ),
         "Instances": list_of("Instances (ids) behind the load balancer.", update_allowed=True),
         "LBCookieStickinessPolicy": string(
-            "Not implemented by Heat; accepted and ignored.", implemented=False
+            "Not implemented by Heat: giving a value is an error.", implemented=False
         ),
         "Listeners": list_of(
             "Ports the load balancer listens on.",
@@ -274,7 +278,7 @@ class LoadBalancer(ResourceType):
                         "Port the load balancer listens on.", required=True
                     ),
                     "PolicyNames": list_of(
-                        "Not implemented by Heat; accepted and ignored.", implemented=False
+                        "Not implemented by Heat: giving a value is an error.", implemented=False
                     ),
                     "Protocol": string(
                         "Protocol balanced: TCP or HTTP.",
@@ -282,14 +286,16 @@ class LoadBalancer(ResourceType):
                         constraints=(allowed_values("TCP", "HTTP"),),
                     ),
                     "SSLCertificateId": string(
-                        "Not implemented by Heat; accepted and ignored.", implemented=False
+                        "Not implemented by Heat: giving a value is an error.", implemented=False
                     ),
                 },
             ),
             required=True,
         ),
         "SecurityGroups": list_of("Security groups of the load balancer.", update_allowed=True),
-        "Subnets": list_of("Not implemented by Heat; accepted and ignored.", implemented=False),
+        "Subnets": list_of(
+            "Not implemented by Heat: giving a value is an error.", implemented=False
+        ),
     }
     attributes: ClassVar[dict[str, Attribute]] = {
         "CanonicalHostedZoneName": attribute(
@@ -315,9 +321,11 @@ class AccessKey(ResourceType):
     type_name = "AWS::IAM::AccessKey"
     description = "An EC2-style access key (a Keystone EC2 credential) for an AWS::IAM::User."
     properties: ClassVar[dict[str, Property]] = {
-        "Serial": integer("Not implemented by Heat; accepted and ignored.", implemented=False),
+        "Serial": integer(
+            "Not implemented by Heat: giving a value is an error.", implemented=False
+        ),
         "Status": string(
-            "Not implemented by Heat; accepted and ignored.",
+            "Not implemented by Heat: giving a value is an error.",
             constraints=(allowed_values("Active", "Inactive"),),
             implemented=False,
         ),
@@ -336,11 +344,11 @@ class User(ResourceType):
     type_name = "AWS::IAM::User"
     description = "A user restricted to this stack (a Keystone stack domain user)."
     properties: ClassVar[dict[str, Property]] = {
-        "Groups": list_of("Not implemented by Heat; accepted and ignored."),
+        "Groups": list_of("Not implemented by Heat: giving a value is an error."),
         "LoginProfile": map_of(
             "Login settings of the user.", {"Password": string("Password of the user.")}
         ),
-        "Path": string("Not implemented by Heat; accepted and ignored."),
+        "Path": string("Not implemented by Heat: giving a value is an error."),
         "Policies": list_of(
             "Access policies (AWS::IAM or OS::Heat::AccessPolicy resources) of the user."
         ),

@@ -71,7 +71,7 @@ class Instance(ResourceType):
             ),
         ),
         "DisableApiTermination": string(
-            "Not implemented by Heat; accepted and ignored.", implemented=False
+            "Not implemented by Heat: giving a value is an error.", implemented=False
         ),
         "ImageId": string(
             "Image (name or id) to boot from.", required=True, constraints=(custom("glance.image"),)
@@ -82,9 +82,13 @@ class Instance(ResourceType):
             update_allowed=True,
             constraints=(custom("nova.flavor"),),
         ),
-        "KernelId": string("Not implemented by Heat; accepted and ignored.", implemented=False),
+        "KernelId": string(
+            "Not implemented by Heat: giving a value is an error.", implemented=False
+        ),
         "KeyName": string("Key pair to inject.", constraints=(custom("nova.keypair"),)),
-        "Monitoring": boolean("Not implemented by Heat; accepted and ignored.", implemented=False),
+        "Monitoring": boolean(
+            "Not implemented by Heat: giving a value is an error.", implemented=False
+        ),
         "NetworkInterfaces": list_of(
             "Network interfaces (ids, or maps with NetworkInterfaceId and DeviceIndex).",
             update_allowed=True,
@@ -100,16 +104,18 @@ class Instance(ResourceType):
             ),
         ),
         "PlacementGroupName": string(
-            "Not implemented by Heat; accepted and ignored.", implemented=False
+            "Not implemented by Heat: giving a value is an error.", implemented=False
         ),
         "PrivateIpAddress": string(
-            "Not implemented by Heat; accepted and ignored.", implemented=False
+            "Not implemented by Heat: giving a value is an error.", implemented=False
         ),
-        "RamDiskId": string("Not implemented by Heat; accepted and ignored.", implemented=False),
+        "RamDiskId": string(
+            "Not implemented by Heat: giving a value is an error.", implemented=False
+        ),
         "SecurityGroupIds": list_of("Security groups (ids) of the instance."),
         "SecurityGroups": list_of("Security groups (names) of the instance."),
         "SourceDestCheck": boolean(
-            "Not implemented by Heat; accepted and ignored.", implemented=False
+            "Not implemented by Heat: giving a value is an error.", implemented=False
         ),
         "SubnetId": string("Subnet to launch the instance in.", update_allowed=True),
         "Tags": list_of(
@@ -124,7 +130,7 @@ class Instance(ResourceType):
             update_allowed=True,
         ),
         "Tenancy": string(
-            "Not implemented by Heat; accepted and ignored.",
+            "Not implemented by Heat: giving a value is an error.",
             constraints=(allowed_values("dedicated", "default"),),
             implemented=False,
         ),
@@ -229,7 +235,7 @@ class NetworkInterface(ResourceType):
         "GroupSet": list_of("Security groups (ids) of the interface.", update_allowed=True),
         "PrivateIpAddress": string("Fixed IP address of the interface."),
         "SourceDestCheck": boolean(
-            "Not implemented by Heat; accepted and ignored.", implemented=False
+            "Not implemented by Heat: giving a value is an error.", implemented=False
         ),
         "SubnetId": string(
             "Subnet of the interface.", required=True, constraints=(custom("neutron.subnet"),)
@@ -377,7 +383,7 @@ class VPC(ResourceType):
     properties: ClassVar[dict[str, Property]] = {
         "CidrBlock": string("CIDR of the VPC."),
         "InstanceTenancy": string(
-            "Not implemented by Heat; accepted and ignored.",
+            "Not implemented by Heat: giving a value is an error.",
             default="default",
             constraints=(allowed_values("default", "dedicated"),),
             implemented=False,
@@ -405,7 +411,9 @@ class VPCGatewayAttachment(ResourceType):
     properties: ClassVar[dict[str, Property]] = {
         "InternetGatewayId": string("Internet gateway to attach."),
         "VpcId": string("VPC to attach to.", required=True),
-        "VpnGatewayId": string("Not implemented by Heat; accepted and ignored.", implemented=False),
+        "VpnGatewayId": string(
+            "Not implemented by Heat: giving a value is an error.", implemented=False
+        ),
     }
 
 

@@ -57,3 +57,26 @@ def test_show_unknown_type_suggests(run_cli):
     assert "unknown resource type 'OS::Nova::Servr'" in result.stderr
     assert "did you mean 'OS::Nova::Server'" in result.stderr
     assert "Traceback" not in result.output
+
+
+def test_reference_page_is_up_to_date():
+    from heatctl.resources.reference import reference_markdown
+    from tests.conftest import ROOT
+
+    page = (ROOT / "docs" / "resource-types.md").read_text()
+    assert page == reference_markdown(), (
+        "regenerate: python -m heatctl.resources.reference > docs/resource-types.md"
+    )
+
+
+def test_command_page_documents_every_option():
+    from heatctl.commands.resource_type import resource_type
+    from tests.conftest import ROOT
+
+    page = (ROOT / "docs" / "resource-type.md").read_text()
+    for name, command in resource_type.commands.items():
+        assert f"heatctl resource-type {name}" in page
+        for param in command.params:
+            for opt in getattr(param, "opts", []):
+                if opt.startswith("--"):
+                    assert opt in page, opt
