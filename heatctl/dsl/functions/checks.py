@@ -55,40 +55,63 @@ def find_references(
     parameter_names: Collection[str] | None = None,
 ) -> Iterator[Reference]:
     """Every reference in `value`, in document order (see the package docstring)."""
-    params = set(parameter_names or ()) | set(version.pseudo_parameters)
-    normal = _table(version, False)
-    conditional = _table(version, True)
-    # An explicit stack: (node, path, in a condition context?, is a condition operand?)
-    stack: list[tuple[Any, Path, bool, bool]] = [(value, (), in_condition, in_condition)]
-    while stack:
-        node, path, cond, operand = stack.pop()
-        if operand and isinstance(node, str):
-            yield Reference("condition", node, path)
-            continue
-        call = _call(node, conditional if cond else normal)
-        if call is None:
-            if isinstance(node, dict):
-                stack.extend((v, (*path, k), cond, False) for k, v in reversed(node.items()))
-            elif isinstance(node, list):
-                stack.extend(
-                    (v, (*path, i), cond, False) for i, v in reversed(list(enumerate(node)))
-                )
-            continue
-        name, args = call
-        yield from _references_of(name, args, path, params, cond)
-        inner = (*path, name)
+    finder = _ReferenceFinder(version, parameter_names)
+    finder.visit(value, in_condition, in_condition)
+    return iter(finder.found)
+
+
+class _ReferenceFinder:
+    """A recursive walk keeping the current path in one list (tuples made only on a hit)."""
+
+    def __init__(self, version: VersionSpec, parameter_names: Collection[str] | None) -> None:
+        self.params = set(parameter_names or ()) | set(version.pseudo_parameters)
+        # Removed functions are errors (check_functions), not references.
+        self.normal = set(version.functions)
+        self.conditional = {*version.functions, *version.condition_functions}
+        self.path: list[Any] = []
+        self.found: list[Reference] = []
+
+    def visit(self, node: Any, cond: bool, operand: bool) -> None:
+        path = self.path
+        if isinstance(node, dict):
+            if len(node) == 1:
+                for name, args in node.items():
+                    if isinstance(name, str) and name in (
+                        self.conditional if cond else self.normal
+                    ):
+                        self.call(name, args, cond)
+                        return
+            for key, item in node.items():
+                path.append(key)
+                self.visit(item, cond, False)
+                path.pop()
+        elif isinstance(node, list):
+            for index, item in enumerate(node):
+                path.append(index)
+                self.visit(item, cond, False)
+                path.pop()
+        elif operand and isinstance(node, str):
+            self.found.append(Reference("condition", node, tuple(path)))
+
+    def call(self, name: str, args: Any, cond: bool) -> None:
+        self.found.extend(_references_of(name, args, tuple(self.path), self.params, cond))
+        self.path.append(name)
         if name in ("if", "Fn::If") and isinstance(args, list) and args:
-            rest = [(v, (*inner, i), False, False) for i, v in enumerate(args[1:], start=1)]
-            stack.extend(reversed([(args[0], (*inner, 0), True, True), *rest]))
+            for index, item in enumerate(args):
+                self.path.append(index)
+                self.visit(item, index == 0, index == 0)
+                self.path.pop()
         elif name in _CONDITION_OPERANDS and cond:
             if isinstance(args, list):
-                stack.extend(
-                    (v, (*inner, i), True, True) for i, v in reversed(list(enumerate(args)))
-                )
+                for index, item in enumerate(args):
+                    self.path.append(index)
+                    self.visit(item, True, True)
+                    self.path.pop()
             else:
-                stack.append((args, inner, True, True))
+                self.visit(args, True, True)
         else:
-            stack.append((args, inner, cond, False))
+            self.visit(args, cond, False)
+        self.path.pop()
 
 
 def _references_of(
