@@ -309,6 +309,7 @@ def test_str_split() -> None:
     assert run({"str_split": [",", "a,b,c", -1]}) == "c"
     assert run({"str_split": [",", None]}) is None
     assert run({"str_split": [None, " a  b "]}) == ["a", "b"]
+    assert run({"str_split": [",", "a,b", 0, "ignored"]}) == "a"  # as in Heat
 
 
 def test_str_split_errors() -> None:
@@ -501,6 +502,12 @@ def test_if_evaluates_only_the_chosen_branch() -> None:
     assert run(value, conditions=CONDS) == "ok"
 
 
+def test_if_null_condition_counts_as_true() -> None:
+    # Heat: Conditions.is_enabled(None) is True
+    assert run({"if": [None, "t", "f"]}) == "t"
+    assert run({"if": [{"get_param": "c"}, "t", "f"]}, parameters={"c": None}) == "t"
+
+
 def test_if_inline_condition_function() -> None:
     value = {"if": [{"equals": [{"get_param": "env"}, "prod"]}, "big", "small"]}
     assert run(value, "2016-10-14", parameters={"env": "prod"}) == "big"
@@ -661,6 +668,14 @@ def test_resource_facade() -> None:
         'Incorrect arguments to "resource_facade" should be one of: metadata, deletion_policy, update_policy'
     )
     assert "provider template" in error({"resource_facade": "metadata"}).message
+    # unset policies: Heat's defaults
+    assert run({"resource_facade": "deletion_policy"}, facade={}) == "Delete"
+    assert run({"resource_facade": "metadata"}, facade={}) == {}
+    # the argument must be literal, as in Heat
+    exc = error(
+        {"resource_facade": {"get_param": "which"}}, parameters={"which": "metadata"}, facade=facade
+    )
+    assert exc.message.startswith('Incorrect arguments to "resource_facade"')
 
 
 # ------------------------------------------------------------------ removed functions

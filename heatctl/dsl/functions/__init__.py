@@ -35,6 +35,8 @@ Public API (stable; other modules import these names from `heatctl.dsl.functions
         a condition context, and (when condition_names is given) unknown condition names.
     pseudo_parameters(version, *, stack_name, stack_id, project_id, region) -> dict
     function_names(version) -> list[str]     every function of a version (for did-you-mean)
+    select_path(value, path) -> Any          Heat's attribute path walk (a bad step gives
+                                             None), for ResourceResolver.attribute
 
 Functions a version lacks are plain data (a one-key map whose key is not in the version's
 table is not a call); functions the version *removed* are an error.
@@ -60,7 +62,7 @@ from heatctl.dsl.functions.core import (
     _Defer,
     walk_calls,
 )
-from heatctl.dsl.functions.hot import pseudo_parameters
+from heatctl.dsl.functions.hot import pseudo_parameters, select_path
 from heatctl.dsl.versions import VersionSpec
 
 __all__ = [
@@ -77,6 +79,7 @@ __all__ = [
     "function_names",
     "is_partial",
     "pseudo_parameters",
+    "select_path",
 ]
 
 # (function name, variant) -> implementation. Variants are named in heatctl.dsl.versions.

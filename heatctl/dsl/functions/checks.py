@@ -144,11 +144,11 @@ def _is_list(args: Any) -> bool:
     return isinstance(args, list)
 
 
-def _list_of(count: int | tuple[int, int], usage: str) -> Checker:
+def _list_of(count: int | tuple[int, int | None], usage: str) -> Checker:
     low, high = (count, count) if isinstance(count, int) else count
 
     def check(args: Any, version: VersionSpec) -> str | None:
-        if not _is_list(args) or not low <= len(args) <= high:
+        if not _is_list(args) or len(args) < low or (high is not None and len(args) > high):
             return usage
         return None
 
@@ -269,7 +269,7 @@ def _make_url(args: Any, version: VersionSpec) -> str | None:
 
 def _facade(fn: str, allowed: tuple[str, ...]) -> Checker:
     def check(args: Any, version: VersionSpec) -> str | None:
-        if isinstance(args, dict) or args in allowed:
+        if isinstance(args, str) and args in allowed:
             return None
         return f'Incorrect arguments to "{fn}" should be one of: {", ".join(allowed)}'
 
@@ -311,7 +311,7 @@ CHECKS: dict[str, Checker] = {
     "str_replace_vstrict": _replace("str_replace_vstrict"),
     "list_join": _join,
     "str_split": _list_of(
-        (2, 3),
+        (2, None),  # Heat ignores arguments after the index
         'Incorrect arguments to "str_split" should be: "str_split" : [ ",", "apples,pears", <index>]',
     ),
     "digest": _list_of(2, 'Function "digest" usage: ["<algorithm>", "<value>"]'),

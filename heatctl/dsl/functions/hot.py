@@ -137,21 +137,22 @@ def resource_facade(ev: Evaluator, raw: Any) -> Any:
 
 
 def facade_value(ev: Evaluator, raw: Any, fn: str, allowed: tuple[str, ...]) -> Any:
-    """resource_facade / Fn::ResourceFacade: data of the parent resource."""
-    attr = ev.value(raw)
-    if attr not in allowed:
+    """resource_facade / Fn::ResourceFacade: data of the parent resource.
+
+    As in Heat, the argument must be written literally (not computed by a function), and
+    the parent's deletion policy defaults to Delete, its metadata and update policy to {}.
+    """
+    if not isinstance(raw, str) or raw not in allowed:
         raise fail(f'Incorrect arguments to "{fn}" should be one of: {", ".join(allowed)}')
     facade = ev.scope.facade
     if facade is None:
         raise fail(f'"{fn}" can only be used in a provider template (a nested stack)')
-    key = ("metadata", "deletion_policy", "update_policy")[allowed.index(attr)]
+    key = ("metadata", "deletion_policy", "update_policy")[allowed.index(raw)]
     value = facade.get(key)
     if isinstance(value, Unresolved):
         ev.unresolved()
-    if key == "update_policy" and value is None:
-        return {}
-    if key == "metadata" and value is None:
-        return {}
+    if value is None:
+        return "Delete" if key == "deletion_policy" else {}
     return value
 
 

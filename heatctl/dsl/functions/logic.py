@@ -11,9 +11,14 @@ from heatctl.dsl.functions.core import REMOVED, Evaluator, FunctionError, Unreso
 
 
 def named_condition(ev: Evaluator, name: Any) -> bool:
-    """The value of a condition given by name (or a bool); defers when not yet known."""
+    """The value of a condition given by name (or a bool); defers when not yet known.
+
+    None counts as true: Heat's Conditions.is_enabled(None) is True.
+    """
     if isinstance(name, bool):
         return name
+    if name is None:
+        return True
     conditions = ev.scope.conditions
     if not isinstance(name, str) or name not in conditions:
         shown = name if isinstance(name, str) else repr(name)
