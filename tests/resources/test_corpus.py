@@ -67,6 +67,9 @@ EXPECTED = [
     "heat-integration/heat_integrationtests/functional/test_template_resource/"
     "main_template__3.yaml: test: property 'fail': 'replace-this' is not a boolean "
     "(use true or false)",
+    # OS::Octavia::HealthMonitor has no max_retries_down in Heat 27.
+    "heat-templates/hot/octavia/servers_with_octavia.yaml: monitor: unknown property "
+    "'max_retries_down' (did you mean 'max_retries'?)",
     "heat-templates/hot/software-config/example-templates/example-chef-template.yaml: "
     "structured_config: property 'config': ['recipe[nginx-pkg]'] is not a map",
 ]
