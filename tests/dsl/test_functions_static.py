@@ -2,7 +2,19 @@
 
 from __future__ import annotations
 
-from heatctl.dsl.functions import Reference, check_functions, find_references, function_names
+import pytest
+
+from heatctl.dsl.functions import (
+    FunctionError,
+    Reference,
+    Scope,
+    check_functions,
+    evaluate,
+    find_references,
+    function_names,
+    is_partial,
+)
+from heatctl.dsl.versions import VERSIONS, VersionSpec
 from tests.dsl.functions_support import version
 
 WALLABY = version("wallaby")
@@ -131,3 +143,25 @@ def test_check_functions_accepts_calls_as_arguments() -> None:
 def test_function_names() -> None:
     names = function_names(WALLABY)
     assert "get_param" in names and "Ref" not in names and "equals" not in names
+
+
+ALL_NAMES = sorted(
+    {n for s in VERSIONS.values() for n in (*s.functions, *s.removed, *s.condition_functions)}
+)
+ALL_SPECS = sorted({id(s): s for s in VERSIONS.values()}.values(), key=lambda s: s.label)
+
+
+@pytest.mark.parametrize("spec", ALL_SPECS, ids=lambda s: s.label)
+def test_the_plain_data_rule_for_every_version_and_name(spec: VersionSpec) -> None:
+    scope = Scope(version=spec, parameters={"x": 1}, conditions={"x": True})
+    for name in ALL_NAMES:
+        value = {"key": {name: ["x", "x", "x"]}}
+        if name in spec.functions:
+            assert is_partial(value, spec)
+        elif name in spec.removed:
+            with pytest.raises(FunctionError, match=f"The function {name} is not supported"):
+                evaluate(value, scope)
+        else:
+            # not a function here (condition functions included): the map is data
+            assert not is_partial(value, spec)
+            assert evaluate(value, scope) == value

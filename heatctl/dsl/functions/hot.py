@@ -180,6 +180,7 @@ def resource_reference(ev: Evaluator, name: Any, fn: str) -> Any:
 
 
 def get_resource(ev: Evaluator, raw: Any) -> Any:
+    _resolver_or_defer(ev)  # before evaluating the argument: it is kept as written anyway
     return resource_reference(ev, ev.value(raw), "get_resource")
 
 
@@ -232,6 +233,7 @@ def select_path(value: Any, path: list[Any]) -> Any:
 def get_attr_then_select(ev: Evaluator, raw: Any) -> Any:
     """Variant A (2013-05-23): get the attribute, then walk the path here."""
     name, attr, path = _get_attr_args(raw, all_form=False)
+    _resolver_or_defer(ev)
     name, attr, path = ev.value(name, 0), ev.value(attr, 1), ev.value(path)
     value = _attribute(ev, name, attr, [], "get_attr")
     return None if value is None else select_path(value, path)
@@ -240,6 +242,7 @@ def get_attr_then_select(ev: Evaluator, raw: Any) -> Any:
 def get_attr_path(ev: Evaluator, raw: Any) -> Any:
     """Variant B (2014-10-16): the path is handed to the resource."""
     name, attr, path = _get_attr_args(raw, all_form=False)
+    _resolver_or_defer(ev)
     name, attr, path = ev.value(name, 0), ev.value(attr, 1), ev.value(path)
     return _attribute(ev, name, attr, path, "get_attr")
 
@@ -249,6 +252,7 @@ def get_attr_all(ev: Evaluator, raw: Any) -> Any:
     name, attr, _ = _get_attr_args(raw, all_form=True)
     if attr is not None:
         return get_attr_path(ev, raw)
+    _resolver_or_defer(ev)
     name = ev.value(name, 0)
     resources = _resolver_or_defer(ev)
     if not isinstance(name, str) or not resources.has_resource(name):
