@@ -1,4 +1,4 @@
-"""Cinder (block storage) resource types: volumes, attachments, volume types."""
+"""Cinder (block storage) resource types: volumes, attachments, volume types, encryption, QoS, quotas."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from heatctl.resources.schema import (
     Attribute,
     Property,
     PropertyType,
+    allowed_values,
     attribute,
     boolean,
     custom,
@@ -125,5 +126,104 @@ class VolumeType(ResourceType):
             item=string("A project (name or id).", constraints=(custom("keystone.project"),)),
             default=[],
             update_allowed=True,
+        ),
+    }
+
+
+@register
+class EncryptedVolumeType(ResourceType):
+    """OS::Cinder::EncryptedVolumeType: Adds encryption to a Cinder volume type (admin only)."""
+
+    type_name = "OS::Cinder::EncryptedVolumeType"
+    description = "Adds encryption to a Cinder volume type (admin only)."
+    properties: ClassVar[dict[str, Property]] = {
+        "cipher": string(
+            "Encryption algorithm and mode.",
+            update_allowed=True,
+            constraints=(allowed_values("aes-xts-plain64", "aes-cbc-essiv"),),
+        ),
+        "control_location": string(
+            "Where encryption happens: front-end (Nova) or back-end.",
+            default="front-end",
+            update_allowed=True,
+            constraints=(allowed_values("front-end", "back-end"),),
+        ),
+        "key_size": integer("Key size in bits.", update_allowed=True),
+        "provider": string("Encryption provider class.", required=True, update_allowed=True),
+        "volume_type": string(
+            "Volume type (name or id) to encrypt.",
+            required=True,
+            constraints=(custom("cinder.vtype"),),
+        ),
+    }
+
+
+@register
+class QoSSpecs(ResourceType):
+    """OS::Cinder::QoSSpecs: Cinder QoS specs: limits for volumes of associated types (admin only)."""
+
+    type_name = "OS::Cinder::QoSSpecs"
+    description = "Cinder QoS specs: limits for volumes of associated types (admin only)."
+    properties: ClassVar[dict[str, Property]] = {
+        "name": string("Name of the QoS specs."),
+        "specs": map_of("The limits, key to value.", required=True, update_allowed=True),
+    }
+
+
+@register
+class QoSAssociation(ResourceType):
+    """OS::Cinder::QoSAssociation: Applies Cinder QoS specs to volume types (admin only)."""
+
+    type_name = "OS::Cinder::QoSAssociation"
+    description = "Applies Cinder QoS specs to volume types (admin only)."
+    properties: ClassVar[dict[str, Property]] = {
+        "qos_specs": string(
+            "QoS specs (name or id).", required=True, constraints=(custom("cinder.qos_specs"),)
+        ),
+        "volume_types": list_of(
+            "Volume types (names or ids) to apply them to.",
+            item=string("A volume type.", constraints=(custom("cinder.vtype"),)),
+            required=True,
+            update_allowed=True,
+        ),
+    }
+
+
+@register
+class Quota(ResourceType):
+    """OS::Cinder::Quota: Cinder quotas of a project (admin only)."""
+
+    type_name = "OS::Cinder::Quota"
+    description = "Cinder quotas of a project (admin only)."
+    properties: ClassVar[dict[str, Property]] = {
+        "backup_gigabytes": integer(
+            "Most backup space in GB (-1 for no limit).",
+            update_allowed=True,
+            constraints=(value_range(min=-1),),
+        ),
+        "backups": integer(
+            "Most backups (-1 for no limit).",
+            update_allowed=True,
+            constraints=(value_range(min=-1),),
+        ),
+        "gigabytes": integer(
+            "Most volume space in GB (-1 for no limit).",
+            update_allowed=True,
+            constraints=(value_range(min=-1),),
+        ),
+        "project": string(
+            "Project (name or id) the quotas apply to.",
+            required=True,
+            constraints=(custom("keystone.project"),),
+        ),
+        "snapshots": integer(
+            "Most snapshots (-1 for no limit).",
+            update_allowed=True,
+            constraints=(value_range(min=-1),),
+        ),
+        "volumes": integer(
+            "Most volumes (-1 for no limit).",
+            update_allowed=True,
+            constraints=(value_range(min=-1),),
         ),
     }

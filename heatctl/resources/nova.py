@@ -1,4 +1,4 @@
-"""Nova (compute) resource types: servers, key pairs, server groups, flavors, aggregates."""
+"""Nova (compute) resource types: servers, key pairs, server groups, flavors, aggregates, quotas."""
 
 from __future__ import annotations
 
@@ -425,4 +425,87 @@ class HostAggregate(ResourceType):
         ),
         "metadata": map_of("Key/value metadata of the aggregate.", default={}, update_allowed=True),
         "name": string("Name of the aggregate.", required=True, update_allowed=True),
+    }
+
+
+@register
+class Quota(ResourceType):
+    """OS::Nova::Quota: Nova quotas of a project (admin only)."""
+
+    type_name = "OS::Nova::Quota"
+    description = "Nova quotas of a project (admin only)."
+    properties: ClassVar[dict[str, Property]] = {
+        "cores": integer(
+            "Most vCPUs (-1 for no limit).", update_allowed=True, constraints=(value_range(min=-1),)
+        ),
+        "fixed_ips": integer(
+            "Most fixed IPs (-1 for no limit).",
+            update_allowed=True,
+            constraints=(value_range(min=-1),),
+        ),
+        "floating_ips": integer(
+            "Most floating IPs (-1 for no limit).",
+            update_allowed=True,
+            constraints=(value_range(min=-1),),
+        ),
+        "injected_file_content_bytes": integer(
+            "Most bytes per injected file (deprecated; -1 for no limit).",
+            update_allowed=True,
+            constraints=(value_range(min=-1),),
+        ),
+        "injected_file_path_bytes": integer(
+            "Longest injected file path (deprecated; -1 for no limit).",
+            update_allowed=True,
+            constraints=(value_range(min=-1),),
+        ),
+        "injected_files": integer(
+            "Most injected files (deprecated; -1 for no limit).",
+            update_allowed=True,
+            constraints=(value_range(min=-1),),
+        ),
+        "instances": integer(
+            "Most servers (-1 for no limit).",
+            update_allowed=True,
+            constraints=(value_range(min=-1),),
+        ),
+        "key_pairs": integer(
+            "Most key pairs (-1 for no limit).",
+            update_allowed=True,
+            constraints=(value_range(min=-1),),
+        ),
+        "metadata_items": integer(
+            "Most metadata items per server (-1 for no limit).",
+            update_allowed=True,
+            constraints=(value_range(min=-1),),
+        ),
+        "project": string(
+            "Project (name or id) the quotas apply to.",
+            required=True,
+            constraints=(custom("keystone.project"),),
+        ),
+        "ram": integer(
+            "Most memory in MB (-1 for no limit).",
+            update_allowed=True,
+            constraints=(value_range(min=-1),),
+        ),
+        "security_group_rules": integer(
+            "Most security group rules (-1 for no limit).",
+            update_allowed=True,
+            constraints=(value_range(min=-1),),
+        ),
+        "security_groups": integer(
+            "Most security groups (-1 for no limit).",
+            update_allowed=True,
+            constraints=(value_range(min=-1),),
+        ),
+        "server_group_members": integer(
+            "Most members per server group (-1 for no limit).",
+            update_allowed=True,
+            constraints=(value_range(min=-1),),
+        ),
+        "server_groups": integer(
+            "Most server groups (-1 for no limit).",
+            update_allowed=True,
+            constraints=(value_range(min=-1),),
+        ),
     }

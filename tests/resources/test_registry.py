@@ -166,3 +166,11 @@ def test_register_rejects_duplicates_and_nameless():
 
     with pytest.raises(ValueError, match="twice"):
         registry.register(Twin)
+
+
+def test_all_offered_types_and_no_hidden_ones():
+    names = registry.names()
+    assert len([n for n in names if n.startswith("OS::")]) == 140
+    assert len([n for n in names if n.startswith("AWS::")]) == 25
+    for hidden in ("OS::Heat::HARestarter", "OS::Nova::FloatingIP", "OS::Neutron::Pool"):
+        assert hidden not in names
