@@ -13,13 +13,23 @@ def resource_type() -> None:
 
 
 @resource_type.command("list")
+@click.argument("pattern", required=False)
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list of {type, description}.")
 @click.pass_obj
-def list_types(app: AppContext, as_json: bool) -> None:
-    """List every resource type with a one-line description."""
+def list_types(app: AppContext, pattern: str | None, as_json: bool) -> None:
+    """List resource types with a one-line description.
+
+    PATTERN is an optional shell-style pattern such as 'OS::Neutron::*'.
+    """
+    from fnmatch import fnmatchcase
+
     from heatctl.resources import registry
 
-    rows = [(cls.type_name, cls.description) for cls in registry.all_types()]
+    rows = [
+        (cls.type_name, cls.description)
+        for cls in registry.all_types()
+        if pattern is None or fnmatchcase(cls.type_name, pattern)
+    ]
     if as_json:
         app.emit_json([{"type": name, "description": text} for name, text in rows])
         return

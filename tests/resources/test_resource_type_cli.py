@@ -17,6 +17,15 @@ def test_list_json_has_every_type_with_a_description(run_cli):
     assert all(row["description"] for row in rows)
 
 
+def test_list_pattern(run_cli):
+    result = run_cli("resource-type", "list", "OS::Cinder::*", "--json")
+    assert result.exit_code == 0, result.output
+    names = [row["type"] for row in json.loads(result.stdout)]
+    assert "OS::Cinder::Volume" in names
+    assert all(name.startswith("OS::Cinder::") for name in names)
+    assert json.loads(run_cli("resource-type", "list", "Nothing*", "--json").stdout) == []
+
+
 def test_list_text(run_cli):
     result = run_cli("resource-type", "list")
     assert result.exit_code == 0
