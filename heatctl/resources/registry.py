@@ -38,35 +38,40 @@ T = TypeVar("T", bound=type[ResourceType])
 
 _TYPES: dict[str, type[ResourceType]] = {}
 
-# Modules holding the built-in types, imported on first use of the registry.
-BUILTIN_MODULES: tuple[str, ...] = (
-    "heatctl.resources.heat",
-    "heatctl.resources.heat_software",
-    "heatctl.resources.nova",
-    "heatctl.resources.neutron",
-    "heatctl.resources.neutron_extra",
-    "heatctl.resources.neutron_admin",
-    "heatctl.resources.neutron_services",
-    "heatctl.resources.neutron_vpn",
-    "heatctl.resources.octavia",
-    "heatctl.resources.cinder",
-    "heatctl.resources.swift",
-    "heatctl.resources.glance",
-    "heatctl.resources.aodh",
-    "heatctl.resources.aodh_more",
-    "heatctl.resources.keystone",
-    "heatctl.resources.barbican",
-    "heatctl.resources.blazar",
-    "heatctl.resources.designate",
-    "heatctl.resources.ironic",
-    "heatctl.resources.magnum",
-    "heatctl.resources.manila",
-    "heatctl.resources.mistral",
-    "heatctl.resources.trove",
-    "heatctl.resources.zaqar",
-    "heatctl.resources.zun",
-    "heatctl.resources.aws",
-    "heatctl.resources.aws_ec2",
+# Modules holding the built-in types, by type-name prefix. `get` imports only the modules of
+# the prefix it is asked about (a template uses a few services), `names` imports all.
+MODULES_BY_PREFIX: dict[str, tuple[str, ...]] = {
+    "OS::Heat::": ("heat", "heat_software"),
+    "OS::Nova::": ("nova",),
+    "OS::Neutron::": (
+        "neutron",
+        "neutron_extra",
+        "neutron_admin",
+        "neutron_services",
+        "neutron_vpn",
+    ),
+    "OS::Octavia::": ("octavia",),
+    "OS::Cinder::": ("cinder",),
+    "OS::Swift::": ("swift",),
+    "OS::Glance::": ("glance",),
+    "OS::Aodh::": ("aodh", "aodh_more"),
+    "OS::Keystone::": ("keystone",),
+    "OS::Barbican::": ("barbican",),
+    "OS::Blazar::": ("blazar",),
+    "OS::Designate::": ("designate",),
+    "OS::Ironic::": ("ironic",),
+    "OS::Magnum::": ("magnum",),
+    "OS::Manila::": ("manila",),
+    "OS::Mistral::": ("mistral",),
+    "OS::Trove::": ("trove",),
+    "OS::Zaqar::": ("zaqar",),
+    "OS::Zun::": ("zun",),
+    "AWS::EC2::": ("aws_ec2",),
+    "AWS::": ("aws",),
+}
+
+BUILTIN_MODULES: tuple[str, ...] = tuple(
+    f"heatctl.resources.{module}" for modules in MODULES_BY_PREFIX.values() for module in modules
 )
 
 
@@ -93,8 +98,20 @@ def load_builtin() -> None:
     _loaded = True
 
 
+def _load_for(type_name: str) -> None:
+    """Import the modules that can hold `type_name` (all of them for an unknown prefix)."""
+    prefix = max((p for p in MODULES_BY_PREFIX if type_name.startswith(p)), key=len, default=None)
+    if prefix is None:
+        load_builtin()
+        return
+    for module in MODULES_BY_PREFIX[prefix]:
+        importlib.import_module(f"heatctl.resources.{module}")
+
+
 def get(type_name: str) -> type[ResourceType] | None:
-    load_builtin()
+    """The plugin class of `type_name`, or None when no plugin implements it."""
+    if type_name not in _TYPES:
+        _load_for(type_name)
     return _TYPES.get(type_name)
 
 

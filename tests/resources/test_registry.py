@@ -174,3 +174,13 @@ def test_all_offered_types_and_no_hidden_ones():
     assert len([n for n in names if n.startswith("AWS::")]) == 25
     for hidden in ("OS::Heat::HARestarter", "OS::Nova::FloatingIP", "OS::Neutron::Pool"):
         assert hidden not in names
+
+
+def test_every_type_lives_in_a_module_of_its_prefix():
+    """`get` imports only the modules listed for a name's prefix: they must hold the type."""
+    for cls in registry.all_types():
+        prefix = max(
+            (p for p in registry.MODULES_BY_PREFIX if cls.type_name.startswith(p)), key=len
+        )
+        module = cls.__module__.rsplit(".", 1)[1]
+        assert module in registry.MODULES_BY_PREFIX[prefix], cls.type_name
