@@ -92,9 +92,10 @@ class Server(ResourceType):
                         constraints=(custom("glance.image"),),
                     ),
                     "image_id": string(
-                        "Hidden by Heat in favour of a newer property; still accepted for old templates.",
+                        "Old name of `image`.",
                         constraints=(custom("glance.image"),),
                         hidden=True,
+                        alias_of="image",
                     ),
                     "snapshot_id": string(
                         "Snapshot to create a volume from.",

@@ -92,38 +92,46 @@ class TypeSchema:
 
 
 def string(description: str, **kwargs: Any) -> Property:
+    """A string property (Heat also accepts integers and booleans, as text)."""
     return Property(PropertyType.STRING, description, **kwargs)
 
 
 def integer(description: str, **kwargs: Any) -> Property:
+    """An integer property (numeric strings are accepted)."""
     return Property(PropertyType.INTEGER, description, **kwargs)
 
 
 def number(description: str, **kwargs: Any) -> Property:
+    """A number property, integer or float (numeric strings are accepted)."""
     return Property(PropertyType.NUMBER, description, **kwargs)
 
 
 def boolean(description: str, **kwargs: Any) -> Property:
+    """A boolean property ("true"/"false" strings are accepted)."""
     return Property(PropertyType.BOOLEAN, description, **kwargs)
 
 
 def list_of(description: str, item: Property | None = None, **kwargs: Any) -> Property:
+    """A list property; `item`, when given, is the schema every item must match."""
     return Property(PropertyType.LIST, description, item=item, **kwargs)
 
 
 def map_of(
     description: str, schema: Mapping[str, Property] | None = None, **kwargs: Any
 ) -> Property:
+    """A map property; `schema`, when given, lists its only allowed keys."""
     return Property(PropertyType.MAP, description, schema=schema, **kwargs)
 
 
 def any_value(description: str, **kwargs: Any) -> Property:
+    """A property of any type, not checked."""
     return Property(PropertyType.ANY, description, **kwargs)
 
 
 def attribute(
     description: str, type: PropertyType = PropertyType.ANY, *, hidden: bool = False
 ) -> Attribute:
+    """An attribute that get_attr can read."""
     return Attribute(description, type, hidden)
 
 
