@@ -82,6 +82,8 @@ class _Checker:
 
     def check_value(self, prop: Property, value: Any, path: Path) -> None:
         """Type, constraints, and (for lists and maps) the items inside."""
+        if value is None:
+            value = _null_value(prop)
         if value is None or self.is_unresolved(value):
             return
         try:
@@ -106,6 +108,21 @@ class _Checker:
                 self.report((*path, index), f"property '{_name(path)}' is not implemented")
                 return
             self.check_value(prop.item, item, (*path, index))
+
+
+def _null_value(prop: Property) -> Any:
+    """What Heat reads for an explicit null: a (truthy) default, else the type's empty value."""
+    if prop.default:
+        return prop.default
+    empty: dict[PropertyType, Any] = {
+        PropertyType.STRING: "",
+        PropertyType.INTEGER: 0,
+        PropertyType.NUMBER: 0,
+        PropertyType.BOOLEAN: False,
+        PropertyType.LIST: [],
+        PropertyType.MAP: {},
+    }
+    return empty.get(prop.type)
 
 
 def _convert(prop: Property, value: Any) -> Any:

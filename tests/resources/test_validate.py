@@ -136,8 +136,21 @@ def test_type_error_message():
     assert problems == [(("count",), "property 'count': 'many' is not an integer")]
 
 
-def test_null_value_is_accepted_like_heat():
+def test_null_value_is_read_as_the_empty_value_like_heat():
     assert check(schema_of(n=integer("n", required=True)), {"n": None}) == []
+    # Heat reads null as 0 / "" / {} and then checks constraints and required keys.
+    problems = check(builtin("OS::Heat::WaitCondition"), {"handle": "h", "timeout": None})
+    assert problems == [
+        (("timeout",), "property 'timeout': 0 is out of range (min: 1, max: 43200)")
+    ]
+    problems = check(builtin("OS::Heat::Value"), {"value": 1, "type": None})
+    assert len(problems) == 1 and "'' is not one of" in problems[0][1]
+    problems = check(builtin("OS::Heat::ResourceGroup"), {"resource_def": None})
+    assert problems == [(("resource_def",), "missing required property 'resource_def.type'")]
+    assert (
+        check(schema_of(n=integer("n", default=5, constraints=(value_range(1),))), {"n": None})
+        == []
+    )
 
 
 def test_nested_list_of_maps():

@@ -1,0 +1,167 @@
+"""Check heatctl's resource schemas and property validation against OpenStack Heat itself.
+
+Not part of the test suite (it needs Heat installed). Run it in a separate virtualenv:
+
+    python3 -m venv /tmp/heatenv && /tmp/heatenv/bin/pip install openstack-heat==27.0.1
+    /tmp/heatenv/bin/python tests/resources/heat_parity.py [CASES_PER_TYPE]
+
+It (1) compares every property (type, required, default, update_allowed, immutable,
+implemented, hidden, constraints, nested keys and list items) and attribute of every type
+heatctl shares with Heat's registry, and (2) feeds random property maps to Heat's
+`Properties.validate()` and to `validate_properties`, and reports where one finds an error and
+the other does not. Properties with custom constraints are left out of (2): Heat checks those
+against the cloud.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import sys
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from heat.engine import attributes as heat_attributes
+from heat.engine import constraints as heat_constraints
+from heat.engine import properties as heat_properties
+from heat.engine import resources as heat_resources
+from oslo_config import cfg
+
+from heatctl.resources import registry
+from heatctl.resources.validate import validate_properties
+
+TYPES = {"String": "string", "Integer": "integer", "Number": "number", "Boolean": "boolean"}
+TYPES |= {"List": "list", "Map": "map", "Any": "any"}
+VALUES: list[Any] = [None, "", "abc", "12", "1.5", "true", "False", "yes", 0, 3, -1, 600, 1.5]
+VALUES += [True, False, [], ["a"], [1, 2], [{"a": 1}], {}, {"a": 1}, "ingress", "tcp", "RAW"]
+
+
+def compare_property(name: str, path: str, heat: Any, ours: Any, out: list[str]) -> None:
+    """Append to `out` every field where Heat's property schema and ours differ."""
+    fields = {
+        "type": (TYPES[heat.type], str(ours.type)),
+        "required": (heat.required, ours.required),
+        "default": (heat.default, ours.default),
+        "update_allowed": (heat.update_allowed, ours.update_allowed),
+        "immutable": (heat.immutable, ours.immutable),
+        "implemented": (heat.implemented, ours.implemented),
+        "hidden": (heat.support_status.status == "HIDDEN", ours.hidden),
+        "constraints": (
+            [{k: v for k, v in dict(c).items() if k != "description"} for c in heat.constraints],
+            [{c.kind: c.args} for c in ours.constraints],
+        ),
+    }
+    out += [f"{name} {path}: {f} {h!r} != {o!r}" for f, (h, o) in fields.items() if h != o]
+    sub = heat.schema
+    if isinstance(sub, heat_constraints.AnyIndexDict):
+        if ours.item is None:
+            out.append(f"{name} {path}: no item schema")
+        else:
+            compare_property(name, path + "[]", sub.value, ours.item, out)
+    elif isinstance(sub, dict) and sub:
+        keys = set(ours.schema or {})
+        if set(sub) != keys:
+            out.append(f"{name} {path}: keys differ {sorted(set(sub) ^ keys)}")
+        for key in set(sub) & keys:
+            compare_property(name, f"{path}.{key}", sub[key], ours.schema[key], out)
+
+
+def compare_schemas(heat_registry: Any) -> list[str]:
+    out: list[str] = []
+    for name in registry.names():
+        info = heat_registry._registry.get(name)
+        if info is None:
+            continue
+        cls = info.get_class_to_instantiate()
+        heat_props = heat_properties.schemata(cls.properties_schema)
+        ours = registry.get(name).schema()  # type: ignore[union-attr]
+        if set(heat_props) != set(ours.properties):
+            out.append(
+                f"{name}: properties differ {sorted(set(heat_props) ^ set(ours.properties))}"
+            )
+        for key in set(heat_props) & set(ours.properties):
+            compare_property(name, key, heat_props[key], ours.properties[key], out)
+        heat_attrs = set(heat_attributes.schemata(cls.attributes_schema)) | {"show"}
+        if heat_attrs != set(ours.attributes):
+            out.append(f"{name}: attributes differ {sorted(heat_attrs ^ set(ours.attributes))}")
+    return out
+
+
+def _without_custom(schema: dict[str, Any]) -> dict[str, Any]:
+    def custom(s: Any) -> bool:
+        if any(isinstance(c, heat_constraints.CustomConstraint) for c in s.constraints):
+            return True
+        sub = s.schema
+        if isinstance(sub, heat_constraints.AnyIndexDict):
+            return custom(sub.value)
+        return isinstance(sub, dict) and any(custom(v) for v in sub.values())
+
+    return {k: v for k, v in schema.items() if not custom(v)}
+
+
+def _random_value(rng: random.Random, schema: Any, depth: int = 0) -> Any:
+    sub = schema.schema
+    if depth > 2 or rng.random() < 0.5 or not sub:
+        return rng.choice(VALUES)
+    if isinstance(sub, heat_constraints.AnyIndexDict):
+        return [_random_value(rng, sub.value, depth + 1) for _ in range(rng.randint(0, 2))]
+    keys = rng.sample(list(sub), min(len(sub), rng.randint(0, 3)))
+    value = {k: _random_value(rng, sub[k], depth + 1) for k in keys}
+    if rng.random() < 0.1:
+        value["bogus"] = 1
+    return value
+
+
+def compare_validation(heat_registry: Any, cases: int) -> tuple[int, list[str]]:
+    rng = random.Random(1)
+    total, out = 0, []
+    for name in registry.names():
+        info = heat_registry._registry.get(name)
+        if info is None or name == "OS::Heat::None":  # Heat's None skips validation entirely
+            continue
+        heat_schema = _without_custom(
+            heat_properties.schemata(info.get_class_to_instantiate().properties_schema)
+        )
+        ours = registry.get(name).schema()  # type: ignore[union-attr]
+        ours = replace(ours, properties={k: ours.properties[k] for k in heat_schema})
+        for _ in range(cases):
+            keys = rng.sample(list(heat_schema), min(len(heat_schema), rng.randint(0, 4)))
+            data = {k: _random_value(rng, heat_schema[k]) for k in keys}
+            if rng.random() < 0.1:
+                data["bogus"] = 1
+            try:
+                heat_properties.Properties(heat_schema, data).validate()
+                heat_error = ""
+            except Exception as error:
+                heat_error = str(error)
+            problems: list[str] = []
+            validate_properties(
+                ours,
+                data,
+                lambda _p, m, found=problems: found.append(m),
+                is_unresolved=lambda _v: False,
+            )
+            total += 1
+            if bool(heat_error) != bool(problems):
+                out.append(
+                    f"{name} {json.dumps(data, default=str)}: heat {heat_error!r}, ours {problems}"
+                )
+    return total, out
+
+
+def main() -> int:
+    cfg.CONF([], project="heat")
+    heat_resources.initialise()
+    heat_registry = heat_resources.global_env().registry
+    differences = compare_schemas(heat_registry)
+    print(f"schemas: {len(differences)} differences", *differences, sep="\n")
+    total, mismatches = compare_validation(heat_registry, int(sys.argv[1]) if sys.argv[1:] else 150)
+    print(f"validation: {total} cases, {len(mismatches)} disagreements", *mismatches[:30], sep="\n")
+    return 1 if differences or mismatches else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
