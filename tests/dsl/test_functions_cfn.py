@@ -161,7 +161,10 @@ def test_fn_memberlisttomap() -> None:
         error({"Fn::MemberListToMap": ["N", "V", [1]]}).message
         == "Member list items must be strings"
     )
-    assert error({"Fn::MemberListToMap": ["N", "V", "x"]}).message == "Member list must be a list"
+    assert error({"Fn::MemberListToMap": ["N", "V", 5]}).message == "Member list must be a list"
+    # Heat iterates any iterable: "" and {} give {}
+    assert run({"Fn::MemberListToMap": ["N", "V", ""]}) == {}
+    assert run({"Fn::MemberListToMap": ["N", "V", {}]}) == {}
 
 
 def test_fn_resourcefacade() -> None:

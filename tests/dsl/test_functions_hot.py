@@ -261,6 +261,14 @@ def test_str_replace_argument_errors() -> None:
     )
 
 
+def test_str_replace_empty_placeholder_is_an_error() -> None:
+    # Heat fails too (Python's str.split refuses an empty separator)
+    assert (
+        error(replace("abc", {"": "x"})).message
+        == '"str_replace" param placeholders must not be empty'
+    )
+
+
 def test_str_replace_strict_and_vstrict() -> None:
     exc = error(replace("a", {"a": "1", "bb": "2", "c": "3"}, "str_replace_strict"))
     assert exc.message == "The following params were not found in the template: bb,c"
@@ -440,6 +448,9 @@ def test_map_merge_is_shallow_later_wins_nulls_ignored() -> None:
     assert exc.path == ("map_merge", 1)
     assert error({"map_merge": {"a": 1}}).message.startswith('Incorrect arguments to "map_merge"')
     assert run({"map_merge": [{"a": 1}]}, "2015-10-15") == {"map_merge": [{"a": 1}]}
+    # Heat iterates any sequence: an empty string merges to {}, a non-empty one fails
+    assert run({"map_merge": ""}) == {}
+    assert error({"map_merge": "ab"}).message.startswith("Incorrect arguments: Items to merge")
 
 
 def test_map_replace() -> None:

@@ -104,6 +104,16 @@ def test_check_functions_removed_and_shapes() -> None:
     assert ("g", "if") not in dict(check_functions(value, WALLABY))
 
 
+def test_check_functions_make_url_literal_arguments() -> None:
+    value = {"make_url": {"host": ["h"], "port": {"get_param": "port"}, "query": {"a": "b"}}}
+    assert check_functions(value, WALLABY) == [
+        (("make_url",), 'The "host" argument to "make_url" must be a string')
+    ]
+    assert check_functions({"make_url": {"port": 0}}, WALLABY) == [
+        (("make_url",), "Invalid URL port 0, must be in range 1-65535")
+    ]
+
+
 def test_check_functions_in_conditions() -> None:
     cond = {
         "or": [

@@ -162,6 +162,8 @@ def member_list_to_map(ev: Evaluator, raw: Any) -> Any:
     if not isinstance(value_name, str):
         raise fail("Fn::MemberListToMap Value Name must be a string", 1)
     members = ev.value(raw[2], 2)
+    if isinstance(members, str | dict):
+        members = list(members)  # Heat iterates any iterable ("" and {} give {})
     if not isinstance(members, list):
         raise fail("Member list must be a list", 2)
     pairs: dict[str, str] = {}

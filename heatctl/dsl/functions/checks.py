@@ -259,12 +259,21 @@ def _yaql(args: Any, version: VersionSpec) -> str | None:
 
 
 def _make_url(args: Any, version: VersionSpec) -> str | None:
+    from heatctl.dsl.functions.core import FunctionError
+    from heatctl.dsl.functions.structures import _URL_KEYS, _check_url_args
+
     if not isinstance(args, dict):
         return 'The arguments to "make_url" must be a map'
-    from heatctl.dsl.functions.structures import _URL_KEYS
-
     invalid = sorted(str(k) for k in args if k not in _URL_KEYS)
-    return f'Invalid arguments to "make_url": {", ".join(invalid)}' if invalid else None
+    if invalid:
+        return f'Invalid arguments to "make_url": {", ".join(invalid)}'
+    # Heat checks the argument types when it validates; a call's result is checked later.
+    literal = {k: v for k, v in args.items() if not isinstance(v, dict) or k == "query"}
+    try:
+        _check_url_args(literal)
+    except FunctionError as exc:
+        return exc.message
+    return None
 
 
 def _facade(fn: str, allowed: tuple[str, ...]) -> Checker:

@@ -296,6 +296,8 @@ def replace_text(template: Any, mapping: Any, fn: str, convert: Any, strict: boo
     for key in keys:
         if not isinstance(key, str):
             raise fail(f'"{fn}" param placeholders must be strings', "params")
+        if not key:  # Heat fails here too (str.split: empty separator)
+            raise fail(f'"{fn}" param placeholders must not be empty', "params")
     values = {k: convert(mapping[k], k, fn) for k in keys}
     unused = set(keys)
 

@@ -20,6 +20,8 @@ YAQL_MEMORY_QUOTA = 10000
 def map_merge(ev: Evaluator, raw: Any) -> Any:
     example = '"map_merge" : [ { "key1": "val1" }, { "key2": "val2" } ]'
     args = ev.value(raw)
+    if isinstance(args, str):
+        args = list(args)  # Heat iterates any sequence: "" merges to {}, "ab" fails below
     if not isinstance(args, list):
         raise fail(f'Incorrect arguments to "map_merge" should be: {example}')
     merged: dict[Any, Any] = {}
