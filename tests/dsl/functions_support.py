@@ -38,7 +38,7 @@ class FakeResources:
             raise LookupError(attr)
         return select_path(attrs[attr], path)
 
-    def all_attributes(self, name: str) -> dict[str, Any]:
+    def all_attributes(self, name: str) -> Any:
         self.calls.append(("all_attributes", name))
         return dict(self.resources[name].get("attrs", {}))
 

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import copy
 
-from heatctl.dsl.functions import UNRESOLVED, Scope, evaluate, evaluate_condition, is_partial
+import pytest
+
+from heatctl.dsl.functions import (
+    UNRESOLVED,
+    FunctionError,
+    Scope,
+    StaticResources,
+    evaluate,
+    evaluate_condition,
+    is_partial,
+)
 from tests.dsl.functions_support import SERVER, FakeResources, run, version
 
 
@@ -77,3 +87,38 @@ def test_input_is_never_mutated_even_when_partial() -> None:
     assert value == snapshot
     assert result == {"a": value["a"], "b": [1]}
     assert result["a"] is not value["a"]
+
+
+def test_static_resources_known_and_unknown() -> None:
+    resources = StaticResources(
+        names={"net", "server"},
+        references={"net": "net-uuid"},
+        attributes={"net": {"name": "private", "subnets": ["s1", "s2"], "show": {}}},
+        schema={"server": {"first_address", "name"}},
+    )
+    value = {
+        "net": {"get_resource": "net"},
+        "subnet": {"get_attr": ["net", "subnets", 1]},
+        "all": {"get_attr": ["net"]},
+        "server": {"get_resource": "server"},
+        "ip": {
+            "str_replace": {
+                "template": "ip=$ip",
+                "params": {"$ip": {"get_attr": ["server", "first_address"]}},
+            }
+        },
+    }
+    result = run(value, resources=resources)
+    assert result == {
+        "net": "net-uuid",
+        "subnet": "s2",
+        "all": {"name": "private", "subnets": ["s1", "s2"]},
+        "server": {"get_resource": "server"},
+        "ip": value["ip"],
+    }
+    with pytest.raises(
+        FunctionError, match=r"The Referenced Attribute \(server nope\) is incorrect"
+    ):
+        run({"get_attr": ["server", "nope"]}, resources=resources)
+    with pytest.raises(FunctionError, match='"ghost" \\(in get_resource\\)'):
+        run({"get_resource": "ghost"}, resources=resources)

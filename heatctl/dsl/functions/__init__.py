@@ -35,6 +35,8 @@ Public API (stable; other modules import these names from `heatctl.dsl.functions
         a condition context, and (when condition_names is given) unknown condition names.
     pseudo_parameters(version, *, stack_name, stack_id, project_id, region) -> dict
     function_names(version) -> list[str]     every function of a version (for did-you-mean)
+    StaticResources(names, references, attributes, schema)   a ResourceResolver over dicts:
+                                             resources without values answer UNRESOLVED
     select_path(value, path) -> Any          Heat's attribute path walk (a bad step gives
                                              None), for ResourceResolver.attribute
 
@@ -63,6 +65,7 @@ from heatctl.dsl.functions.core import (
     walk_calls,
 )
 from heatctl.dsl.functions.hot import pseudo_parameters, select_path
+from heatctl.dsl.functions.resolvers import StaticResources
 from heatctl.dsl.versions import VersionSpec
 
 __all__ = [
@@ -71,6 +74,7 @@ __all__ = [
     "Reference",
     "ResourceResolver",
     "Scope",
+    "StaticResources",
     "Unresolved",
     "check_functions",
     "evaluate",

@@ -68,7 +68,7 @@ class ResourceResolver(Protocol):
     def attribute(self, name: str, attr: str, path: list[Any]) -> Any:
         """get_attr / Fn::GetAtt: the attribute value, walked along `path`."""
 
-    def all_attributes(self, name: str) -> dict[str, Any]:
+    def all_attributes(self, name: str) -> dict[str, Any] | Unresolved:
         """get_attr with only a resource name (2015-10-15+): every attribute but `show`."""
 
     def has_resource(self, name: str) -> bool:
