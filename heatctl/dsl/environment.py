@@ -86,6 +86,9 @@ class RegistryEntry:
         return self.value[:-1] + type_name[len(self.key) - 1 :]
 
 
+_GLOBAL_ENTRIES = tuple(RegistryEntry(key, value) for key, value in GLOBAL_ALIASES.items())
+
+
 @dataclass
 class ResourceRule:
     """`resource_registry.resources.<glob>`: rules for resources whose name matches."""
@@ -121,6 +124,9 @@ class ResourceRegistry:
     entries: dict[str, RegistryEntry] = field(default_factory=dict)
     rules: dict[str, ResourceRule] = field(default_factory=dict)
     use_global: bool = True
+    _cache: dict[tuple[str, str | None], TypeResolution] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     def _lookup(self, type_name: str, resource_name: str | None) -> RegistryEntry | None:
         if resource_name is not None:
@@ -135,14 +141,22 @@ class ResourceRegistry:
         if globs:
             return max(globs, key=lambda e: len(e.key))
         if self.use_global:
-            for key, value in GLOBAL_ALIASES.items():
-                candidate = RegistryEntry(key, value)
+            for candidate in _GLOBAL_ENTRIES:
                 if candidate.matches(type_name):
                     return candidate
         return None
 
     def resolve(self, type_name: str, resource_name: str | None = None) -> TypeResolution:
         """Follow mappings from `type_name` to a plugin type, a template, or None."""
+        if resource_name is not None and not self.rules:
+            resource_name = None  # no per-resource rules: the answer depends on the type only
+        key = (type_name, resource_name)
+        cached = self._cache.get(key)
+        if cached is None:
+            cached = self._cache[key] = self._resolve(type_name, resource_name)
+        return cached
+
+    def _resolve(self, type_name: str, resource_name: str | None) -> TypeResolution:
         via: list[RegistryEntry] = []
         current = type_name
         seen = {current}

@@ -24,6 +24,7 @@ from heatctl.dsl.functions import (
 from heatctl.dsl.heat_types import HIDDEN as HIDDEN_TYPES
 from heatctl.dsl.heat_types import OFFERED
 from heatctl.dsl.template import ResourceDefinition, Source, Template
+from heatctl.engine.graph import Dependency
 from heatctl.resources.schema import TypeSchema
 
 if TYPE_CHECKING:
@@ -73,12 +74,16 @@ def check_template(loaded: LoadedTemplate, loader: _Loader, depth: int) -> None:
         if _is_active(resource, template, scope, names, source):
             loaded.active[resource.name] = resource
     schemas: dict[str, TypeSchema | None] = {}
+    plugin_schemas: dict[str, TypeSchema | None] = {}
     for resource in template.resources.values():
-        schemas[resource.name] = _resource_type(resource, loaded, loader, depth, source)
+        schemas[resource.name] = _resource_type(
+            resource, loaded, loader, depth, source, plugin_schemas
+        )
+    found: list[Dependency] = []
     for resource in loaded.active.values():
-        _check_resource(resource, template, scope, schemas, source, names)
+        _check_resource(resource, template, scope, schemas, source, names, found)
     _check_outputs(template, scope, schemas, source, names)
-    _check_graph(loaded, source)
+    _check_graph(loaded, found)
 
 
 # ---------------------------------------------------------------------------- conditions
@@ -144,6 +149,7 @@ def _resource_type(
     loader: _Loader,
     depth: int,
     source: Source,
+    plugin_schemas: dict[str, TypeSchema | None],
 ) -> TypeSchema | None:
     """The schema of the resource's type (None when unknown or open), reporting problems."""
     from heatctl.dsl.validate import resolve_type, unknown_type
@@ -167,8 +173,13 @@ def _resource_type(
             return None
         loaded.providers[resource.name] = provider
         return provider.schema
+    if resolution.name in plugin_schemas:
+        return plugin_schemas[resolution.name]
     plugin = registry.get(resolution.name)
-    if plugin is None and resolution.name in HEAT_TYPES:
+    if plugin is not None:
+        schema = plugin_schemas[resolution.name] = plugin.schema()
+        return schema
+    if resolution.name in HEAT_TYPES:
         hidden = (
             " (hidden in Heat: kept only so that old stacks load)"
             if (resolution.name in HIDDEN_TYPES)
@@ -180,13 +191,11 @@ def _resource_type(
             type_path,
         )
         return None
-    if plugin is None:
-        message = unknown_type(resolution.name)
-        if resolution.name != resource.type:
-            message += f" (mapped from '{resource.type}' by the environment)"
-        source.error(message, type_path)
-        return None
-    return plugin.schema()
+    message = unknown_type(resolution.name)
+    if resolution.name != resource.type:
+        message += f" (mapped from '{resource.type}' by the environment)"
+    source.error(message, type_path)
+    return None
 
 
 def _function_problems(
@@ -214,18 +223,24 @@ def _check_resource(
     schemas: Mapping[str, TypeSchema | None],
     source: Source,
     names: Any,
+    found: list[Dependency],
 ) -> None:
     props_path = resource.path_of("properties")
     evaluated: dict[Any, Any] = {}
+    name = resource.name
     for key, value in resource.properties.items():
+        path = (*props_path, key)
         evaluated[key] = _check_value(
-            value, (*props_path, key), template, scope, schemas, source, names
+            value, path, template, scope, schemas, source, names, found, name
         )
-    for part in ("metadata", "update_policy", "deletion_policy"):
+    if isinstance(resource.metadata, dict) and resource.metadata:
+        path = resource.path_of("metadata")
+        _check_value(resource.metadata, path, template, scope, schemas, source, names, found, name)
+    for part in ("update_policy", "deletion_policy"):
         value = getattr(resource, part)
         if isinstance(value, dict | list) and value:
             _check_value(value, resource.path_of(part), template, scope, schemas, source, names)
-    _check_depends_on(resource, template, source)
+    _check_depends_on(resource, template, source, found)
     schema = schemas.get(resource.name)
     if schema is not None and resource.external_id is None:  # Heat skips adopted resources
         _check_properties(schema, evaluated, props_path, template, source)
@@ -239,6 +254,8 @@ def _check_value(
     schemas: Mapping[str, TypeSchema | None],
     source: Source,
     names: Any,
+    found: list[Dependency] | None = None,
+    owner: str = "",
 ) -> Any:
     """Check the functions and references in `value`, then evaluate what is pure.
 
@@ -247,7 +264,7 @@ def _check_value(
         return value
     before = len(source.diagnostics.errors)
     _function_problems(value, path, template, source, names)
-    _check_references(value, path, template, schemas, source)
+    _check_references(value, path, template, schemas, source, found, owner)
     if len(source.diagnostics.errors) != before:
         return UNRESOLVED
     return _evaluate(value, path, scope, source)
@@ -272,9 +289,15 @@ def _check_properties(
     validate_properties(schema, values, report, is_unresolved=unresolved)
 
 
-def _check_depends_on(resource: ResourceDefinition, template: Template, source: Source) -> None:
+def _check_depends_on(
+    resource: ResourceDefinition, template: Template, source: Source, found: list[Dependency]
+) -> None:
+    key = resource.keys["depends_on"]
     for index, target in enumerate(resource.depends_on):
-        if target not in template.resources:
+        if target in template.resources:
+            where = (*resource.path_of("depends_on"), index)
+            found.append(Dependency(resource.name, target, key, where))
+        else:
             hint = did_you_mean(target, template.resources)
             where = (*resource.path_of("depends_on"), index)  # a lone string: its own line
             source.error(
@@ -292,28 +315,42 @@ def _check_references(
     template: Template,
     schemas: Mapping[str, TypeSchema | None],
     source: Source,
+    found: list[Dependency] | None = None,
+    owner: str = "",
 ) -> None:
+    """Check what `value` refers to; with `found`, collect its dependencies for the graph."""
     if not isinstance(value, dict | list) or not value:
         return
     version = template.version
+    resources = template.resources
+    labels = ("Ref", "Fn::GetAtt") if template.format == "cfn" else ("get_resource", "get_attr")
     for ref in find_references(value, version, parameter_names=template.parameters):
-        where = (*path, *ref.path)
         if ref.kind in ("resource", "attribute"):
-            label = _call_name(template.doc, where) or _KIND_LABEL[ref.kind]
-            if ref.name not in template.resources:
-                hint = did_you_mean(ref.name, template.resources)
+            if ref.name not in resources:
+                where = (*path, *ref.path)
+                label = _call_name(template.doc, where) or _KIND_LABEL[ref.kind]
+                hint = did_you_mean(ref.name, resources)
                 source.error(
                     f"{label} refers to '{ref.name}', which is not a resource{hint}", where
                 )
-            elif ref.kind == "attribute" and ref.attribute is not None:
-                _check_attribute(
-                    ref.name, ref.attribute, schemas.get(ref.name), template, where, source
-                )
+                continue
+            if ref.kind == "attribute" and ref.attribute is not None:
+                schema = schemas.get(ref.name)
+                if schema is not None and not (
+                    schema.dynamic_attributes or ref.attribute in schema.attributes
+                ):
+                    _check_attribute(
+                        ref.name, ref.attribute, schema, template, (*path, *ref.path), source
+                    )
+            if found is not None:
+                label = labels[0] if ref.kind == "resource" else labels[1]
+                found.append(Dependency(owner, ref.name, label, (*path, *ref.path)))
         elif (
             ref.kind == "parameter"
             and ref.name not in template.parameters
             and ref.name not in version.pseudo_parameters
         ):
+            where = (*path, *ref.path)
             hint = did_you_mean(ref.name, [*template.parameters, *version.pseudo_parameters])
             label = _call_name(template.doc, where) or "get_param"
             source.error(f"{label} refers to '{ref.name}', which is not a parameter{hint}", where)
@@ -371,12 +408,14 @@ def _check_outputs(
         _check_value(output.value, output.path_of("value"), template, scope, schemas, source, names)
 
 
-def _check_graph(loaded: LoadedTemplate, source: Source) -> None:
+def _check_graph(loaded: LoadedTemplate, found: list[Dependency]) -> None:
     from heatctl.engine.graph import build_graph, cycle_diagnostic
 
     template = loaded.template
     assert template is not None
-    graph = build_graph(template, loaded.active.values())
+    active = loaded.active
+    dependencies = [d for d in found if d.target in active]
+    graph = build_graph(template, active.values(), dependencies)
     loaded.graph = graph
     cycle = graph.find_cycle()
     if cycle is not None:

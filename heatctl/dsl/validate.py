@@ -34,7 +34,7 @@ from heatctl.dsl.environment import (
     parse_environment,
 )
 from heatctl.dsl.files import FileAccess, FileRefError, is_template_path
-from heatctl.dsl.loader import DEFAULT_MAX_BYTES, Limits, LoadError, load_file, loads
+from heatctl.dsl.loader import DEFAULT_MAX_BYTES, Limits, LoadError, gc_paused, load_file, loads
 from heatctl.dsl.parameters import ParameterValues, ValueOrigin, hidden_values, resolve_values
 from heatctl.dsl.template import ResourceDefinition, Source, Template, parse_template
 from heatctl.resources.schema import TypeSchema
@@ -141,6 +141,17 @@ def load_stack_template(
     options: Options | None = None,
 ) -> LoadedTemplate:
     """Load and check a template, its `-e` environments and parameter values."""
+    with gc_paused():  # large templates: see loader.gc_paused
+        return _load_stack_template(path, environments, parameters, parameter_files, options)
+
+
+def _load_stack_template(
+    path: str | Path,
+    environments: Sequence[str | Path],
+    parameters: Mapping[str, Any] | None,
+    parameter_files: Mapping[str, str | Path] | None,
+    options: Options | None,
+) -> LoadedTemplate:
     options = options or Options()
     path = Path(path)
     files = FileAccess.for_template(path, options.allow_file_roots)

@@ -127,13 +127,20 @@ class DependencyGraph:
 
     def find_cycle(self) -> list[Dependency] | None:
         """One cycle as its dependencies in order, or None."""
-        try:
-            edges = nx.find_cycle(self.graph)
-        except nx.NetworkXNoCycle:
+        if nx.is_directed_acyclic_graph(self.graph):  # linear; find_cycle is not, here
             return None
+        looped = next(
+            c
+            for c in nx.strongly_connected_components(self.graph)
+            if len(c) > 1 or self.graph.has_edge(next(iter(c)), next(iter(c)))
+        )
+        edges = nx.find_cycle(self.graph.subgraph(looped))
         # Edges run requirement -> dependent; report the cycle as "a needs b needs c".
-        steps = [self.graph.edges[u, v]["dependency"] for u, v in edges]
-        return list(reversed(steps))
+        steps = list(reversed([self.graph.edges[u, v]["dependency"] for u, v in edges]))
+        # Start from the resource written first, so the report does not depend on hashing.
+        order = {name: index for index, name in enumerate(self.template.resources)}
+        first = min(range(len(steps)), key=lambda i: order.get(steps[i].source, len(order)))
+        return steps[first:] + steps[:first]
 
     def check_acyclic(self) -> None:
         """Raise DependencyCycleError when the resources form a cycle."""
@@ -168,20 +175,29 @@ class DependencyGraph:
 
 
 def build_graph(
-    template: Template, resources: Iterable[ResourceDefinition] | None = None
+    template: Template,
+    resources: Iterable[ResourceDefinition] | None = None,
+    dependencies: Iterable[Dependency] | None = None,
 ) -> DependencyGraph:
     """The graph of `resources` (default: all of the template's; pass the ones whose
-    condition holds to leave out the others and their references)."""
+    condition holds to leave out the others and their references).
+
+    `dependencies` may be given when the caller has already found them (validation
+    does, while checking references); otherwise they are found here."""
     chosen = list(template.resources.values() if resources is None else resources)
     names = {r.name: r for r in chosen}
     result = DependencyGraph(template)
     graph = result.graph
-    for resource in chosen:
-        graph.add_node(resource.name, type=resource.type)
-    for resource in chosen:
-        for dep in resource_dependencies(resource, template, names):
-            if not graph.has_edge(dep.target, dep.source):  # the first reference is kept
-                graph.add_edge(dep.target, dep.source, dependency=dep)
+    graph.add_nodes_from((r.name, {"type": r.type}) for r in chosen)
+    if dependencies is None:
+        dependencies = [dep for r in chosen for dep in resource_dependencies(r, template, names)]
+    for dep in dependencies:
+        if (
+            dep.source in names
+            and dep.target in names
+            and not graph.has_edge(dep.target, dep.source)
+        ):  # the first reference between two resources is the one kept
+            graph.add_edge(dep.target, dep.source, dependency=dep)
     return result
 
 
@@ -190,12 +206,26 @@ def cycle_diagnostic(template: Template, cycle: list[Dependency]) -> Diagnostic:
     steps = []
     for dep in cycle:
         line, _ = locate(template.doc, dep.path)
-        steps.append(f"'{dep.source}' needs '{dep.target}' ({dep.kind}, line {line})")
+        kind = _function_at(template.doc, dep.path) or dep.kind
+        steps.append(f"'{dep.source}' needs '{dep.target}' ({kind}, line {line})")
     first = cycle[0]
     line, col = locate(template.doc, template.resources[first.source].path, key=True)
     names = " -> ".join([d.source for d in cycle] + [cycle[0].source])
     message = f"dependency cycle: {names}: " + "; ".join(steps)
     return Diagnostic(message, template.file, line, col, path=template.resources[first.source].path)
+
+
+def _function_at(doc: Any, path: Path) -> str | None:
+    """The function name of the call at `path` (e.g. Ref in a HOT 2013-05-23 template)."""
+    node = doc
+    for step in path:
+        try:
+            node = node[step]
+        except (KeyError, IndexError, TypeError):
+            return None
+    if isinstance(node, dict) and len(node) == 1:
+        return str(next(iter(node)))
+    return None
 
 
 # ---------------------------------------------------------------------------- rendering

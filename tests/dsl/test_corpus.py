@@ -51,23 +51,23 @@ EXPECTED_FAILURES: dict[str, tuple[str | tuple[str, ...], str]] = {
         "output refers to a resource the template does not define (a real template bug)",
     ),
     HT + "cfn/F17/invalid/AutoScalingMultiAZSample.template": (
-        "dependency cycle: LaunchConfig -> MEMAlarmHigh",
+        "dependency cycle: WebServerGroup -> LaunchConfig -> MEMAlarmHigh",
         "in cfn/F17/invalid: the alarm's dimensions Ref the group that needs the alarm",
     ),
     HT + "cfn/F17/invalid/AutoScalingMultiAZSample.yaml": (
-        "dependency cycle: LaunchConfig -> MEMAlarmHigh",
+        "dependency cycle: WebServerGroup -> LaunchConfig -> MEMAlarmHigh",
         "in cfn/F17/invalid: same cycle as the .template version",
     ),
     HT + "cfn/F17/invalid/WordPress_Single_Instance_With_HA.template": (
-        "dependency cycle: WikiDatabase -> HttpFailureAlarm",
+        "dependency cycle: WebServerRestartPolicy -> WikiDatabase -> HttpFailureAlarm",
         "in cfn/F17/invalid: restart policy, alarm and instance refer to each other",
     ),
     HT + "cfn/F17/invalid/WordPress_Single_Instance_With_HA_AccessPolicy.template": (
-        "dependency cycle: WikiDatabase -> HttpFailureAlarm",
+        "dependency cycle: WebServerRestartPolicy -> WikiDatabase -> HttpFailureAlarm",
         "in cfn/F17/invalid: same cycle as WordPress_Single_Instance_With_HA",
     ),
     HT + "cfn/F17/invalid/WordPress_Single_Instance_With_IHA.template": (
-        "dependency cycle: WikiDatabase -> HeartbeatFailureAlarm",
+        "dependency cycle: WebServerRestartPolicy -> WikiDatabase -> HeartbeatFailureAlarm",
         "in cfn/F17/invalid: same kind of cycle, with a heartbeat alarm",
     ),
     SC + "example-chef-template.yaml": (
