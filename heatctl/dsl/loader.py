@@ -192,9 +192,15 @@ class _Builder:
             value = SequenceNode()
             value.mark = _pos(node.start_mark)
             self.built[key] = value
+            marks = value.item_marks
             for item in node.value:
-                value.append(self.build(item, depth + 1))
-                value.item_marks.append(_pos(item.start_mark))
+                # Plain strings are most of a template: take them without a call.
+                if item.tag == _STR and item.__class__ is _YamlScalar:
+                    value.append(item.value)
+                else:
+                    value.append(self.build(item, depth + 1))
+                mark = item.start_mark
+                marks.append((mark.line + 1, mark.column + 1))
         else:
             assert isinstance(node, _YamlMapping)
             value = self.mapping(node, depth)
@@ -222,18 +228,29 @@ class _Builder:
         result = MappingNode()
         result.mark = _pos(node.start_mark)
         self.built[id(node)] = result
+        key_marks, value_marks = result.key_marks, result.value_marks
         for key_node, value_node in node.value:
-            key = self.build(key_node, depth + 1)
-            if isinstance(key, list | dict):
-                raise self.fail("a mapping key must be a scalar, not a list or mapping", key_node)
+            # Plain strings are most of a template: take them without a call.
+            if key_node.tag == _STR and key_node.__class__ is _YamlScalar:
+                key = key_node.value
+            else:
+                key = self.build(key_node, depth + 1)
+                if isinstance(key, list | dict):
+                    message = "a mapping key must be a scalar, not a list or mapping"
+                    raise self.fail(message, key_node)
             if key in result:
-                first = result.key_marks[key]
+                first = key_marks[key]
                 raise self.fail(
                     f"duplicate key '{key}' (first defined at line {first[0]})", key_node
                 )
-            result[key] = self.build(value_node, depth + 1)
-            result.key_marks[key] = _pos(key_node.start_mark)
-            result.value_marks[key] = _pos(value_node.start_mark)
+            if value_node.tag == _STR and value_node.__class__ is _YamlScalar:
+                result[key] = value_node.value
+            else:
+                result[key] = self.build(value_node, depth + 1)
+            mark = key_node.start_mark
+            key_marks[key] = (mark.line + 1, mark.column + 1)
+            mark = value_node.start_mark
+            value_marks[key] = (mark.line + 1, mark.column + 1)
         return result
 
 

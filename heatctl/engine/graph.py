@@ -112,6 +112,8 @@ class DependencyGraph:
 
     template: Template
     graph: Any = field(default_factory=nx.DiGraph)
+    _levels: list[list[str]] | None = field(default=None, repr=False)
+    _acyclic: bool | None = field(default=None, repr=False)
 
     @property
     def resources(self) -> list[str]:
@@ -127,7 +129,9 @@ class DependencyGraph:
 
     def find_cycle(self) -> list[Dependency] | None:
         """One cycle as its dependencies in order, or None."""
-        if nx.is_directed_acyclic_graph(self.graph):  # linear; find_cycle is not, here
+        if self._acyclic is None:
+            self._acyclic = nx.is_directed_acyclic_graph(self.graph)
+        if self._acyclic:  # linear; nx.find_cycle on the whole graph is not, here
             return None
         looped = next(
             c
@@ -149,7 +153,14 @@ class DependencyGraph:
             raise DependencyCycleError("dependency cycle", [cycle_diagnostic(self.template, cycle)])
 
     def levels(self) -> list[list[str]]:
-        """Resources by the number of resources on the longest chain before them."""
+        """Resources by the number of resources on the longest chain before them.
+
+        Computed once: the graph is not meant to change after build_graph."""
+        if self._levels is None:
+            self._levels = self._compute_levels()
+        return self._levels
+
+    def _compute_levels(self) -> list[list[str]]:
         level: dict[str, int] = {}
         for name in nx.topological_sort(self.graph):
             before = [level[p] for p in self.graph.predecessors(name)]
@@ -165,7 +176,7 @@ class DependencyGraph:
 
     def summary(self) -> dict[str, int]:
         """Counts, depth and widest level (depth and width are 0 when there is a cycle)."""
-        levels = self.levels() if nx.is_directed_acyclic_graph(self.graph) else []
+        levels = self.levels() if self.find_cycle() is None else []
         return {
             "resources": self.graph.number_of_nodes(),
             "dependencies": self.graph.number_of_edges(),
