@@ -305,6 +305,8 @@ def test_list_join_multiple() -> None:
     assert error({"list_join": [","]}).message.startswith('Incorrect arguments to "list_join"')
     assert error({"list_join": [1, ["a"]]}).message == '"list_join" delimiter must be a string'
     assert error({"list_join": [",", "abc"]}).message == '"list_join" must operate on a list'
+    exc = error({"list_join": [",", ["a"], [{"get_param": "nope"}]]})
+    assert exc.path == ("list_join", 2, 0, "get_param")
 
 
 # ------------------------------------------------------------------------ str_split

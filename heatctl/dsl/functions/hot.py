@@ -412,7 +412,7 @@ def list_join_multiple(ev: Evaluator, raw: Any) -> Any:
     example = '"list_join" : [ " ", [ "str1", "str2"] ...]'
     if not isinstance(raw, list) or len(raw) < 2:
         raise fail(f'Incorrect arguments to "list_join" should be: {example}')
-    lists = ev.value(raw[1:])
+    lists = [ev.value(item, index) for index, item in enumerate(raw[1:], start=1)]
     strings: list[Any] = []
     for index, item in enumerate(lists, start=1):
         if item:
