@@ -384,6 +384,8 @@ def check_functions(
 
     `path` leads to the call's arguments (it ends with the function name). With
     `condition_names`, a condition referred to by a name not in it is reported too.
+    Both branches of an `if` are checked whatever its condition (Heat parses only the
+    branch it takes, so this is stricter: a branch can be taken with other parameters).
     """
     problems: list[tuple[Path, str]] = []
     allowed_in_condition = set(version.condition_functions)
