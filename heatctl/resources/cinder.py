@@ -19,6 +19,7 @@ from heatctl.resources.schema import (
     string,
     value_range,
 )
+from heatctl.resources.values import PropertyValues, Report, conflict
 
 
 @register
@@ -85,6 +86,30 @@ class Volume(ResourceType):
         "status": attribute("Status of the volume.", PropertyType.STRING),
         "volume_type": attribute("Volume type of the volume.", PropertyType.STRING),
     }
+
+    @classmethod
+    def check_values(cls, values: PropertyValues, report: Report) -> None:
+        """Where the volume comes from: a size, a backup, or exactly one source."""
+        if values.data.get("image") and values.data.get("imageRef"):
+            conflict(report, ("imageRef",), "image", "imageRef")
+            return
+        if values.truthy("backup_id"):
+            return
+        sources = [n for n in ("snapshot_id", "source_volid", "image") if values.truthy(n)]
+        sized_by_source = [n for n in ("snapshot_id", "source_volid") if values.truthy(n)]
+        size = values.get("size")
+        if size is None and (len(sized_by_source) != 1 or len(sources) != 1):
+            report(
+                (),
+                "without 'size' or 'backup_id', exactly one of 'source_volid' and 'snapshot_id' "
+                f"must be given (given: {', '.join(sources) or 'none'})",
+            )
+        elif size is not None and len(sources) > 1:
+            report(
+                (),
+                "at most one of 'image', 'source_volid' and 'snapshot_id' may be given "
+                f"(given: {', '.join(sources)})",
+            )
 
 
 @register

@@ -22,6 +22,7 @@ from heatctl.resources.schema import (
     string,
     value_range,
 )
+from heatctl.resources.values import UNKNOWN, PropertyValues, Report
 
 
 @register
@@ -138,6 +139,29 @@ class RandomString(ResourceType):
             "The generated string (also what get_resource returns).", PropertyType.STRING
         ),
     }
+
+    @classmethod
+    def check_values(cls, values: PropertyValues, report: Report) -> None:
+        """length must hold the minimum counts of all classes and sequences."""
+        length = values.get("length")
+        minimums = [
+            item.get("min", 1) if isinstance(item, dict) else UNKNOWN
+            for name in ("character_classes", "character_sequences")
+            for item in values.items(name)
+        ]
+        unknown = [values.get("character_classes"), values.get("character_sequences")]
+        if any(v is UNKNOWN for v in [length, *unknown, *minimums]):
+            return
+        try:
+            total, limit = sum(int(m) for m in minimums), int(length)
+        except (TypeError, ValueError):
+            return
+        if total > limit:
+            report(
+                ("length",),
+                f"length {limit} is smaller than the minimum counts of the character classes "
+                f"and sequences together ({total})",
+            )
 
 
 @register

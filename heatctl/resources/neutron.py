@@ -19,6 +19,7 @@ from heatctl.resources.schema import (
     string,
     value_range,
 )
+from heatctl.resources.values import PropertyValues, Report, conflict, is_ip, is_true, one_required
 
 
 @register
@@ -193,6 +194,26 @@ class Subnet(ResourceType):
         "tenant_id": attribute("Project that owns the subnet.", PropertyType.STRING),
     }
 
+    @classmethod
+    def check_values(cls, values: PropertyValues, report: Report) -> None:
+        """cidr or subnetpool (not both), prefixlen only with a pool, IPv6 modes, gateway."""
+        cidr, pool = values.truthy("cidr"), values.given("subnetpool")
+        if pool and cidr:
+            conflict(report, ("cidr",), "subnetpool", "cidr")
+        elif not pool and not cidr:
+            one_required(report, (), "subnetpool", "cidr")
+        if values.truthy("prefixlen") and cidr:
+            conflict(report, ("prefixlen",), "prefixlen", "cidr")
+        ra_mode, address_mode = values.get("ipv6_ra_mode"), values.get("ipv6_address_mode")
+        if str(values.get("ip_version")) == "4" and (ra_mode or address_mode):
+            report(("ip_version",), "ipv6_ra_mode and ipv6_address_mode need ip_version 6")
+        both_known = values.known(ra_mode) and values.known(address_mode)
+        if both_known and ra_mode and address_mode and ra_mode != address_mode:
+            report(("ipv6_address_mode",), "ipv6_ra_mode and ipv6_address_mode must be equal")
+        gateway = values.get("gateway_ip")
+        if isinstance(gateway, str) and gateway not in ("~", "", "auto") and not is_ip(gateway):
+            report(("gateway_ip",), f"gateway_ip '{gateway}' is not an IP address")
+
 
 @register
 class Port(ResourceType):
@@ -341,6 +362,13 @@ class Port(ResourceType):
         "tenant_id": attribute("Project that owns the port.", PropertyType.STRING),
     }
 
+    @classmethod
+    def check_values(cls, values: PropertyValues, report: Report) -> None:
+        """fixed_ips and no_fixed_ips: true exclude each other."""
+        fixed_ips = values.get("fixed_ips")
+        if values.known(fixed_ips) and fixed_ips and is_true(values.get("no_fixed_ips")):
+            conflict(report, ("no_fixed_ips",), "fixed_ips", "no_fixed_ips")
+
 
 @register
 class Router(ResourceType):
@@ -446,3 +474,12 @@ class RouterInterface(ResourceType):
             alias_of="subnet",
         ),
     }
+
+    @classmethod
+    def check_values(cls, values: PropertyValues, report: Report) -> None:
+        """Exactly one of subnet and port."""
+        subnet, port = values.given("subnet"), values.given("port")
+        if subnet and port:
+            conflict(report, (values.key("port"),), "subnet", "port")
+        elif not subnet and not port:
+            one_required(report, (), "subnet", "port")

@@ -20,6 +20,7 @@ from heatctl.resources.schema import (
     string,
     value_range,
 )
+from heatctl.resources.values import PropertyValues, Report
 
 
 @register
@@ -80,6 +81,12 @@ class FloatingIP(ResourceType):
         "router_id": attribute("Id of the router doing the NAT.", PropertyType.STRING),
         "tenant_id": attribute("Project that owns the floating IP.", PropertyType.STRING),
     }
+
+    @classmethod
+    def check_values(cls, values: PropertyValues, report: Report) -> None:
+        """fixed_ip_address only with port_id."""
+        if values.given("fixed_ip_address") and not values.given("port_id"):
+            report(("fixed_ip_address",), "property 'fixed_ip_address' needs 'port_id'")
 
 
 @register
@@ -185,6 +192,12 @@ class SecurityGroup(ResourceType):
         ),
         "stateful": boolean("Whether the group is stateful.", update_allowed=True),
     }
+
+    @classmethod
+    def check_values(cls, values: PropertyValues, report: Report) -> None:
+        """Neutron reserves the name 'default'."""
+        if values.get("name") == "default":
+            report(("name",), "a security group cannot be named 'default'")
 
 
 @register

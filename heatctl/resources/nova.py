@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from heatctl.resources.nova_checks import check_block_devices, check_network
 from heatctl.resources.registry import ResourceType, register
 from heatctl.resources.schema import (
     Attribute,
@@ -21,6 +22,7 @@ from heatctl.resources.schema import (
     string,
     value_range,
 )
+from heatctl.resources.values import PropertyValues, Report, conflict
 
 
 @register
@@ -323,6 +325,22 @@ class Server(ResourceType):
         ),
         "tags": attribute("Tags on the server.", PropertyType.LIST),
     }
+
+    @classmethod
+    def check_values(cls, values: PropertyValues, report: Report) -> None:
+        """Block devices, a boot source, and network interfaces (as Heat's Server.validate)."""
+        check_block_devices(values, report)
+        networks = values.items("networks")
+        for index, network in enumerate(networks):
+            if isinstance(network, dict):
+                check_network(network, ("networks", index), report)
+        allocates = any(isinstance(n, dict) and n.get("allocate_network") for n in networks)
+        if allocates and len(networks) != 1:
+            report(("networks",), "allocate_network needs networks to have exactly one entry")
+        has_port = any(isinstance(n, dict) and n.get("port") is not None for n in networks)
+        groups = values.get("security_groups")
+        if has_port and groups and values.known(groups):
+            conflict(report, ("security_groups",), "security_groups", "networks[].port")
 
 
 @register

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator
 from typing import Any, ClassVar, TypeVar
 
 from heatctl.resources.schema import BASE_ATTRIBUTES, Attribute, Property, TypeSchema
+from heatctl.resources.values import PropertyValues, Report
 
 
 class ResourceType:
@@ -23,6 +24,14 @@ class ResourceType:
     open_properties: ClassVar[bool] = False
 
     @classmethod
+    def check_values(cls, values: PropertyValues, report: Report) -> None:
+        """Rules across properties (Heat's plugin `validate()`), run once the schema checks pass.
+
+        The base type has none; types override this. `report(path, message)` as in
+        `heatctl.resources.validate.validate_properties`.
+        """
+
+    @classmethod
     def schema(cls) -> TypeSchema:
         return TypeSchema(
             name=cls.type_name,
@@ -31,6 +40,7 @@ class ResourceType:
             attributes={**BASE_ATTRIBUTES, **cls.attributes},
             dynamic_attributes=cls.dynamic_attributes,
             open_properties=cls.open_properties,
+            check=cls.check_values,
         )
 
 

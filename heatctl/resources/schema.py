@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -81,6 +81,8 @@ class TypeSchema:
     dynamic_attributes: bool = False
     # OS::Heat::None stands in for any other type, so it accepts any properties at all.
     open_properties: bool = False
+    # Rules across properties: check(values, report), see ResourceType.check_values.
+    check: Callable[[Any, Any], None] | None = None
 
     def visible_properties(self) -> dict[str, Property]:
         """The properties a user should see (Heat's hidden, legacy ones left out)."""

@@ -14,6 +14,7 @@ from typing import Any
 from heatctl.dsl.diagnostics import did_you_mean
 from heatctl.resources import registry
 from heatctl.resources.schema import Constraint, Property, PropertyType, TypeSchema
+from heatctl.resources.values import PropertyValues
 
 PathKey = str | int
 Path = tuple[PathKey, ...]
@@ -39,7 +40,16 @@ def validate_properties(
     if not isinstance(properties, Mapping):
         report((), f"properties of a {schema.name} must be a map, not {_kind(properties)}")
         return
-    _Checker(report, is_unresolved).check_map(schema.properties, properties, ())
+    problems: list[Path] = []
+
+    def counting(path: Path, message: str) -> None:
+        problems.append(path)
+        report(path, message)
+
+    _Checker(counting, is_unresolved).check_map(schema.properties, properties, ())
+    # Like Heat, rules across properties run only on properties that pass the schema checks.
+    if schema.check is not None and not problems:
+        schema.check(PropertyValues(schema.properties, properties, is_unresolved), report)
 
 
 def attribute_exists(schema: TypeSchema, name: str) -> bool:

@@ -10,7 +10,9 @@ implemented, hidden, constraints, nested keys and list items) and attribute of e
 heatctl shares with Heat's registry, and (2) feeds random property maps to Heat's
 `Properties.validate()` and to `validate_properties`, and reports where one finds an error and
 the other does not. Properties with custom constraints are left out of (2): Heat checks those
-against the cloud.
+against the cloud. (3) runs the cross-property rules (Heat's plugin validate()) of RULE_CASES
+through a one-resource Heat stack, with cloud lookups stubbed, and through validate_properties
+(this part also needs the `fixtures` package for heat.tests.utils).
 """
 
 from __future__ import annotations
@@ -126,7 +128,7 @@ def compare_validation(heat_registry: Any, cases: int) -> tuple[int, list[str]]:
             heat_properties.schemata(info.get_class_to_instantiate().properties_schema)
         )
         ours = registry.get(name).schema()  # type: ignore[union-attr]
-        ours = replace(ours, properties={k: ours.properties[k] for k in heat_schema})
+        ours = replace(ours, properties={k: ours.properties[k] for k in heat_schema}, check=None)
         for _ in range(cases):
             keys = rng.sample(list(heat_schema), min(len(heat_schema), rng.randint(0, 4)))
             data = {k: _random_value(rng, heat_schema[k]) for k in keys}
@@ -152,6 +154,144 @@ def compare_validation(heat_registry: Any, cases: int) -> tuple[int, list[str]]:
     return total, out
 
 
+REF = "ref"
+RULE_CASES: dict[str, list[dict[str, Any]]] = {
+    "OS::Neutron::RouterInterface": [
+        {"router": "r", "subnet": "s"},
+        {"router": "r"},
+        {"router": "r", "subnet": "s", "port": "p"},
+        {"router": "r", "subnet_id": "s"},
+        {"router": "r", "port_id": "p"},
+    ],
+    "OS::Neutron::Subnet": [
+        {"network": "n", "cidr": "10.0.0.0/24"},
+        {"network": "n"},
+        {"network": "n", "cidr": "10.0.0.0/24", "subnetpool": "p"},
+        {"network": "n", "cidr": "10.0.0.0/24", "prefixlen": 24},
+        {"network": "n", "cidr": "fd00::/64", "ipv6_ra_mode": "slaac"},
+        {"network": "n", "cidr": "fd00::/64", "ip_version": 6, "ipv6_ra_mode": "slaac"},
+        {"network": "n", "cidr": "10.0.0.0/24", "gateway_ip": "10.0.0.300"},
+        {"network": "n", "cidr": "10.0.0.0/24", "gateway_ip": "~"},
+        {"network": "n", "cidr": "", "subnetpool": "p"},
+        {"network_id": "n", "cidr": "10.0.0.0/24", "ip_version": "4"},
+    ],
+    "OS::Neutron::FloatingIP": [
+        {"floating_network": "n", "fixed_ip_address": "10.0.0.2"},
+        {"floating_network": "n", "port_id": "p", "fixed_ip_address": "10.0.0.2"},
+    ],
+    "OS::Neutron::Port": [
+        {"network": "n", "fixed_ips": [{"subnet": "s"}], "no_fixed_ips": "True"},
+        {"network": "n", "fixed_ips": [], "no_fixed_ips": True},
+    ],
+    "OS::Neutron::SecurityGroup": [{"name": "default"}, {"name": "web"}],
+    "OS::Heat::RandomString": [
+        {"length": 1},
+        {
+            "length": 2,
+            "character_classes": [{"min": 2}],
+            "character_sequences": [{"sequence": "!"}],
+        },
+        {
+            "length": 3,
+            "character_classes": [{"min": 2}],
+            "character_sequences": [{"sequence": "!"}],
+        },
+        {"length": 1, "character_classes": []},
+    ],
+    "OS::Cinder::Volume": [
+        {"size": 1},
+        {"backup_id": "b"},
+        {"snapshot_id": "s"},
+        {"size": 10, "image": "c"},
+        {},
+        {"image": "c"},
+        {"snapshot_id": "s", "source_volid": "v"},
+        {"size": 1, "image": "i", "snapshot_id": "s"},
+        {"size": 1, "image": "i", "imageRef": "j"},
+        {"imageRef": "j", "size": 2},
+    ],
+    "OS::Nova::Server": [
+        {"flavor": "f", "image": "i"},
+        {"flavor": "f"},
+        {"flavor": "f", "block_device_mapping": [{"device_name": "vda", "volume_id": "v"}]},
+        {"flavor": "f", "block_device_mapping_v2": [{"volume_id": "v", "boot_index": 0}]},
+        {"flavor": "f", "image": "i", "block_device_mapping_v2": [{"volume_id": "v"}]},
+        {
+            "flavor": "f",
+            "image": "i",
+            "block_device_mapping_v2": [{"volume_id": "v", "boot_index": 1}],
+        },
+        {"flavor": "f", "block_device_mapping_v2": [{"volume_id": "v", "image": "i"}]},
+        {"flavor": "f", "image": "i", "block_device_mapping": [{"device_name": "vdb"}]},
+        {"flavor": "f", "image": "i", "block_device_mapping_v2": [{}]},
+        {"flavor": "f", "image": "i", "networks": [{"fixed_ip": "10.0.0.3"}]},
+        {"flavor": "f", "image": "i", "networks": [{"port": "p", "fixed_ip": "10.0.0.3"}]},
+        {"flavor": "f", "image": "i", "networks": [{"port": "p"}], "security_groups": ["web"]},
+        {"flavor": "f", "image": "i", "networks": [{"allocate_network": "auto"}, {"network": "n"}]},
+        {"flavor": "f", "image": "i", "networks": [{"allocate_network": "auto", "network": "n"}]},
+        {"flavor": "f", "image": "i", "networks": [{"network": "n", "floating_ip": "f"}]},
+        {"flavor": "f", "image": "i", "networks": [{"subnet": "s", "floating_ip": "f"}]},
+    ],
+}
+
+
+def _heat_rule_error(context: Any, type_name: str, properties: dict[str, Any]) -> str:
+    from unittest import mock
+
+    from heat.engine import stack, template
+
+    definition = {"type": type_name, "properties": properties}
+    tmpl = template.Template(
+        {"heat_template_version": "2015-04-30", "resources": {"r": definition}}
+    )
+    parity_stack = stack.Stack(context, "parity", tmpl)  # resources hold it weakly: keep it
+    resource = parity_stack["r"]
+    stubs = [
+        mock.patch.object(heat_constraints.CustomConstraint, "validate", return_value=None),
+        mock.patch.object(type(resource), "_validate_service_availability", return_value=None),
+        mock.patch("heat.engine.translation.resolve_and_find", side_effect=lambda v, *a, **k: v),
+        mock.patch.object(type(resource), "_validate_image_flavor", return_value=None, create=True),
+        mock.patch.object(
+            type(resource), "_ensure_stateless_supported", return_value=None, create=True
+        ),
+        mock.patch(
+            "heat.engine.clients.os.nova.NovaClientPlugin.is_version_supported", return_value=True
+        ),
+    ]
+    for stub in stubs:
+        stub.start()
+    try:
+        resource.validate()
+        return ""
+    except Exception as error:
+        return f"{type(error).__name__}: {error}"
+    finally:
+        for stub in stubs:
+            stub.stop()
+
+
+def compare_rules() -> tuple[int, list[str]]:
+    from heat.tests import utils
+
+    context = utils.dummy_context()
+    total, out = 0, []
+    for name, cases in RULE_CASES.items():
+        schema = registry.get(name).schema()  # type: ignore[union-attr]
+        for properties in cases:
+            heat_error = _heat_rule_error(context, name, properties)
+            problems: list[str] = []
+            validate_properties(
+                schema,
+                properties,
+                lambda _p, m, found=problems: found.append(m),
+                is_unresolved=lambda _v: False,
+            )
+            total += 1
+            if bool(heat_error) != bool(problems):
+                out.append(f"{name} {properties}: heat {heat_error!r}, ours {problems}")
+    return total, out
+
+
 def main() -> int:
     cfg.CONF([], project="heat")
     heat_resources.initialise()
@@ -160,7 +300,13 @@ def main() -> int:
     print(f"schemas: {len(differences)} differences", *differences, sep="\n")
     total, mismatches = compare_validation(heat_registry, int(sys.argv[1]) if sys.argv[1:] else 150)
     print(f"validation: {total} cases, {len(mismatches)} disagreements", *mismatches[:30], sep="\n")
-    return 1 if differences or mismatches else 0
+    rule_total, rule_mismatches = compare_rules()
+    print(
+        f"rules: {rule_total} cases, {len(rule_mismatches)} disagreements",
+        *rule_mismatches,
+        sep="\n",
+    )
+    return 1 if differences or mismatches or rule_mismatches else 0
 
 
 if __name__ == "__main__":

@@ -1,0 +1,112 @@
+"""A resource's property values as type-level checks see them (Heat's plugin `validate()`).
+
+Before deployment some values are still function calls: they count as given (not null) but
+their content is unknown, so a rule that needs the content skips them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from heatctl.resources.schema import Property
+
+
+class _Unknown:
+    """The value of a property that is still a function call."""
+
+    def __repr__(self) -> str:
+        return "UNKNOWN"
+
+
+UNKNOWN: Any = _Unknown()
+
+Path = tuple[str | int, ...]
+Report = Callable[[Path, str], None]
+
+
+class PropertyValues:
+    """Read access to a resource's properties with defaults, aliases and unknown values."""
+
+    def __init__(
+        self,
+        schema: Mapping[str, Property],
+        data: Mapping[str, Any],
+        is_unresolved: Callable[[Any], bool],
+    ) -> None:
+        self.schema = schema
+        self.data = data
+        self.is_unresolved = is_unresolved
+
+    def key(self, name: str) -> str:
+        """The key the template used for `name` (an old alias such as network_id, or name)."""
+        if name in self.data:
+            return name
+        for key, prop in self.schema.items():
+            if prop.alias_of == name and key in self.data:
+                return key
+        return name
+
+    def get(self, name: str) -> Any:
+        """The value (or default) of `name`; UNKNOWN while it is a function call.
+
+        An old alias reads as absent: like Heat's translation, its value moves to the new name.
+        """
+        prop = self.schema.get(name)
+        if prop is not None and prop.alias_of:
+            return None
+        key = self.key(name)
+        value = self.data.get(key)
+        if value is None:
+            prop = self.schema.get(name)
+            return None if prop is None else prop.default
+        return UNKNOWN if self.is_unresolved(value) else value
+
+    def given(self, name: str) -> bool:
+        """Whether `name` has a non-null value (a function call counts as given)."""
+        return self.get(name) is not None
+
+    def truthy(self, name: str) -> bool:
+        """Whether `name` has a non-empty value (a function call counts as non-empty)."""
+        value = self.get(name)
+        return value is UNKNOWN or bool(value)
+
+    def items(self, name: str) -> list[Any]:
+        """The items of a list property; [] when it is absent or unknown."""
+        value = self.get(name)
+        return value if isinstance(value, list) else []
+
+    def known(self, value: Any) -> bool:
+        """Whether a nested value is concrete (no function call at its top)."""
+        return value is not UNKNOWN and not self.is_unresolved(value)
+
+
+def is_true(value: Any) -> bool:
+    """A boolean property value that is true (true, or 'true' in any case)."""
+    return value is True or (isinstance(value, str) and value.lower() == "true")
+
+
+def is_ip(text: str) -> bool:
+    """Whether `text` is an IPv4 or IPv6 address."""
+    import ipaddress
+
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
+
+
+def conflict(report: Report, path: Path, *names: str) -> None:
+    """Report properties that may not be given together."""
+    report(path, "properties " + _listed(names) + " cannot be given together")
+
+
+def one_required(report: Report, path: Path, *names: str) -> None:
+    """Report that one of several properties must be given."""
+    report(path, "one of the properties " + _listed(names) + " is required")
+
+
+def _listed(names: tuple[str, ...]) -> str:
+    quoted = [f"'{name}'" for name in names]
+    return ", ".join(quoted[:-1]) + " and " + quoted[-1] if len(quoted) > 1 else quoted[0]

@@ -1,0 +1,196 @@
+"""Rules across properties (Heat's plugin validate()) for the types that have them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from heatctl.resources import registry
+from heatctl.resources.validate import validate_properties
+
+
+def _is_function(value: Any) -> bool:
+    return isinstance(value, dict) and len(value) == 1 and next(iter(value)).startswith("get_")
+
+
+def check(type_name: str, properties: dict[str, Any]) -> list[str]:
+    cls = registry.get(type_name)
+    assert cls is not None
+    found: list[str] = []
+    validate_properties(
+        cls.schema(),
+        properties,
+        lambda path, msg: found.append(f"{'.'.join(map(str, path))}: {msg}"),
+        is_unresolved=_is_function,
+    )
+    return found
+
+
+REF = {"get_resource": "x"}
+
+
+@pytest.mark.parametrize(
+    ("props", "expected"),
+    [
+        ({"router": "r", "subnet": "s"}, []),
+        ({"router": "r", "port": REF}, []),
+        ({"router": "r", "subnet_id": "s"}, []),  # old name still counts
+        ({"router": "r"}, [": one of the properties 'subnet' and 'port' is required"]),
+        (
+            {"router": "r", "subnet": "s", "port": "p"},
+            ["port: properties 'subnet' and 'port' cannot be given together"],
+        ),
+    ],
+)
+def test_router_interface(props, expected):
+    assert check("OS::Neutron::RouterInterface", props) == expected
+
+
+@pytest.mark.parametrize(
+    ("props", "expected"),
+    [
+        ({"cidr": "10.0.0.0/24"}, []),
+        ({"subnetpool": "p", "prefixlen": 26}, []),
+        ({"cidr": {"get_param": "c"}, "gateway_ip": "~"}, []),
+        ({}, [": one of the properties 'subnetpool' and 'cidr' is required"]),
+        (
+            {"cidr": "10.0.0.0/24", "subnetpool": "p"},
+            ["cidr: properties 'subnetpool' and 'cidr' cannot be given together"],
+        ),
+        (
+            {"cidr": "10.0.0.0/24", "prefixlen": 24},
+            ["prefixlen: properties 'prefixlen' and 'cidr' cannot be given together"],
+        ),
+        (
+            {"cidr": "fd00::/64", "ipv6_ra_mode": "slaac"},
+            ["ip_version: ipv6_ra_mode and ipv6_address_mode need ip_version 6"],
+        ),
+        (
+            {
+                "cidr": "fd00::/64",
+                "ip_version": 6,
+                "ipv6_ra_mode": "slaac",
+                "ipv6_address_mode": "dhcpv6-stateful",
+            },
+            ["ipv6_address_mode: ipv6_ra_mode and ipv6_address_mode must be equal"],
+        ),
+        (
+            {"cidr": "10.0.0.0/24", "gateway_ip": "10.0.0.300"},
+            ["gateway_ip: gateway_ip '10.0.0.300' is not an IP address"],
+        ),
+    ],
+)
+def test_subnet(props, expected):
+    assert check("OS::Neutron::Subnet", {"network": "n", **props}) == expected
+
+
+def test_floating_ip_port_and_security_group():
+    assert check(
+        "OS::Neutron::FloatingIP", {"floating_network": "n", "fixed_ip_address": "10.0.0.2"}
+    ) == ["fixed_ip_address: property 'fixed_ip_address' needs 'port_id'"]
+    assert check(
+        "OS::Neutron::Port",
+        {"network": "n", "fixed_ips": [{"subnet": "s"}], "no_fixed_ips": "True"},
+    ) == ["no_fixed_ips: properties 'fixed_ips' and 'no_fixed_ips' cannot be given together"]
+    assert (
+        check(
+            "OS::Neutron::Port",
+            {"network": "n", "fixed_ips": {"get_param": "ips"}, "no_fixed_ips": True},
+        )
+        == []
+    )
+    assert check("OS::Neutron::SecurityGroup", {"name": "default"}) == [
+        "name: a security group cannot be named 'default'"
+    ]
+
+
+def test_random_string_length_holds_the_minimums():
+    assert check("OS::Heat::RandomString", {"length": 1}) == []  # default class, min 1
+    props = {
+        "length": 2,
+        "character_classes": [{"class": "digits", "min": 2}],
+        "character_sequences": [{"sequence": "!"}],
+    }
+    assert check("OS::Heat::RandomString", props) == [
+        "length: length 2 is smaller than the minimum counts of the character classes and sequences together (3)"
+    ]
+    props["length"] = {"get_param": "n"}
+    assert check("OS::Heat::RandomString", props) == []
+
+
+@pytest.mark.parametrize(
+    ("props", "ok"),
+    [
+        ({"size": 1}, True),
+        ({"backup_id": "b"}, True),
+        ({"snapshot_id": "s"}, True),
+        ({"source_volid": REF}, True),
+        ({"size": 10, "image": "cirros"}, True),
+        ({}, False),
+        ({"image": "cirros"}, False),  # an image alone does not give the size
+        ({"snapshot_id": "s", "source_volid": "v"}, False),
+        ({"size": 1, "image": "i", "snapshot_id": "s"}, False),
+    ],
+)
+def test_volume_sources(props, ok):
+    assert (check("OS::Cinder::Volume", props) == []) is ok
+
+
+@pytest.mark.parametrize(
+    ("props", "expected"),
+    [
+        ({"image": "cirros"}, []),
+        ({"image": {"get_param": "image"}, "networks": [{"port": REF}]}, []),
+        ({}, [": neither 'image' nor a bootable volume is given"]),
+        ({"block_device_mapping": [{"device_name": "vda", "volume_id": "v"}]}, []),
+        ({"block_device_mapping_v2": [{"volume_id": REF, "boot_index": 0}]}, []),
+        ({"block_device_mapping_v2": {"get_param": "bdm"}}, []),
+        (
+            {"image": "cirros", "block_device_mapping_v2": [{"volume_id": "v"}]},
+            ["block_device_mapping_v2: more than one boot source (image and boot volumes)"],
+        ),
+        (
+            {"block_device_mapping_v2": [{"volume_id": "v", "image": "i"}]},
+            [
+                "block_device_mapping_v2.0: properties 'volume_id' and 'image' cannot be given together"
+            ],
+        ),
+        (
+            {"block_device_mapping": [{"device_name": "vdb"}], "image": "i"},
+            [
+                "block_device_mapping.0: one of the properties 'volume_id' and 'snapshot_id' is required"
+            ],
+        ),
+        (
+            {"image": "i", "networks": [{"fixed_ip": "10.0.0.3"}]},
+            ["networks.0: one of 'network', 'port', 'subnet' or 'allocate_network' is required"],
+        ),
+        (
+            {"image": "i", "networks": [{"port": "p", "fixed_ip": "10.0.0.3"}]},
+            ["networks.0: properties 'fixed_ip' and 'port' cannot be given together"],
+        ),
+        (
+            {"image": "i", "networks": [{"port": "p"}], "security_groups": ["web"]},
+            [
+                "security_groups: properties 'security_groups' and 'networks[].port' cannot be given together"
+            ],
+        ),
+        (
+            {"image": "i", "networks": [{"allocate_network": "auto"}, {"network": "n"}]},
+            ["networks: allocate_network needs networks to have exactly one entry"],
+        ),
+        (
+            {"image": "i", "networks": [{"network": "n", "floating_ip": "f"}]},
+            ["networks.0: floating_ip needs 'port', 'subnet' or 'port_extra_properties' here"],
+        ),
+    ],
+)
+def test_server(props, expected):
+    assert check("OS::Nova::Server", {"flavor": "m1.small", **props}) == expected
+
+
+def test_rules_wait_for_the_schema_checks():
+    assert check("OS::Nova::Server", {"flavor": "f", "imag": "cirros"}) == [
+        "imag: unknown property 'imag' (did you mean 'image'?)"
+    ]
