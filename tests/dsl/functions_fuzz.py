@@ -220,3 +220,63 @@ class ConditionGenerator:
             ]
         }
         return section, value
+
+
+RESOURCES = {
+    "server": {
+        "ref": "server-id",
+        "attrs": {
+            "name": "web",
+            "networks": {"private": ["10.0.0.5", "fd00::5"]},
+            "show": {"id": 1},
+        },
+    },
+    "port": {"ref": "port-id", "attrs": {"fixed_ips": [{"ip_address": "10.0.0.7"}], "name": None}},
+}
+
+
+class ResourceCallGenerator:
+    """Random get_resource / get_attr / Ref / Fn::GetAtt calls over RESOURCES and PARAMS."""
+
+    def __init__(self, cfn: bool, seed: int) -> None:
+        self.cfn = cfn
+        self.r = random.Random(seed)
+
+    def name(self) -> Any:
+        return self.r.choice(["server", "port", "server", "nope", "p", 5, None])
+
+    def attr(self) -> Any:
+        return self.r.choice(["name", "networks", "fixed_ips", "show", "nope", 1])
+
+    def step(self) -> Any:
+        return self.r.choice(["private", 0, 1, -1, "0", "ip_address", "x", None, 1.5])
+
+    def call(self, depth: int = 0) -> Any:
+        r = self.r
+        if self.cfn:
+            kind = r.choice(["Ref", "Fn::GetAtt", "Fn::Join"])
+            if kind == "Ref":
+                return {"Ref": r.choice(["server", "port", "p", "q", "nope", "AWS::Region"])}
+            if kind == "Fn::GetAtt":
+                args = [self.name(), self.attr()]
+                return {"Fn::GetAtt": [*args, self.step()] if r.random() < 0.1 else args}
+            return {
+                "Fn::Join": ["-", [self.call(depth + 1) if depth < 2 else "x" for _ in range(2)]]
+            }
+        kind = r.choice(["get_resource", "get_attr", "get_attr", "str_replace"])
+        if kind == "get_resource":
+            return {"get_resource": self.name() if r.random() < 0.9 else {"get_param": "p"}}
+        if kind == "get_attr":
+            if r.random() < 0.1:
+                return {
+                    "get_attr": r.choice([[self.name()], [], "server", [self.name(), self.attr()]])
+                }
+            return {
+                "get_attr": [
+                    self.name(),
+                    self.attr(),
+                    *(self.step() for _ in range(r.randint(0, 2))),
+                ]
+            }
+        inner = self.call(depth + 1) if depth < 2 else "x"
+        return {"str_replace": {"template": "v=$v", "params": {"$v": inner}}}

@@ -18,8 +18,16 @@ import pytest
 
 from heatctl.dsl.conditions import resolve_conditions
 from heatctl.dsl.functions import FunctionError, Scope, check_functions, evaluate
-from tests.dsl.functions_fuzz import CFN_PURE, HOT_PURE, PARAMS, CallGenerator, ConditionGenerator
-from tests.dsl.functions_support import version
+from tests.dsl.functions_fuzz import (
+    CFN_PURE,
+    HOT_PURE,
+    PARAMS,
+    RESOURCES,
+    CallGenerator,
+    ConditionGenerator,
+    ResourceCallGenerator,
+)
+from tests.dsl.functions_support import FakeResources, version
 
 HEAT_PYTHON = os.environ.get("HEATCTL_HEAT_PYTHON")
 pytestmark = pytest.mark.skipif(
@@ -34,17 +42,43 @@ warnings.simplefilter("ignore"); logging.disable(logging.CRITICAL)
 from heat.engine import function, template
 from heat.engine.hot import functions as hot_functions, template as hot
 from heat.engine.cfn import template as cfn
-CLASSES = {"2015-04-30": hot.HOTemplate20150430, "2016-10-14": hot.HOTemplate20161014,
+CLASSES = {"2013-05-23": hot.HOTemplate20130523, "2014-10-16": hot.HOTemplate20141016,
+           "2015-04-30": hot.HOTemplate20150430, "2016-10-14": hot.HOTemplate20161014,
            "2017-02-24": hot.HOTemplate20170224, "2017-09-01": hot.HOTemplate20170901,
            "2021-04-16": hot.HOTemplate20210416, "aws": cfn.CfnTemplate}
 kind, name = sys.argv[1], sys.argv[2]
 cls = CLASSES[name]
-class Stack:
+from heat.engine import attributes
+class Resource:
+    CREATE, ADOPT, SUSPEND, RESUME, UPDATE, ROLLBACK, SNAPSHOT, CHECK = (
+        "CREATE", "ADOPT", "SUSPEND", "RESUME", "UPDATE", "ROLLBACK", "SNAPSHOT", "CHECK")
+    IN_PROGRESS, COMPLETE = "IN_PROGRESS", "COMPLETE"
+    action, status = "CREATE", "COMPLETE"
+    def __init__(self, data):
+        self.data = data
+        self.attributes_schema = dict.fromkeys(data["attrs"])
+    def FnGetRefId(self):
+        return self.data["ref"]
+    def FnGetAtt(self, key, *path):
+        if key not in self.data["attrs"]:
+            raise KeyError("The Referenced Attribute (%s) is incorrect." % key)
+        return attributes.select_from_attribute(self.data["attrs"][key], list(path))
+    def FnGetAtts(self):
+        return {k: v for k, v in self.data["attrs"].items() if k != "show"}
+class Stack(dict):
     parameters = json.loads(sys.argv[3])
+    def has_cache_data(self, name):
+        return False
 for line in lines:
     case = json.loads(line)
     try:
-        if kind == "calls":
+        if kind == "resources":
+            stack = Stack({n: Resource(d) for n, d in json.loads(sys.argv[4]).items()})
+            stack.parameters = dict(Stack.parameters, **{"AWS::Region": "ap-southeast-1"})
+            parsed = template.parse(cls.functions, stack, case)
+            function.validate(parsed)
+            result = function.resolve(parsed)
+        elif kind == "calls":
             parsed = template.parse(cls.functions, None, case)
             function.validate(parsed)
             result = function.resolve(parsed)
@@ -65,7 +99,7 @@ for line in lines:
 def heat(kind: str, name: str, cases: list[Any]) -> list[dict[str, Any]]:
     assert HEAT_PYTHON
     process = subprocess.run(
-        [HEAT_PYTHON, "-c", HEAT_SIDE, kind, name, json.dumps(PARAMS)],
+        [HEAT_PYTHON, "-c", HEAT_SIDE, kind, name, json.dumps(PARAMS), json.dumps(RESOURCES)],
         input="".join(json.dumps(c) + "\n" for c in cases),
         capture_output=True,
         text=True,
@@ -107,6 +141,20 @@ def test_pure_functions_match_heat(name: str) -> None:
         result = outcome(lambda c=case: evaluate(c, Scope(version=spec)))
         mine.append({"err": problems[0][1]} if problems else result)
     compare(cases, mine, heat("calls", name, cases))
+
+
+@pytest.mark.parametrize("name", ["2013-05-23", "2014-10-16", "2021-04-16", "aws"])
+def test_resource_functions_match_heat(name: str) -> None:
+    spec = version(name)
+    generator = ResourceCallGenerator(cfn=name == "aws", seed=3)
+    cases = [generator.call() for _ in range(CASES)]
+    mine = []
+    for case in cases:
+        problems = check_functions(case, spec)
+        scope = Scope(version=spec, parameters=PARAMS, resources=FakeResources(RESOURCES))
+        result = outcome(lambda c=case, s=scope: evaluate(c, s))
+        mine.append({"err": problems[0][1]} if problems else result)
+    compare(cases, mine, heat("resources", name, cases))
 
 
 def test_get_param_paths_match_heat() -> None:

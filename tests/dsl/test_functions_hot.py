@@ -174,6 +174,8 @@ def test_get_attr_all_attributes_form() -> None:
         run({"get_attr": ["server"]}, "2015-10-15", resources=resources)
         == SERVER["server"]["attrs"]
     )
+    with_show = FakeResources({"r": {"attrs": {"a": 1, "show": {"x": 1}}}})
+    assert run({"get_attr": ["r"]}, resources=with_show) == {"a": 1}  # never `show`
     exc = error({"get_attr": ["server"]}, "2015-04-30", resources=resources)
     assert "must be of the form [resource_name, attribute, (path), ...]" in exc.message
 

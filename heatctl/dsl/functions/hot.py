@@ -260,6 +260,8 @@ def get_attr_all(ev: Evaluator, raw: Any) -> Any:
     value = resources.all_attributes(name)
     if isinstance(value, Unresolved):
         ev.unresolved()
+    if isinstance(value, dict) and "show" in value:  # Heat leaves `show` out
+        value = {k: v for k, v in value.items() if k != "show"}
     return value
 
 
