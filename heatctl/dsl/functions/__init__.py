@@ -33,6 +33,9 @@ Public API (stable; other modules import these names from `heatctl.dsl.functions
         -> list[tuple[path, message]]
         Static checks: removed functions, argument shapes and counts, functions invalid in
         a condition context, and (when condition_names is given) unknown condition names.
+    lint_functions(value, version, *, in_condition=False) -> list[tuple[path, message]]
+        Warnings: one-key maps that are data but look like calls (a misspelt name, a
+        function of a later version, equals outside a condition, a CFN function in HOT).
     pseudo_parameters(version, *, stack_name, stack_id, project_id, region) -> dict
     function_names(version) -> list[str]     every function of a version (for did-you-mean)
     StaticResources(names, references, attributes, schema)   a ResourceResolver over dicts:
@@ -65,6 +68,7 @@ from heatctl.dsl.functions.core import (
     walk_calls,
 )
 from heatctl.dsl.functions.hot import pseudo_parameters, select_path
+from heatctl.dsl.functions.lint import lint_functions
 from heatctl.dsl.functions.resolvers import StaticResources
 from heatctl.dsl.versions import VersionSpec
 
@@ -82,6 +86,7 @@ __all__ = [
     "find_references",
     "function_names",
     "is_partial",
+    "lint_functions",
     "pseudo_parameters",
     "select_path",
 ]

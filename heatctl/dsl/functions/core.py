@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, NoReturn, Protocol
 
 from heatctl.dsl.versions import VersionSpec
 
@@ -223,7 +223,7 @@ class Evaluator:
         self.deferred += 1
         return {name: None if args is REMOVED else args}
 
-    def unresolved(self) -> None:
+    def unresolved(self) -> NoReturn:
         """Signal that the current call cannot be computed (keeps it as written)."""
         raise _Defer
 

@@ -126,7 +126,6 @@ def get_file(ev: Evaluator, raw: Any) -> Any:
         raise fail('Argument to "get_file" must be a string')
     if ev.scope.read_file is None:
         ev.unresolved()
-    assert ev.scope.read_file is not None
     return ev.scope.read_file(key)
 
 
