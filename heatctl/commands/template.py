@@ -108,6 +108,13 @@ def _fail(diagnostics: Any, what: str) -> InvalidInput:
 @click.group("template")
 def template() -> None:
     """Validate, resolve and graph HOT and CFN templates, without a cloud."""
+    import gc
+
+    # Large acyclic trees: reference counting frees them, and the cyclic collector would
+    # only walk them again and again (see loader.gc_paused). Restored when the command ends.
+    if gc.isenabled():
+        gc.disable()
+        click.get_current_context().call_on_close(gc.enable)
 
 
 @template.command("validate")

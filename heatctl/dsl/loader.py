@@ -332,7 +332,7 @@ def gc_paused() -> Iterator[None]:
     try:
         yield
     finally:
-        if was_enabled:
+        if was_enabled:  # nested pauses: only the outermost one re-enables
             gc.enable()
 
 

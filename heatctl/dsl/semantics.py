@@ -69,7 +69,10 @@ def check_template(loaded: LoadedTemplate, loader: _Loader, depth: int) -> None:
     loaded.scope = scope
     loaded.conditions = _conditions(template, scope, source)
     scope.conditions = loaded.conditions
-    names = set(template.conditions)
+    # Unknown condition names inside `if` are also caught by evaluation; asking
+    # check_functions for them costs a second walk of every value, so only when there are
+    # named conditions to compare with.
+    names = set(template.conditions) or None
     for resource in template.resources.values():
         if _is_active(resource, template, scope, names, source):
             loaded.active[resource.name] = resource
@@ -124,7 +127,9 @@ def _condition_holds(
     from heatctl.dsl.conditions import condition_value
 
     if isinstance(cond, dict):
-        problems = check_functions(cond, template.version, in_condition=True, condition_names=names)
+        problems = check_functions(
+            cond, template.version, in_condition=True, condition_names=names or ()
+        )
         for where, message in problems:
             source.error(message, (*path, *where))
         if problems:
@@ -134,7 +139,7 @@ def _condition_holds(
     except FunctionError as exc:
         message = exc.message
         if isinstance(cond, str):
-            message += did_you_mean(cond, names)
+            message += did_you_mean(cond, names or ())
         source.error(message, exc.path)
         return True
     return not (isinstance(value, bool) and not value)

@@ -128,9 +128,10 @@ def validate_file(
     options: Options | None = None,
 ) -> ValidationResult:
     """Validate the template at `path`; never raises for bad input (see diagnostics)."""
-    loaded = load_stack_template(path, environments, parameters, parameter_files, options)
-    scrubbed = _scrub(loaded.diagnostics.sorted(), loaded.secrets())
-    return ValidationResult(loaded, scrubbed, summarize(loaded))
+    with gc_paused():
+        loaded = load_stack_template(path, environments, parameters, parameter_files, options)
+        scrubbed = _scrub(loaded.diagnostics.sorted(), loaded.secrets())
+        return ValidationResult(loaded, scrubbed, summarize(loaded))
 
 
 def load_stack_template(
