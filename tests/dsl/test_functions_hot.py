@@ -206,6 +206,16 @@ def test_get_file_returns_content_unparsed() -> None:
     assert run({"get_file": "cfg.yaml"}, read_file=files.__getitem__) == "a: 1\n"
 
 
+def test_get_file_reader_lookup_and_os_errors_become_function_errors() -> None:
+    exc = error({"get_file": "nope.sh"}, read_file={}.__getitem__)
+    assert exc.message == 'No content found in the "files" section for get_file path: nope.sh'
+
+    def unreadable(key: str) -> str:
+        raise PermissionError(13, "Permission denied")
+
+    assert "get_file cannot read x.sh" in error({"get_file": "x.sh"}, read_file=unreadable).message
+
+
 def test_get_file_refusal_is_the_readers_error() -> None:
     def read(key: str) -> str:
         raise FunctionError(f'No content found in the "files" section for get_file path: {key}')

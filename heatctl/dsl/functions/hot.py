@@ -126,7 +126,12 @@ def get_file(ev: Evaluator, raw: Any) -> Any:
         raise fail('Argument to "get_file" must be a string')
     if ev.scope.read_file is None:
         ev.unresolved()
-    return ev.scope.read_file(key)
+    try:
+        return ev.scope.read_file(key)
+    except LookupError:  # a plain files map given as reader (files.__getitem__)
+        raise fail(f'No content found in the "files" section for get_file path: {key}') from None
+    except (OSError, UnicodeError) as exc:
+        raise fail(f"get_file cannot read {key}: {exc}") from None
 
 
 def resource_facade(ev: Evaluator, raw: Any) -> Any:
