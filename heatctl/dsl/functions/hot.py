@@ -261,7 +261,10 @@ def get_attr_all(ev: Evaluator, raw: Any) -> Any:
     resources = _resolver_or_defer(ev)
     if not isinstance(name, str) or not resources.has_resource(name):
         raise fail(f'The specified reference "{name}" (in get_attr) is incorrect.')
-    value = resources.all_attributes(name)
+    try:
+        value = resources.all_attributes(name)
+    except LookupError:
+        raise fail(f'The specified reference "{name}" (in get_attr) is incorrect.') from None
     if isinstance(value, Unresolved):
         ev.unresolved()
     if isinstance(value, dict) and "show" in value:  # Heat leaves `show` out
