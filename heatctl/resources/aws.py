@@ -20,6 +20,13 @@ from heatctl.resources.schema import (
     string,
     value_range,
 )
+from heatctl.resources.values import (
+    PropertyValues,
+    Report,
+    check_group_size,
+    conflict,
+    one_required,
+)
 
 
 @register
@@ -76,6 +83,21 @@ class AutoScalingGroup(ResourceType):
             "Comma-separated IP addresses of the instances.", PropertyType.STRING
         ),
     }
+
+    @classmethod
+    def check_values(cls, values: PropertyValues, report: Report) -> None:
+        """MinSize <= DesiredCapacity <= MaxSize, one subnet, InstanceId or a launch config."""
+        if check_group_size(values, report, "MinSize", "MaxSize", "DesiredCapacity"):
+            return
+        subnets = values.get("VPCZoneIdentifier")
+        if isinstance(subnets, list) and subnets and len(subnets) != 1:
+            report(("VPCZoneIdentifier",), "only one subnet is supported in VPCZoneIdentifier")
+            return
+        instance, config = values.truthy("InstanceId"), values.truthy("LaunchConfigurationName")
+        if instance and config:
+            conflict(report, ("InstanceId",), "InstanceId", "LaunchConfigurationName")
+        elif not instance and not config:
+            one_required(report, (), "InstanceId", "LaunchConfigurationName")
 
 
 @register
@@ -184,6 +206,20 @@ class ScalingPolicy(ResourceType):
     attributes: ClassVar[dict[str, Attribute]] = {
         "AlarmUrl": attribute("Pre-signed URL that triggers the policy.", PropertyType.STRING),
     }
+
+    @classmethod
+    def check_values(cls, values: PropertyValues, report: Report) -> None:
+        """MinAdjustmentStep only with PercentChangeInCapacity."""
+        kind = values.get("AdjustmentType")
+        if (
+            values.given("MinAdjustmentStep")
+            and values.known(kind)
+            and kind != "PercentChangeInCapacity"
+        ):
+            report(
+                ("MinAdjustmentStep",),
+                "MinAdjustmentStep needs AdjustmentType PercentChangeInCapacity",
+            )
 
 
 @register

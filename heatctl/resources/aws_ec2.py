@@ -21,6 +21,7 @@ from heatctl.resources.schema import (
     string,
     value_range,
 )
+from heatctl.resources.values import PropertyValues, Report, one_required
 
 
 @register
@@ -201,6 +202,18 @@ class EIPAssociation(ResourceType):
         ),
         "NetworkInterfaceId": string("Network interface to associate with.", update_allowed=True),
     }
+
+    @classmethod
+    def check_values(cls, values: PropertyValues, report: Report) -> None:
+        """EIP or AllocationId; EIP needs InstanceId; an instance or a network interface."""
+        eip, allocation = values.truthy("EIP"), values.truthy("AllocationId")
+        instance = values.truthy("InstanceId")
+        if eip == allocation:
+            report((), "exactly one of the properties 'EIP' and 'AllocationId' is required")
+        elif eip and not instance:
+            report(("EIP",), "property 'EIP' needs 'InstanceId'")
+        elif not instance and not values.truthy("NetworkInterfaceId"):
+            one_required(report, (), "InstanceId", "NetworkInterfaceId")
 
 
 @register

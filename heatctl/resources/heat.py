@@ -1,4 +1,4 @@
-"""Heat's own resource types: groups, scaling, waiting, values and test helpers."""
+"""Heat's own resource types: values, random strings, waiting and signals, nested stacks, test helpers."""
 
 from __future__ import annotations
 
@@ -15,7 +15,6 @@ from heatctl.resources.schema import (
     boolean,
     custom,
     integer,
-    length,
     list_of,
     map_of,
     number,
@@ -213,161 +212,6 @@ class TestResource(ResourceType):
 
 
 @register
-class ResourceGroup(ResourceType):
-    """OS::Heat::ResourceGroup: Creates `count` identical nested resources from one definition."""
-
-    type_name = "OS::Heat::ResourceGroup"
-    description = "Creates `count` identical nested resources from one definition."
-    properties: ClassVar[dict[str, Property]] = {
-        "count": integer(
-            "How many resources the group holds.",
-            default=1,
-            update_allowed=True,
-            constraints=(value_range(min=0),),
-        ),
-        "index_var": string(
-            "Placeholder replaced by each member's index inside `resource_def`.",
-            default="%index%",
-            constraints=(length(min=3),),
-        ),
-        "removal_policies": list_of(
-            "Which members to remove first when the group shrinks.",
-            item=map_of(
-                "One removal policy.",
-                {"resource_list": list_of("Member names or ids to remove first.", default=[])},
-            ),
-            default=[],
-            update_allowed=True,
-        ),
-        "removal_policies_mode": string(
-            "Whether new `removal_policies` add to (append) or replace (update) earlier ones.",
-            default="append",
-            update_allowed=True,
-            constraints=(allowed_values("append", "update"),),
-        ),
-        "resource_def": map_of(
-            "The definition every member is created from.",
-            {
-                "metadata": map_of("Metadata given to every member."),
-                "properties": map_of("Properties given to every member."),
-                "type": string("Resource type of every member.", required=True),
-            },
-            required=True,
-            update_allowed=True,
-        ),
-    }
-    attributes: ClassVar[dict[str, Attribute]] = {
-        "attributes": attribute(
-            "Map of member name to the named attribute of that member.", PropertyType.MAP
-        ),
-        "refs": attribute("Ids of the members, in index order.", PropertyType.LIST),
-        "refs_map": attribute("Map of member name to its id.", PropertyType.MAP),
-        "removed_rsrc_list": attribute("Names of members removed so far.", PropertyType.LIST),
-    }
-    dynamic_attributes = True
-
-
-@register
-class AutoScalingGroup(ResourceType):
-    """OS::Heat::AutoScalingGroup: A group of identical resources whose size scaling policies change."""
-
-    type_name = "OS::Heat::AutoScalingGroup"
-    description = "A group of identical resources whose size scaling policies change."
-    properties: ClassVar[dict[str, Property]] = {
-        "cooldown": integer(
-            "Seconds after a scaling action during which further actions are ignored.",
-            update_allowed=True,
-        ),
-        "desired_capacity": integer("Number of members to start with.", update_allowed=True),
-        "max_size": integer(
-            "Largest number of members allowed.",
-            required=True,
-            update_allowed=True,
-            constraints=(value_range(min=0),),
-        ),
-        "min_size": integer(
-            "Smallest number of members allowed.",
-            required=True,
-            update_allowed=True,
-            constraints=(value_range(min=0),),
-        ),
-        "resource": map_of(
-            "The HOT resource definition every member is created from.",
-            required=True,
-            update_allowed=True,
-        ),
-        "rolling_updates": map_of(
-            "How members are replaced when the definition changes.",
-            {
-                "max_batch_size": integer(
-                    "Members replaced at a time.", default=1, constraints=(value_range(min=1),)
-                ),
-                "min_in_service": integer(
-                    "Members kept in service during a rolling update.",
-                    default=0,
-                    constraints=(value_range(min=0),),
-                ),
-                "pause_time": number(
-                    "Seconds to wait between batches.", default=0, constraints=(value_range(min=0),)
-                ),
-            },
-            default={"max_batch_size": 1, "min_in_service": 0, "pause_time": 0},
-            update_allowed=True,
-        ),
-    }
-    attributes: ClassVar[dict[str, Attribute]] = {
-        "current_size": attribute("Number of members now.", PropertyType.INTEGER),
-        "outputs": attribute(
-            "Map of member name to the named attribute of that member.", PropertyType.MAP
-        ),
-        "outputs_list": attribute("List of the named attribute across members.", PropertyType.LIST),
-        "refs": attribute("Ids of the members.", PropertyType.LIST),
-        "refs_map": attribute("Map of member name to its id.", PropertyType.MAP),
-    }
-    dynamic_attributes = True
-
-
-@register
-class ScalingPolicy(ResourceType):
-    """OS::Heat::ScalingPolicy: Changes the size of an OS::Heat::AutoScalingGroup when signalled."""
-
-    type_name = "OS::Heat::ScalingPolicy"
-    description = "Changes the size of an OS::Heat::AutoScalingGroup when signalled."
-    properties: ClassVar[dict[str, Property]] = {
-        "adjustment_type": string(
-            "How `scaling_adjustment` is applied: a change, an exact size, or a percentage.",
-            required=True,
-            update_allowed=True,
-            constraints=(
-                allowed_values(
-                    "change_in_capacity", "exact_capacity", "percent_change_in_capacity"
-                ),
-            ),
-        ),
-        "auto_scaling_group_id": string("Id of the group this policy scales.", required=True),
-        "cooldown": number(
-            "Seconds after an adjustment during which signals are ignored.", update_allowed=True
-        ),
-        "min_adjustment_step": integer(
-            "Smallest change for percent_change_in_capacity adjustments.",
-            update_allowed=True,
-            constraints=(value_range(min=0),),
-        ),
-        "scaling_adjustment": number(
-            "Amount of the adjustment (negative to scale down).", required=True, update_allowed=True
-        ),
-    }
-    attributes: ClassVar[dict[str, Attribute]] = {
-        "alarm_url": attribute(
-            "Pre-signed URL that triggers the policy (for alarms).", PropertyType.STRING
-        ),
-        "signal_url": attribute(
-            "URL that triggers the policy through the orchestration API.", PropertyType.STRING
-        ),
-    }
-
-
-@register
 class WaitCondition(ResourceType):
     """OS::Heat::WaitCondition: Waits until its handle has received enough success signals."""
 
@@ -446,6 +290,45 @@ class UpdateWaitConditionHandle(ResourceType):
 
 
 @register
+class SwiftSignal(ResourceType):
+    """OS::Heat::SwiftSignal: Waits for signals written to a Swift TempURL (an OS::Heat::SwiftSignalHandle)."""
+
+    type_name = "OS::Heat::SwiftSignal"
+    description = "Waits for signals written to a Swift TempURL (an OS::Heat::SwiftSignalHandle)."
+    properties: ClassVar[dict[str, Property]] = {
+        "count": integer(
+            "Success signals needed before creation goes on.",
+            default=1,
+            constraints=(value_range(min=1, max=1000),),
+        ),
+        "handle": string("TempURL where the signals are written.", required=True),
+        "timeout": number(
+            "Seconds to wait for the signals before failing.",
+            required=True,
+            constraints=(value_range(min=1, max=43200),),
+        ),
+    }
+    attributes: ClassVar[dict[str, Attribute]] = {
+        "data": attribute("JSON map of the data uploaded with the signals.", PropertyType.STRING),
+    }
+
+
+@register
+class SwiftSignalHandle(ResourceType):
+    """OS::Heat::SwiftSignalHandle: A Swift TempURL that clients write signals to."""
+
+    type_name = "OS::Heat::SwiftSignalHandle"
+    description = "A Swift TempURL that clients write signals to."
+    attributes: ClassVar[dict[str, Attribute]] = {
+        "curl_cli": attribute("A curl command prefix that sends a signal.", PropertyType.STRING),
+        "endpoint": attribute("TempURL to send signals to.", PropertyType.STRING),
+        "token": attribute(
+            "Always empty: TempURLs need no token (kept for compatibility).", PropertyType.STRING
+        ),
+    }
+
+
+@register
 class Stack(ResourceType):
     """OS::Heat::Stack: A nested stack created from a template, possibly in another region."""
 
@@ -486,44 +369,6 @@ class Stack(ResourceType):
 
 
 @register
-class InstanceGroup(ResourceType):
-    """OS::Heat::InstanceGroup: A group of identical instances built from a launch configuration."""
-
-    type_name = "OS::Heat::InstanceGroup"
-    description = "A group of identical instances built from a launch configuration."
-    properties: ClassVar[dict[str, Property]] = {
-        "AvailabilityZones": list_of(
-            "Availability zones for the instances (not implemented by Heat, but required).",
-            required=True,
-        ),
-        "LaunchConfigurationName": string(
-            "The launch configuration the instances are built from.",
-            required=True,
-            update_allowed=True,
-        ),
-        "LoadBalancerNames": list_of(
-            "Load balancers (AWS::ElasticLoadBalancing::LoadBalancer) to put the instances behind."
-        ),
-        "Size": integer("Number of instances.", required=True, update_allowed=True),
-        "Tags": list_of(
-            "Tags given to the instances.",
-            item=map_of(
-                "One tag.",
-                {
-                    "Key": string("Tag name.", required=True),
-                    "Value": string("Tag value.", required=True),
-                },
-            ),
-        ),
-    }
-    attributes: ClassVar[dict[str, Attribute]] = {
-        "InstanceList": attribute(
-            "Comma-separated IP addresses of the instances.", PropertyType.STRING
-        ),
-    }
-
-
-@register
 class AccessPolicy(ResourceType):
     """OS::Heat::AccessPolicy: Lists the resources that stack users may describe."""
 
@@ -532,31 +377,6 @@ class AccessPolicy(ResourceType):
     properties: ClassVar[dict[str, Property]] = {
         "AllowedResources": list_of("Names of the resources users may access.", required=True),
     }
-
-
-@register
-class ResourceChain(ResourceType):
-    """OS::Heat::ResourceChain: Creates several resources, one per listed type, with the same properties."""
-
-    type_name = "OS::Heat::ResourceChain"
-    description = "Creates several resources, one per listed type, with the same properties."
-    properties: ClassVar[dict[str, Property]] = {
-        "concurrent": boolean(
-            "Create the resources in parallel when true, one after another otherwise.",
-            default=False,
-        ),
-        "resource_properties": map_of("Properties given to every resource of the chain."),
-        "resources": list_of(
-            "Resource types to create, in order.", required=True, update_allowed=True
-        ),
-    }
-    attributes: ClassVar[dict[str, Attribute]] = {
-        "attributes": attribute(
-            "Map of member name to the named attribute of that member.", PropertyType.MAP
-        ),
-        "refs": attribute("Ids of the resources in the chain.", PropertyType.LIST),
-    }
-    dynamic_attributes = True
 
 
 @register
@@ -589,44 +409,5 @@ class Delay(ResourceType):
             default=0,
             update_allowed=True,
             constraints=(value_range(min=0),),
-        ),
-    }
-
-
-@register
-class SwiftSignal(ResourceType):
-    """OS::Heat::SwiftSignal: Waits for signals written to a Swift TempURL (an OS::Heat::SwiftSignalHandle)."""
-
-    type_name = "OS::Heat::SwiftSignal"
-    description = "Waits for signals written to a Swift TempURL (an OS::Heat::SwiftSignalHandle)."
-    properties: ClassVar[dict[str, Property]] = {
-        "count": integer(
-            "Success signals needed before creation goes on.",
-            default=1,
-            constraints=(value_range(min=1, max=1000),),
-        ),
-        "handle": string("TempURL where the signals are written.", required=True),
-        "timeout": number(
-            "Seconds to wait for the signals before failing.",
-            required=True,
-            constraints=(value_range(min=1, max=43200),),
-        ),
-    }
-    attributes: ClassVar[dict[str, Attribute]] = {
-        "data": attribute("JSON map of the data uploaded with the signals.", PropertyType.STRING),
-    }
-
-
-@register
-class SwiftSignalHandle(ResourceType):
-    """OS::Heat::SwiftSignalHandle: A Swift TempURL that clients write signals to."""
-
-    type_name = "OS::Heat::SwiftSignalHandle"
-    description = "A Swift TempURL that clients write signals to."
-    attributes: ClassVar[dict[str, Attribute]] = {
-        "curl_cli": attribute("A curl command prefix that sends a signal.", PropertyType.STRING),
-        "endpoint": attribute("TempURL to send signals to.", PropertyType.STRING),
-        "token": attribute(
-            "Always empty: TempURLs need no token (kept for compatibility).", PropertyType.STRING
         ),
     }

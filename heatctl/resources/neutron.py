@@ -438,6 +438,20 @@ class Router(ResourceType):
         "tenant_id": attribute("Project that owns the router.", PropertyType.STRING),
     }
 
+    @classmethod
+    def check_values(cls, values: PropertyValues, report: Report) -> None:
+        """Distributed excludes HA and chosen L3 agents; a non-HA router has one agent."""
+        distributed, ha = is_true(values.get("distributed")), is_true(values.get("ha"))
+        agents = values.get("l3_agent_ids")
+        if values.truthy("l3_agent_id") and values.truthy("l3_agent_ids"):
+            conflict(report, ("l3_agent_ids",), "l3_agent_id", "l3_agent_ids")
+        elif distributed and (values.truthy("l3_agent_id") or values.truthy("l3_agent_ids")):
+            conflict(report, ("distributed",), "distributed", "l3_agent_id/l3_agent_ids")
+        elif ha and distributed:
+            conflict(report, ("ha",), "distributed", "ha")
+        elif not ha and isinstance(agents, list) and len(agents) > 1:
+            report(("l3_agent_ids",), "a router that is not HA can have only one L3 agent")
+
 
 @register
 class RouterInterface(ResourceType):

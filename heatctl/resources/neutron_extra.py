@@ -20,7 +20,7 @@ from heatctl.resources.schema import (
     string,
     value_range,
 )
-from heatctl.resources.values import PropertyValues, Report
+from heatctl.resources.values import PropertyValues, Report, as_int, conflict
 
 
 @register
@@ -265,6 +265,18 @@ class SecurityGroupRule(ResourceType):
             constraints=(custom("neutron.security_group"),),
         ),
     }
+
+    @classmethod
+    def check_values(cls, values: PropertyValues, report: Report) -> None:
+        """A remote group or a remote prefix; port_range_min <= port_range_max (except ICMP)."""
+        if values.given("remote_group") and values.given("remote_ip_prefix"):
+            conflict(report, ("remote_ip_prefix",), "remote_group", "remote_ip_prefix")
+            return
+        low, high = as_int(values.get("port_range_min")), as_int(values.get("port_range_max"))
+        protocol = values.get("protocol")
+        icmp = protocol in ("icmp", "icmpv6", "ipv6-icmp") or not values.known(protocol)
+        if low is not None and high is not None and not icmp and high < low:
+            report(("port_range_max",), "port_range_min must not be greater than port_range_max")
 
 
 @register

@@ -86,6 +86,36 @@ def is_true(value: Any) -> bool:
     return value is True or (isinstance(value, str) and value.lower() == "true")
 
 
+def as_int(value: Any) -> int | None:
+    """A concrete integer property value (numeric strings too), else None."""
+    if value is None or value is UNKNOWN or isinstance(value, bool):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def check_group_size(
+    values: PropertyValues, report: Report, min_name: str, max_name: str, desired_name: str
+) -> bool:
+    """min <= desired <= max for scaling groups; True when something was reported."""
+    low, high = as_int(values.get(min_name)), as_int(values.get(max_name))
+    if low is None or high is None:
+        return False
+    if high < low:
+        report((min_name,), f"{min_name} ({low}) is greater than {max_name} ({high})")
+        return True
+    desired = as_int(values.get(desired_name))
+    if desired is not None and not low <= desired <= high:
+        report(
+            (desired_name,),
+            f"{desired_name} ({desired}) must lie between {min_name} and {max_name}",
+        )
+        return True
+    return False
+
+
 def is_ip(text: str) -> bool:
     """Whether `text` is an IPv4 or IPv6 address."""
     import ipaddress

@@ -210,6 +210,82 @@ RULE_CASES: dict[str, list[dict[str, Any]]] = {
         {"size": 1, "image": "i", "imageRef": "j"},
         {"imageRef": "j", "size": 2},
     ],
+    "OS::Heat::AutoScalingGroup": [
+        {
+            "resource": {"type": "OS::Heat::None"},
+            "min_size": 1,
+            "max_size": "3",
+            "desired_capacity": 2,
+        },
+        {"resource": {"type": "OS::Heat::None"}, "min_size": 3, "max_size": 1},
+        {
+            "resource": {"type": "OS::Heat::None"},
+            "min_size": 1,
+            "max_size": 3,
+            "desired_capacity": 5,
+        },
+    ],
+    "AWS::AutoScaling::AutoScalingGroup": [
+        {"MinSize": "1", "MaxSize": "2", "AvailabilityZones": ["nova"]},
+        {"MinSize": "1", "MaxSize": "2", "AvailabilityZones": [], "InstanceId": "i"},
+        {
+            "MinSize": "1",
+            "MaxSize": "2",
+            "AvailabilityZones": [],
+            "LaunchConfigurationName": "lc",
+            "VPCZoneIdentifier": ["a", "b"],
+        },
+        {
+            "MinSize": "1",
+            "MaxSize": "2",
+            "AvailabilityZones": [],
+            "LaunchConfigurationName": "lc",
+            "InstanceId": "i",
+        },
+    ],
+    "OS::Heat::ScalingPolicy": [
+        {
+            "auto_scaling_group_id": "g",
+            "adjustment_type": "change_in_capacity",
+            "scaling_adjustment": 1,
+            "min_adjustment_step": 1,
+        },
+        {
+            "auto_scaling_group_id": "g",
+            "adjustment_type": "percent_change_in_capacity",
+            "scaling_adjustment": 1,
+            "min_adjustment_step": 1,
+        },
+    ],
+    "AWS::AutoScaling::ScalingPolicy": [
+        {
+            "AutoScalingGroupName": "g",
+            "AdjustmentType": "ChangeInCapacity",
+            "ScalingAdjustment": 1,
+            "MinAdjustmentStep": 1,
+        },
+    ],
+    "OS::Neutron::SecurityGroupRule": [
+        {"security_group": "g", "remote_group": "h", "remote_ip_prefix": "0.0.0.0/0"},
+        {"security_group": "g", "port_range_min": 90, "port_range_max": 80},
+        {"security_group": "g", "protocol": "icmp", "port_range_min": 8, "port_range_max": 0},
+        {"security_group": "g", "protocol": "udp", "port_range_min": 80, "port_range_max": 80},
+    ],
+    "OS::Neutron::Router": [
+        {"ha": True, "distributed": "true"},
+        {"l3_agent_ids": ["a", "b"]},
+        {"ha": True, "l3_agent_ids": ["a", "b"]},
+        {"distributed": True, "l3_agent_ids": ["a"]},
+        {"l3_agent_id": "a", "l3_agent_ids": ["a"]},
+        {"l3_agent_id": "a"},
+    ],
+    "AWS::EC2::EIPAssociation": [
+        {"EIP": "1.2.3.4", "InstanceId": "i"},
+        {"EIP": "1.2.3.4"},
+        {"InstanceId": "i"},
+        {"AllocationId": "a"},
+        {"AllocationId": "a", "NetworkInterfaceId": "n"},
+    ],
     "OS::Nova::Server": [
         {"flavor": "f", "image": "i"},
         {"flavor": "f"},
@@ -256,6 +332,11 @@ def _heat_rule_error(context: Any, type_name: str, properties: dict[str, Any]) -
         ),
         mock.patch(
             "heat.engine.clients.os.nova.NovaClientPlugin.is_version_supported", return_value=True
+        ),
+        # Groups validate their nested stack too, which needs a real cloud and configuration.
+        mock.patch(
+            "heat.engine.resources.stack_resource.StackResource.validate_nested_stack",
+            return_value=None,
         ),
     ]
     for stub in stubs:

@@ -194,3 +194,93 @@ def test_rules_wait_for_the_schema_checks():
     assert check("OS::Nova::Server", {"flavor": "f", "imag": "cirros"}) == [
         "imag: unknown property 'imag' (did you mean 'image'?)"
     ]
+
+
+@pytest.mark.parametrize(
+    ("type_name", "props", "expected"),
+    [
+        ("OS::Heat::AutoScalingGroup", {"min_size": 1, "max_size": "3", "desired_capacity": 2}, []),
+        (
+            "OS::Heat::AutoScalingGroup",
+            {"min_size": 3, "max_size": 1},
+            ["min_size: min_size (3) is greater than max_size (1)"],
+        ),
+        (
+            "OS::Heat::AutoScalingGroup",
+            {"min_size": 1, "max_size": 3, "desired_capacity": 5},
+            ["desired_capacity: desired_capacity (5) must lie between min_size and max_size"],
+        ),
+        ("OS::Heat::AutoScalingGroup", {"min_size": {"get_param": "n"}, "max_size": 1}, []),
+        (
+            "AWS::AutoScaling::AutoScalingGroup",
+            {"MinSize": "1", "MaxSize": "2", "AvailabilityZones": ["nova"]},
+            [": one of the properties 'InstanceId' and 'LaunchConfigurationName' is required"],
+        ),
+        (
+            "AWS::AutoScaling::AutoScalingGroup",
+            {
+                "MinSize": "1",
+                "MaxSize": "2",
+                "AvailabilityZones": [],
+                "LaunchConfigurationName": "lc",
+                "VPCZoneIdentifier": ["a", "b"],
+            },
+            ["VPCZoneIdentifier: only one subnet is supported in VPCZoneIdentifier"],
+        ),
+        (
+            "OS::Heat::ScalingPolicy",
+            {
+                "auto_scaling_group_id": "g",
+                "adjustment_type": "change_in_capacity",
+                "scaling_adjustment": 1,
+                "min_adjustment_step": 1,
+            },
+            [
+                "min_adjustment_step: min_adjustment_step needs adjustment_type percent_change_in_capacity"
+            ],
+        ),
+        (
+            "OS::Neutron::SecurityGroupRule",
+            {"security_group": "g", "remote_group": "h", "remote_ip_prefix": "0.0.0.0/0"},
+            [
+                "remote_ip_prefix: properties 'remote_group' and 'remote_ip_prefix' cannot be given together"
+            ],
+        ),
+        (
+            "OS::Neutron::SecurityGroupRule",
+            {"security_group": "g", "port_range_min": 90, "port_range_max": 80},
+            ["port_range_max: port_range_min must not be greater than port_range_max"],
+        ),
+        (
+            "OS::Neutron::SecurityGroupRule",
+            {"security_group": "g", "protocol": "icmp", "port_range_min": 8, "port_range_max": 0},
+            [],
+        ),
+        (
+            "OS::Neutron::Router",
+            {"ha": True, "distributed": "true"},
+            ["ha: properties 'distributed' and 'ha' cannot be given together"],
+        ),
+        (
+            "OS::Neutron::Router",
+            {"l3_agent_ids": ["a", "b"]},
+            ["l3_agent_ids: a router that is not HA can have only one L3 agent"],
+        ),
+        ("OS::Neutron::Router", {"ha": True, "l3_agent_ids": ["a", "b"]}, []),
+        ("AWS::EC2::EIPAssociation", {"EIP": "1.2.3.4", "InstanceId": "i"}, []),
+        (
+            "AWS::EC2::EIPAssociation",
+            {"EIP": "1.2.3.4"},
+            ["EIP: property 'EIP' needs 'InstanceId'"],
+        ),
+        (
+            "AWS::EC2::EIPAssociation",
+            {"InstanceId": "i"},
+            [": exactly one of the properties 'EIP' and 'AllocationId' is required"],
+        ),
+    ],
+)
+def test_group_policy_rule_router_eip(type_name, props, expected):
+    if type_name == "OS::Heat::AutoScalingGroup":
+        props = {"resource": {"type": "OS::Heat::None"}, **props}
+    assert check(type_name, props) == expected
