@@ -11,7 +11,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from heatctl.dsl.conditions import check_conditions, resolve_conditions
-from heatctl.dsl.functions import FunctionError, Scope, check_functions, evaluate, find_references
+from heatctl.dsl.functions import (
+    UNRESOLVED,
+    FunctionError,
+    Scope,
+    check_functions,
+    evaluate,
+    find_references,
+)
 from heatctl.dsl.versions import VERSIONS
 from tests.dsl.functions_support import SERVER, FakeResources
 
@@ -91,3 +98,24 @@ def test_conditions_raise_only_function_error(section: dict[str, Any], spec: Any
     check_conditions(section, spec)
     with contextlib.suppress(FunctionError):
         resolve_conditions(section, Scope(version=spec, parameters=PARAMS))
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(values, st.sampled_from(SPECS), st.sets(st.sampled_from(sorted(PARAMS))))
+def test_partial_then_full_equals_full(value: Any, spec: Any, unknown: set[str]) -> None:
+    """A plan may keep partially evaluated values and finish them once resources exist."""
+    common: dict[str, Any] = {
+        "version": spec,
+        "conditions": {"c": True, "on": False},
+        "facade": {"metadata": {"m": 1}},
+        "mappings": {"M": {"a": {"b": 1}}},
+    }
+    full = Scope(parameters=PARAMS, resources=FakeResources(SERVER), read_file=_read, **common)
+    known = {k: (UNRESOLVED if k in unknown else v) for k, v in PARAMS.items()}
+    partial = Scope(parameters=known, **common)
+    try:
+        expected = evaluate(value, full)
+        first = evaluate(value, partial)
+    except FunctionError:
+        return  # partial evaluation may also fail where Heat would not look (see evaluate)
+    assert evaluate(first, full) == expected

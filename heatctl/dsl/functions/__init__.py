@@ -19,6 +19,11 @@ Public API (stable; other modules import these names from `heatctl.dsl.functions
         any call whose argument could not be computed, while pure sub-parts are evaluated.
         A wallaby `if: [false_cond, x]` removes the enclosing item/key (None at top level).
         Raises FunctionError (path = `path` + the place inside `value`), nothing else.
+        Two phases compose: evaluate(evaluate(v, partial_scope), full_scope) equals
+        evaluate(v, full_scope) when both succeed (a property test checks it), except for
+        maps a template builds at run time that look like calls (rare). A kept call has all
+        of its arguments evaluated, so partial evaluation can report an error in an `if`
+        branch that a full evaluation would not take.
     evaluate_condition(value, scope, path=()) -> bool | Unresolved
         A resource/output `condition:` or a conditions-section entry (name, bool or
         condition function); see also heatctl.dsl.conditions.
