@@ -21,7 +21,12 @@ ReferenceKind = Literal["resource", "attribute", "parameter", "condition", "file
 
 @dataclass(frozen=True)
 class Reference:
-    """One reference found in a value. `path` leads to the call (one-key map) itself."""
+    """One reference found in a value. `path` leads to the call (one-key map) itself.
+
+    attribute: the attribute name of get_attr/Fn::GetAtt (None for `get_attr: [res]` or a
+    computed name). attr_path: the rest of get_attr's arguments, or get_param's path.
+    A name computed by a function is not a reference (it is known only when evaluated).
+    """
 
     kind: ReferenceKind
     name: str
