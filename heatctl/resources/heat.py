@@ -143,11 +143,10 @@ class RandomString(ResourceType):
     def check_values(cls, values: PropertyValues, report: Report) -> None:
         """length must hold the minimum counts of all classes and sequences."""
         length = values.get("length")
-        minimums = [
-            item.get("min", 1) if isinstance(item, dict) else UNKNOWN
-            for name in ("character_classes", "character_sequences")
-            for item in values.items(name)
-        ]
+        names = ("character_classes", "character_sequences")
+        minimums = [item.get("min", 1) for name in names for _, item in values.entries(name)]
+        if sum(len(values.items(name)) for name in names) != len(minimums):
+            return  # some entry is still a function call
         unknown = [values.get("character_classes"), values.get("character_sequences")]
         if any(v is UNKNOWN for v in [length, *unknown, *minimums]):
             return

@@ -331,9 +331,8 @@ class Server(ResourceType):
         """Block devices, a boot source, and network interfaces (as Heat's Server.validate)."""
         check_block_devices(values, report)
         networks = values.items("networks")
-        for index, network in enumerate(networks):
-            if isinstance(network, dict):
-                check_network(network, ("networks", index), report)
+        for index, network in values.entries("networks"):
+            check_network(network, ("networks", index), report)
         allocates = any(isinstance(n, dict) and n.get("allocate_network") for n in networks)
         if allocates and len(networks) != 1:
             report(("networks",), "allocate_network needs networks to have exactly one entry")

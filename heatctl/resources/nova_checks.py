@@ -28,12 +28,10 @@ def check_block_devices(values: PropertyValues, report: Report) -> None:
         report(path, message)
 
     bootable = [values.get("image")] if values.given("image") else []
-    for index, mapping in enumerate(values.items("block_device_mapping")):
-        if isinstance(mapping, Mapping):
-            bootable += _check_legacy(mapping, ("block_device_mapping", index), noting)
-    for index, mapping in enumerate(values.items("block_device_mapping_v2")):
-        if isinstance(mapping, Mapping):
-            bootable += _check_v2(mapping, ("block_device_mapping_v2", index), noting)
+    for index, mapping in values.entries("block_device_mapping"):
+        bootable += _check_legacy(mapping, ("block_device_mapping", index), noting)
+    for index, mapping in values.entries("block_device_mapping_v2"):
+        bootable += _check_v2(mapping, ("block_device_mapping_v2", index), noting)
     if problems or not _all_known(values, legacy, v2):
         return
     if not bootable:
@@ -90,14 +88,14 @@ def check_network(network: Mapping[str, Any], path: tuple[str | int, ...], repor
         report(path, "floating_ip needs 'port', 'subnet' or 'port_extra_properties' here")
 
 
-def _all_known(values: PropertyValues, *lists: Any) -> bool:
+def _all_known(values: PropertyValues, legacy: Any, v2: Any) -> bool:
     """Whether the block device lists and their boot-relevant fields are concrete."""
-    for items in lists:
+    for name, items in (("block_device_mapping", legacy), ("block_device_mapping_v2", v2)):
         if items is None:
             continue
-        if not values.known(items) or not all(values.known(i) for i in items):
+        if not values.known(items) or len(values.entries(name)) != len(items):
             return False
-        for item in items:
-            if not isinstance(item, Mapping) or not all(values.known(v) for v in item.values()):
+        for _, item in values.entries(name):
+            if not all(values.known(v) for v in item.values()):
                 return False
     return True

@@ -8,13 +8,13 @@ intrinsic function calls cannot be checked before deployment and are skipped.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Any
 
 from heatctl.dsl.diagnostics import did_you_mean
 from heatctl.resources import registry
 from heatctl.resources.schema import Constraint, Property, PropertyType, TypeSchema
-from heatctl.resources.values import PropertyValues
+from heatctl.resources.values import PropertyValues, call_test
 
 PathKey = str | int
 Path = tuple[PathKey, ...]
@@ -33,7 +33,8 @@ def validate_properties(
 
     `report(path, message)` gets the path inside the properties map (() for the map itself).
     """
-    if schema.open_properties or is_unresolved(properties):
+    is_call = call_test(is_unresolved)
+    if schema.open_properties or is_call(properties, schema.properties.keys()):
         return
     if properties is None:
         properties = {}
@@ -46,7 +47,7 @@ def validate_properties(
         problems.append(path)
         report(path, message)
 
-    _Checker(counting, is_unresolved).check_map(schema.properties, properties, ())
+    _Checker(counting, is_call).check_map(schema.properties, properties, ())
     # Like Heat, rules across properties run only on properties that pass the schema checks.
     if schema.check is not None and not problems:
         schema.check(PropertyValues(schema.properties, properties, is_unresolved), report)
@@ -69,9 +70,9 @@ def unknown_attribute_message(schema: TypeSchema, name: object) -> str:
 
 
 class _Checker:
-    def __init__(self, report: Report, is_unresolved: IsUnresolved) -> None:
+    def __init__(self, report: Report, is_call: Callable[[Any, Collection[str]], bool]) -> None:
         self.report = report
-        self.is_unresolved = is_unresolved
+        self.is_call = is_call
 
     def check_map(self, props: Mapping[str, Property], data: Mapping[Any, Any], path: Path) -> None:
         """Unknown keys, missing required keys, then each value."""
@@ -94,7 +95,7 @@ class _Checker:
         """Type, constraints, and (for lists and maps) the items inside."""
         if value is None:
             value = _null_value(prop)
-        if value is None or self.is_unresolved(value):
+        if value is None or self.is_call(value, _expected_keys(prop)):
             return
         try:
             converted = _convert(prop, value)
@@ -118,6 +119,10 @@ class _Checker:
                 self.report((*path, index), f"property '{_name(path)}' is not implemented")
                 return
             self.check_value(prop.item, item, (*path, index))
+
+
+def _expected_keys(prop: Property) -> Collection[str]:
+    return prop.schema.keys() if prop.schema else ()
 
 
 def _null_value(prop: Property) -> Any:

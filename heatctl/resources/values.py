@@ -6,7 +6,7 @@ their content is unknown, so a rule that needs the content skips them.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from typing import Any
 
 from heatctl.resources.schema import Property
@@ -25,6 +25,26 @@ Path = tuple[str | int, ...]
 Report = Callable[[Path, str], None]
 
 
+def call_test(
+    is_unresolved: Callable[[Any], bool],
+) -> Callable[[Any, Collection[str]], bool]:
+    """A test for "this value is itself a function call", from the caller's `is_unresolved`.
+
+    Callers may answer `is_unresolved` for values that merely *contain* a call somewhere. A
+    call is a one-key map (or an opaque object), so a list or a map of several keys is data
+    to look into, and so is a one-key map whose key is a property the schema expects there.
+    """
+
+    def is_call(value: Any, known_keys: Collection[str] = ()) -> bool:
+        if isinstance(value, list) or not is_unresolved(value):
+            return False
+        if isinstance(value, dict):
+            return len(value) == 1 and next(iter(value)) not in known_keys
+        return True
+
+    return is_call
+
+
 class PropertyValues:
     """Read access to a resource's properties with defaults, aliases and unknown values."""
 
@@ -36,7 +56,7 @@ class PropertyValues:
     ) -> None:
         self.schema = schema
         self.data = data
-        self.is_unresolved = is_unresolved
+        self.is_call = call_test(is_unresolved)
 
     def key(self, name: str) -> str:
         """The key the template used for `name` (an old alias such as network_id, or name)."""
@@ -60,7 +80,7 @@ class PropertyValues:
         if value is None:
             prop = self.schema.get(name)
             return None if prop is None else prop.default
-        return UNKNOWN if self.is_unresolved(value) else value
+        return UNKNOWN if self.is_call(value, _keys(prop)) else value
 
     def given(self, name: str) -> bool:
         """Whether `name` has a non-null value (a function call counts as given)."""
@@ -76,9 +96,26 @@ class PropertyValues:
         value = self.get(name)
         return value if isinstance(value, list) else []
 
+    def entries(self, name: str) -> list[tuple[int, Mapping[str, Any]]]:
+        """(index, item) for the items of a list-of-maps property that are concrete maps."""
+        keys = _keys(self.schema.get(name))
+        return [
+            (index, item)
+            for index, item in enumerate(self.items(name))
+            if isinstance(item, Mapping) and not self.is_call(item, keys)
+        ]
+
     def known(self, value: Any) -> bool:
         """Whether a nested value is concrete (no function call at its top)."""
-        return value is not UNKNOWN and not self.is_unresolved(value)
+        return value is not UNKNOWN and not self.is_call(value, ())
+
+
+def _keys(prop: Property | None) -> Collection[str]:
+    """The keys a map property (or each map item of a list property) may hold."""
+    if prop is None:
+        return ()
+    target = prop.item if prop.item is not None else prop
+    return target.schema.keys() if target.schema else ()
 
 
 def is_true(value: Any) -> bool:

@@ -280,3 +280,56 @@ def test_messages_for_unknown_type_and_attribute():
     assert unknown_attribute_message(builtin("OS::Nova::Server"), "network") == (
         "OS::Nova::Server has no attribute 'network' (did you mean 'networks'?)"
     )
+
+
+def _contains_function(value: Any) -> bool:
+    """A caller's deep test: true for a call and for anything that contains one."""
+    if isinstance(value, dict):
+        return _is_function(value) or any(_contains_function(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_contains_function(v) for v in value)
+    return False
+
+
+def test_a_deep_unresolved_test_still_checks_the_concrete_parts():
+    props = {
+        "network": {"get_resource": "net"},
+        "ip_version": "5",
+        "host_routes": [{"destination": {"get_param": "d"}, "nexthp": "x"}],
+    }
+    found: list[tuple[Any, str]] = []
+    validate_properties(
+        builtin("OS::Neutron::Subnet"),
+        props,
+        lambda path, msg: found.append((path, msg)),
+        is_unresolved=_contains_function,
+    )
+    assert [path for path, _ in found] == [
+        ("ip_version",),
+        ("host_routes", 0, "nexthp"),
+        ("host_routes", 0),
+    ]
+
+
+def test_a_one_key_map_with_a_known_key_is_data_not_a_call():
+    found: list[tuple[Any, str]] = []
+    validate_properties(
+        builtin("OS::Nova::Server"),
+        {
+            "flavor": "f",
+            "image": "i",
+            "networks": [{"port": {"get_resource": "p"}}, {"prot": {"get_resource": "p"}}],
+        },
+        lambda path, msg: found.append((path, msg)),
+        is_unresolved=_contains_function,
+    )
+    # {"port": call} is an entry with a known key; {"prot": call} looks like a call: skipped.
+    assert found == []
+    found.clear()
+    validate_properties(
+        builtin("OS::Nova::Server"),
+        {"flavor": {"get_param": "f"}},
+        lambda path, msg: found.append((path, msg)),
+        is_unresolved=_contains_function,
+    )
+    assert found == [((), "neither 'image' nor a bootable volume is given")]
