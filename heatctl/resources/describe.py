@@ -16,6 +16,7 @@ def describe_type(schema: TypeSchema, *, include_hidden: bool = False) -> dict[s
         "description": schema.description,
         "properties": {name: describe_property(p) for name, p in props.items()},
         "attributes": {name: describe_attribute(a) for name, a in attrs.items()},
+        "rules": schema.rules(),
         "dynamic_attributes": schema.dynamic_attributes,
         "open_properties": schema.open_properties,
     }

@@ -37,6 +37,8 @@ def reference_markdown() -> str:
 def type_section(schema: TypeSchema) -> list[str]:
     """The markdown of one type: description, properties table, attributes table."""
     lines = [f"## {schema.name}", "", schema.description, ""]
+    if schema.rules():
+        lines += [f"Also checked: {schema.rules()}", ""]
     if schema.open_properties:
         lines += ["Accepts any properties.", ""]
     rows = flatten_properties(dict(schema.properties))

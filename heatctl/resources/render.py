@@ -18,6 +18,8 @@ def print_type(console: Console, schema: TypeSchema, *, include_hidden: bool = F
 
     console.print(f"[bold]{escape(schema.name)}[/bold]")
     console.print(f"  {escape(schema.description)}")
+    if schema.rules():
+        console.print(f"  Also checked: {escape(schema.rules())}")
     console.print()
     props = flatten_properties(dict(schema.properties), include_hidden=include_hidden)
     if schema.open_properties:

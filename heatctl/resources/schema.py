@@ -84,6 +84,12 @@ class TypeSchema:
     # Rules across properties: check(values, report), see ResourceType.check_values.
     check: Callable[[Any, Any], None] | None = None
 
+    def rules(self) -> str:
+        """One line on the rules across properties this type checks ('' when none)."""
+        doc = getattr(self.check, "__doc__", None) or ""
+        first = doc.strip().split("\n")[0]
+        return "" if first.startswith("Rules across properties (Heat") else first
+
     def visible_properties(self) -> dict[str, Property]:
         """The properties a user should see (Heat's hidden, legacy ones left out)."""
         return {k: v for k, v in self.properties.items() if not v.hidden}

@@ -43,6 +43,13 @@ def test_show_text_lists_properties_and_attributes(run_cli):
     assert "\n  sequence  " not in out  # hidden legacy property
 
 
+def test_show_mentions_the_rules_across_properties(run_cli):
+    result = run_cli("resource-type", "show", "OS::Neutron::RouterInterface")
+    assert "Also checked: Exactly one of subnet and port." in result.stdout
+    data = json.loads(run_cli("resource-type", "show", "OS::Neutron::Net", "--json").stdout)
+    assert data["rules"] == ""
+
+
 def test_show_all_includes_hidden(run_cli):
     result = run_cli("resource-type", "show", "--all", "OS::Heat::RandomString")
     assert "\n  sequence  string, " in result.stdout and "hidden (legacy)" in result.stdout
