@@ -23,6 +23,7 @@ from heatctl.resources.schema import (
 from heatctl.resources.values import (
     PropertyValues,
     Report,
+    check_ebs_snapshots,
     check_group_size,
     conflict,
     one_required,
@@ -173,6 +174,18 @@ class LaunchConfiguration(ResourceType):
         "SecurityGroups": list_of("Security groups (names) of the instances."),
         "UserData": string("User data passed to the instances."),
     }
+
+    @classmethod
+    def check_values(cls, values: PropertyValues, report: Report) -> None:
+        """Each block device needs Ebs.SnapshotId; without InstanceId, ImageId and InstanceType."""
+        if check_ebs_snapshots(values, report):
+            return
+        if not values.truthy("InstanceId") and not (
+            values.truthy("ImageId") and values.truthy("InstanceType")
+        ):
+            report(
+                (), "without 'InstanceId', the properties 'ImageId' and 'InstanceType' are required"
+            )
 
 
 @register

@@ -21,7 +21,13 @@ from heatctl.resources.schema import (
     string,
     value_range,
 )
-from heatctl.resources.values import PropertyValues, Report, one_required
+from heatctl.resources.values import (
+    PropertyValues,
+    Report,
+    check_ebs_snapshots,
+    conflict,
+    one_required,
+)
 
 
 @register
@@ -161,6 +167,16 @@ class Instance(ResourceType):
         "PublicDnsName": attribute("Public DNS name (the public IP).", PropertyType.STRING),
         "PublicIp": attribute("Public IP address.", PropertyType.STRING),
     }
+
+    @classmethod
+    def check_values(cls, values: PropertyValues, report: Report) -> None:
+        """Security groups exclude NetworkInterfaces; each block device needs Ebs.SnapshotId."""
+        groups = [*values.items("SecurityGroups"), *values.items("SecurityGroupIds")]
+        if groups and values.truthy("NetworkInterfaces"):
+            names = ("SecurityGroups/SecurityGroupIds", "NetworkInterfaces")
+            conflict(report, ("NetworkInterfaces",), *names)
+            return
+        check_ebs_snapshots(values, report)
 
 
 @register

@@ -18,6 +18,7 @@ from heatctl.resources.schema import (
     map_of,
     string,
 )
+from heatctl.resources.values import PropertyValues, Report
 
 
 @register
@@ -230,6 +231,19 @@ class SoftwareComponent(ResourceType):
     attributes: ClassVar[dict[str, Attribute]] = {
         "config": attribute("The config content.", PropertyType.STRING),
     }
+
+    @classmethod
+    def check_values(cls, values: PropertyValues, report: Report) -> None:
+        """Each lifecycle action has at most one config."""
+        seen: set[str] = set()
+        for index, config in values.entries("configs"):
+            actions = config.get("actions", ["CREATE", "UPDATE"])
+            if not isinstance(actions, list) or not all(isinstance(a, str) for a in actions):
+                return
+            if seen.intersection(actions):
+                report(("configs", index), "more than one config for the same lifecycle action")
+                return
+            seen.update(actions)
 
 
 @register

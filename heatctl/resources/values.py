@@ -177,3 +177,18 @@ def one_required(report: Report, path: Path, *names: str) -> None:
 def _listed(names: tuple[str, ...]) -> str:
     quoted = [f"'{name}'" for name in names]
     return ", ".join(quoted[:-1]) + " and " + quoted[-1] if len(quoted) > 1 else quoted[0]
+
+
+def check_ebs_snapshots(values: PropertyValues, report: Report) -> bool:
+    """AWS BlockDeviceMappings: Heat supports only Ebs volumes made from a snapshot."""
+    for index, mapping in values.entries("BlockDeviceMappings"):
+        ebs = mapping.get("Ebs")
+        if not values.known(ebs):
+            continue
+        if not ebs:
+            report(("BlockDeviceMappings", index), "Ebs is required in a block device mapping")
+            return True
+        if isinstance(ebs, Mapping) and not ebs.get("SnapshotId"):
+            report(("BlockDeviceMappings", index, "Ebs"), "Ebs needs SnapshotId")
+            return True
+    return False

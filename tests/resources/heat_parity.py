@@ -279,6 +279,40 @@ RULE_CASES: dict[str, list[dict[str, Any]]] = {
         {"l3_agent_id": "a", "l3_agent_ids": ["a"]},
         {"l3_agent_id": "a"},
     ],
+    "AWS::EC2::Instance": [
+        {"ImageId": "i", "InstanceType": "t", "SecurityGroups": ["web"]},
+        {
+            "ImageId": "i",
+            "InstanceType": "t",
+            "SecurityGroupIds": ["g"],
+            "NetworkInterfaces": ["n"],
+        },
+        {
+            "ImageId": "i",
+            "InstanceType": "t",
+            "BlockDeviceMappings": [{"DeviceName": "vdb", "Ebs": {"VolumeSize": "1"}}],
+        },
+        {"ImageId": "i", "InstanceType": "t", "BlockDeviceMappings": [{"DeviceName": "vdb"}]},
+        {
+            "ImageId": "i",
+            "InstanceType": "t",
+            "BlockDeviceMappings": [{"DeviceName": "vdb", "Ebs": {"SnapshotId": "s"}}],
+        },
+    ],
+    "AWS::AutoScaling::LaunchConfiguration": [
+        {"ImageId": "i"},
+        {"InstanceId": "i"},
+        {"ImageId": "i", "InstanceType": "t"},
+    ],
+    "OS::Heat::SoftwareComponent": [
+        {"configs": [{"tool": "script", "actions": ["CREATE"]}, {"tool": "script"}]},
+        {
+            "configs": [
+                {"tool": "script", "actions": ["CREATE"]},
+                {"tool": "script", "actions": ["DELETE"]},
+            ]
+        },
+    ],
     "AWS::EC2::EIPAssociation": [
         {"EIP": "1.2.3.4", "InstanceId": "i"},
         {"EIP": "1.2.3.4"},

@@ -284,3 +284,49 @@ def test_group_policy_rule_router_eip(type_name, props, expected):
     if type_name == "OS::Heat::AutoScalingGroup":
         props = {"resource": {"type": "OS::Heat::None"}, **props}
     assert check(type_name, props) == expected
+
+
+@pytest.mark.parametrize(
+    ("type_name", "props", "expected"),
+    [
+        (
+            "AWS::EC2::Instance",
+            {"ImageId": "i", "InstanceType": "m1.small", "SecurityGroups": ["web"]},
+            [],
+        ),
+        (
+            "AWS::EC2::Instance",
+            {
+                "ImageId": "i",
+                "InstanceType": "t",
+                "SecurityGroupIds": ["g"],
+                "NetworkInterfaces": ["n"],
+            },
+            [
+                "NetworkInterfaces: properties 'SecurityGroups/SecurityGroupIds' and 'NetworkInterfaces' cannot be given together"
+            ],
+        ),
+        (
+            "AWS::EC2::Instance",
+            {
+                "ImageId": "i",
+                "InstanceType": "t",
+                "BlockDeviceMappings": [{"DeviceName": "vdb", "Ebs": {"VolumeSize": "1"}}],
+            },
+            ["BlockDeviceMappings.0.Ebs: Ebs needs SnapshotId"],
+        ),
+        (
+            "AWS::AutoScaling::LaunchConfiguration",
+            {"ImageId": "i"},
+            [": without 'InstanceId', the properties 'ImageId' and 'InstanceType' are required"],
+        ),
+        ("AWS::AutoScaling::LaunchConfiguration", {"InstanceId": "i"}, []),
+        (
+            "OS::Heat::SoftwareComponent",
+            {"configs": [{"tool": "script", "actions": ["CREATE"]}, {"tool": "script"}]},
+            ["configs.1: more than one config for the same lifecycle action"],
+        ),
+    ],
+)
+def test_aws_instances_and_software_components(type_name, props, expected):
+    assert check(type_name, props) == expected
