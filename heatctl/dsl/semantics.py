@@ -34,14 +34,21 @@ Path = tuple[Any, ...]
 HEAT_TYPES = OFFERED | HIDDEN_TYPES
 
 
-def make_scope(loaded: LoadedTemplate, stack_name: str | None = None) -> Scope:
+def make_scope(
+    loaded: LoadedTemplate, stack_name: str | None = None, *, nested: bool = False
+) -> Scope:
     """The evaluation scope of a loaded template: typed parameter values (Unresolved for
-    those without a value), get_file through the confined file access, no resources."""
+    those without a value), get_file through the confined file access, no resources.
+
+    A provider template (`nested`) is validated once for every resource using it: its
+    parameters come from each one's properties, so they are all unknown here, and so is
+    the facade (the parent's metadata and policies)."""
     template = loaded.template
     assert template is not None
-    values: dict[str, Any] = dict(loaded.parameters.values)
+    values: dict[str, Any] = {} if nested else dict(loaded.parameters.values)
     for name in template.parameters:
         values.setdefault(name, UNRESOLVED)
+    facade = dict.fromkeys(("metadata", "deletion_policy", "update_policy"), UNRESOLVED)
 
     def read_file(name: str) -> str:
         from heatctl.dsl.files import FileRefError
@@ -57,6 +64,7 @@ def make_scope(loaded: LoadedTemplate, stack_name: str | None = None) -> Scope:
         read_file=read_file,
         mappings=template.mappings,
         stack_name=stack_name,
+        facade=facade if nested else None,
     )
 
 
@@ -65,7 +73,7 @@ def check_template(loaded: LoadedTemplate, loader: _Loader, depth: int) -> None:
     template = loaded.template
     assert template is not None
     source = Source(template.file, template.doc, loaded.diagnostics)
-    scope = make_scope(loaded, loader.options.stack_name)
+    scope = make_scope(loaded, loader.options.stack_name, nested=depth > 0)
     loaded.scope = scope
     loaded.conditions = _conditions(template, scope, source)
     scope.conditions = loaded.conditions
@@ -84,7 +92,11 @@ def check_template(loaded: LoadedTemplate, loader: _Loader, depth: int) -> None:
         )
     found: list[Dependency] = []
     for resource in loaded.active.values():
-        _check_resource(resource, template, scope, schemas, source, names, found)
+        values = _check_resource(resource, template, scope, schemas, source, names, found)
+        member = GROUP_MEMBERS.get(getattr(loaded.types.get(resource.name), "name", ""))
+        if member is not None and isinstance(values.get(member), dict):
+            context = (loaded, loader, depth, source, plugin_schemas)
+            _check_member(resource, member, values[member], context)
     _check_outputs(template, scope, schemas, source, names)
     _check_graph(loaded, found)
 
@@ -155,8 +167,13 @@ def _resource_type(
     depth: int,
     source: Source,
     plugin_schemas: dict[str, TypeSchema | None],
+    record_as: str | None = None,
 ) -> TypeSchema | None:
-    """The schema of the resource's type (None when unknown or open), reporting problems."""
+    """The schema of the resource's type (None when unknown or open), reporting problems.
+
+    The resolution (and provider template) is recorded under `record_as` (default: the
+    resource's name) in loaded.types / loaded.providers."""
+    record_as = record_as or resource.name
     from heatctl.dsl.validate import resolve_type, unknown_type
     from heatctl.resources import registry
 
@@ -167,7 +184,7 @@ def _resource_type(
     if isinstance(resolution, str):
         source.error(resolution, type_path)
         return None
-    loaded.types[resource.name] = resolution
+    loaded.types[record_as] = resolution
     if resolution.kind == "none":
         return None
     if resolution.kind == "template":
@@ -176,7 +193,7 @@ def _resource_type(
         )
         if provider is None:
             return None
-        loaded.providers[resource.name] = provider
+        loaded.providers[record_as] = provider
         return provider.schema
     if resolution.name in plugin_schemas:
         return plugin_schemas[resolution.name]
@@ -229,7 +246,8 @@ def _check_resource(
     source: Source,
     names: Any,
     found: list[Dependency],
-) -> None:
+) -> dict[Any, Any]:
+    """Check one resource; return its properties with what is pure evaluated."""
     props_path = resource.path_of("properties")
     evaluated: dict[Any, Any] = {}
     name = resource.name
@@ -249,6 +267,48 @@ def _check_resource(
     schema = schemas.get(resource.name)
     if schema is not None and resource.external_id is None:  # Heat skips adopted resources
         _check_properties(schema, evaluated, props_path, template, source)
+    return evaluated
+
+
+# Group types and the property holding the definition of each member.
+GROUP_MEMBERS: Mapping[str, str] = {
+    "OS::Heat::ResourceGroup": "resource_def",
+    "OS::Heat::AutoScalingGroup": "resource",
+}
+
+
+def _check_member(
+    resource: ResourceDefinition, key: str, definition: dict[Any, Any], context: Any
+) -> None:
+    """A group's member definition: its type (a plugin or a provider template, loaded
+    and validated) and its properties against that type's schema."""
+    loaded, loader, depth, source, plugin_schemas = context
+    template = loaded.template
+    member_type = definition.get("type")
+    if not isinstance(member_type, str):
+        return  # the group's own schema reports a missing or computed type
+    path = (*resource.path_of("properties"), key)
+    member = ResourceDefinition(name=resource.name, type=member_type, path=path, keys=resource.keys)
+    member.properties = definition.get("properties") or {}
+    where = f"{resource.name}/{key}"  # recorded apart from the group itself
+    schema = _resource_type(member, loaded, loader, depth, source, plugin_schemas, where)
+    if schema is not None and isinstance(member.properties, dict):
+        properties = member.properties
+        if key == "resource_def":  # ResourceGroup puts each member's index in its strings
+            index_var = resource.properties.get("index_var", "%index%")
+            if isinstance(index_var, str) and index_var:
+                properties = _replace_in_strings(properties, index_var, "0")
+        _check_properties(schema, dict(properties), (*path, "properties"), template, source)
+
+
+def _replace_in_strings(value: Any, old: str, new: str) -> Any:
+    if isinstance(value, str):
+        return value.replace(old, new)
+    if isinstance(value, dict):
+        return {k: _replace_in_strings(v, old, new) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_replace_in_strings(v, old, new) for v in value]
+    return value
 
 
 def _check_value(

@@ -250,3 +250,24 @@ def test_environment_parameters_and_errors_in_env_file(run_cli, tmp_path):
     assert f"{env}:2:6: error: parameter 'n' is invalid: value must be a number" in result.stderr
     ok = run_cli("template", "resolve", str(top), "-e", str(env), "-P", "n=4")
     assert ok.exit_code == 0 and "value: 4" in ok.stdout
+
+
+def test_group_members_are_validated(tmp_path):
+    write(tmp_path / "disk.yaml", PROVIDER)
+    top = write(
+        tmp_path / "group.yaml",
+        "heat_template_version: 2016-10-14\nresources:\n"
+        "  g:\n    type: OS::Heat::ResourceGroup\n    properties:\n      count: 2\n"
+        "      resource_def:\n        type: disk.yaml\n"
+        "        properties: {size: '%index%', colour: x}\n"
+        "  h:\n    type: OS::Heat::AutoScalingGroup\n    properties:\n"
+        "      min_size: 1\n      max_size: 2\n"
+        "      resource: {type: OS::Nova::Servr}\n",
+    )
+    result = validate_file(top)
+    messages = [(d.line, d.message) for d in result.diagnostics]
+    assert messages == [
+        (9, "unknown property 'colour'"),
+        (15, "unknown resource type 'OS::Nova::Servr' (did you mean 'OS::Nova::Server'?)"),
+    ]
+    assert "g/resource_def" in result.loaded.providers
