@@ -272,10 +272,24 @@ def parse_environment(
             report.error(f"'{section}' must be a mapping", (section,))
         else:
             env.sections[section] = value
+    _check_sinks(env.sections.get("event_sinks", []), report)
     _check_strategies(env.sections.get("parameter_merge_strategies", {}), report)
     if "resource_registry" in env.sections:
         _check_registry(env.sections["resource_registry"], ("resource_registry",), report)
     return env
+
+
+def _check_sinks(sinks: list[Any], report: _Reporter) -> None:
+    """Heat knows one sink type: zaqar-queue, with a target queue and an optional ttl."""
+    for index, sink in enumerate(sinks):
+        where = ("event_sinks", index)
+        if not isinstance(sink, Mapping):
+            report.error("an event sink must be a mapping with type and target", where)
+        elif sink.get("type") != "zaqar-queue":
+            hint = did_you_mean(sink.get("type"), ["zaqar-queue"])
+            report.error(f"unknown event sink type '{sink.get('type')}'{hint}", where)
+        elif not isinstance(sink.get("target"), str):
+            report.error("an event sink needs a target (the Zaqar queue name)", where)
 
 
 def _check_strategies(strategies: Mapping[Any, Any], report: _Reporter) -> None:

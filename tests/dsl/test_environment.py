@@ -271,3 +271,14 @@ def test_group_members_are_validated(tmp_path):
         (15, "unknown resource type 'OS::Nova::Servr' (did you mean 'OS::Nova::Server'?)"),
     ]
     assert "g/resource_def" in result.loaded.providers
+
+
+def test_event_sinks_are_checked():
+    _, diagnostics = env_of(
+        "event_sinks:\n  - {type: zaqar-queue, target: q, ttl: 60}\n"
+        "  - {type: zaqar-queu, target: q}\n  - {type: zaqar-queue}\n"
+    )
+    assert [(d.line, d.message) for d in diagnostics] == [
+        (3, "unknown event sink type 'zaqar-queu' (did you mean 'zaqar-queue'?)"),
+        (4, "an event sink needs a target (the Zaqar queue name)"),
+    ]

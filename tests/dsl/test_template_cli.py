@@ -171,3 +171,46 @@ def test_missing_file_and_bad_yaml(run_cli, tmp_path):
     result = run_cli("template", "validate", str(bad))
     assert result.exit_code == 3 and f"{bad}:" in result.stderr
     assert "Traceback" not in result.output
+
+
+def test_max_template_size(run_cli, simple):
+    result = run_cli("template", "validate", str(simple), "--max-template-size", "100")
+    assert result.exit_code == 3
+    assert "over the limit of 100 bytes" in result.stderr
+
+
+def test_missing_parameter_file_is_reported(run_cli, simple, tmp_path):
+    result = run_cli(
+        "template", "validate", str(simple), "--parameter-file", f"flavor={tmp_path / 'no'}"
+    )
+    assert result.exit_code == 3
+    assert "--parameter-file flavor: cannot read" in result.stderr
+
+
+def test_bad_assignment_is_a_usage_error(run_cli, simple):
+    result = run_cli("template", "validate", str(simple), "-P", "novalue")
+    assert result.exit_code == 2
+    assert "expected name=value" in result.stderr
+
+
+def test_var_file_and_var(run_cli, tmp_path):
+    (tmp_path / "vars.yaml").write_text("name: from-file\nlength: 4\n")
+    path = tmp_path / "t.j2.yaml"
+    path.write_text(
+        "heat_template_version: 2016-10-14\nresources:\n"
+        "  {{ name }}:\n    type: OS::Heat::RandomString\n"
+        "    properties: {length: {{ length }}}\n"
+    )
+    result = run_cli(
+        "template",
+        "resolve",
+        str(path),
+        "--var-file",
+        str(tmp_path / "vars.yaml"),
+        "--var",
+        "name=from-cli",
+    )
+    assert result.exit_code == 0, result.output
+    assert yaml.safe_load(result.stdout)["resources"] == {
+        "from-cli": {"type": "OS::Heat::RandomString", "properties": {"length": 4}}
+    }
