@@ -35,7 +35,13 @@ from heatctl.dsl.environment import (
 )
 from heatctl.dsl.files import FileAccess, FileRefError, is_template_path
 from heatctl.dsl.loader import DEFAULT_MAX_BYTES, Limits, LoadError, gc_paused, load_file, loads
-from heatctl.dsl.parameters import ParameterValues, ValueOrigin, hidden_values, resolve_values
+from heatctl.dsl.parameters import (
+    MASK,
+    ParameterValues,
+    ValueOrigin,
+    hidden_values,
+    resolve_values,
+)
 from heatctl.dsl.template import ResourceDefinition, Source, Template, parse_template
 from heatctl.resources.schema import TypeSchema
 
@@ -91,6 +97,12 @@ class LoadedTemplate:
     @property
     def ok(self) -> bool:
         return not self.diagnostics.errors
+
+    def scope_with(self, resources: Any) -> Any:
+        """The evaluation scope with a ResourceResolver (the engine's view of resources)."""
+        import dataclasses
+
+        return dataclasses.replace(self.scope, resources=resources)
 
     def secrets(self) -> list[str]:
         """Hidden parameter values, to keep out of any output."""
@@ -226,6 +238,7 @@ def summarize(loaded: LoadedTemplate) -> dict[str, Any]:
     missing = [n for n, p in template.parameters.items() if n not in loaded.parameters.values]
     return {
         "format": template.format,
+        "description": template.description,
         "version": template.version.label,
         "resources": len(template.resources),
         "active_resources": len(loaded.active),
@@ -237,7 +250,34 @@ def summarize(loaded: LoadedTemplate) -> dict[str, Any]:
         "depth": graph.get("depth", 0),
         "width": graph.get("width", 0),
         "dependencies": graph.get("dependencies", 0),
+        "parameter_details": parameter_details(loaded),
     }
+
+
+def parameter_details(loaded: LoadedTemplate) -> list[dict[str, Any]]:
+    """Each parameter as a UI would show it (Heat's validate answer); hidden values masked."""
+    template = loaded.template
+    assert template is not None
+    details = []
+    for name, param in template.parameters.items():
+        value = loaded.parameters.values.get(name)
+        default = param.default
+        if param.hidden:
+            value = MASK if name in loaded.parameters.values else None
+            default = MASK if param.has_default else None
+        details.append(
+            {
+                "name": name,
+                "type": param.type,
+                "label": param.label,
+                "description": param.description,
+                "default": default,
+                "hidden": param.hidden,
+                "has_value": name in loaded.parameters.values,
+                "value": value,
+            }
+        )
+    return details
 
 
 # ------------------------------------------------------------------------------ loading

@@ -73,6 +73,10 @@ def test_validate_json(run_cli, simple, tmp_path):
     result = run_cli("template", "validate", str(simple), "--json")
     data = json.loads(result.stdout)
     assert data["valid"] is True and data["summary"]["resources"] == 2
+    details = {p["name"]: p for p in data["summary"]["parameter_details"]}
+    assert details["flavor"]["value"] == "m1.small"
+    assert details["db_password"]["value"] == details["db_password"]["default"] == "******"
+    assert "hunter2-secret" not in result.stdout
     bad = tmp_path / "bad.yaml"
     bad.write_text(SIMPLE.replace("flavor: {get_param: flavor}", "flavor: {get_param: flavr}"))
     result = run_cli("template", "validate", str(bad), "--json")
