@@ -19,6 +19,7 @@ from heatctl.resources.schema import (
     string,
     value_range,
 )
+from heatctl.resources.values import PropertyValues, Report
 
 
 @register
@@ -54,6 +55,17 @@ class Zone(ResourceType):
     attributes: ClassVar[dict[str, Attribute]] = {
         "serial": attribute("Serial number of the zone.", PropertyType.STRING),
     }
+
+    @classmethod
+    def check_values(cls, values: PropertyValues, report: Report) -> None:
+        """PRIMARY zones need an email, SECONDARY zones their primaries."""
+        kind = values.get("type")
+        if kind == "PRIMARY" and not values.truthy("email"):
+            report(("type",), "PRIMARY zones need 'email'")
+        elif kind == "SECONDARY" and not (
+            values.data.get("primaries") or values.data.get("masters")
+        ):
+            report(("type",), "SECONDARY zones need 'primaries'")
 
 
 @register

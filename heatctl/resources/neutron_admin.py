@@ -20,6 +20,7 @@ from heatctl.resources.schema import (
     string,
     value_range,
 )
+from heatctl.resources.values import PropertyValues, Report, check_any_quota
 
 
 @register
@@ -122,6 +123,17 @@ class Segment(ResourceType):
         ),
     }
 
+    @classmethod
+    def check_values(cls, values: PropertyValues, report: Report) -> None:
+        """physical_network for flat and vlan, segmentation_id for vlan, none for local/flat."""
+        kind = values.get("network_type")
+        if kind in ("flat", "vlan") and not values.given("physical_network"):
+            report(("network_type",), f"{kind} segments need 'physical_network'")
+        elif kind == "vlan" and not values.given("segmentation_id"):
+            report(("network_type",), "vlan segments need 'segmentation_id'")
+        elif kind in ("local", "flat") and values.given("segmentation_id"):
+            report(("segmentation_id",), f"segmentation_id is not allowed for {kind} segments")
+
 
 @register
 class ProviderNet(ResourceType):
@@ -169,6 +181,17 @@ class ProviderNet(ResourceType):
         "status": attribute("Status of the network.", PropertyType.STRING),
         "subnets": attribute("Ids of the network's subnets.", PropertyType.LIST),
     }
+
+    @classmethod
+    def check_values(cls, values: PropertyValues, report: Report) -> None:
+        """segmentation_id and physical_network only for the network types that use them."""
+        kind = values.get("network_type")
+        if values.truthy("segmentation_id") and kind in ("local", "flat"):
+            report(
+                ("segmentation_id",), "segmentation_id is not allowed for local and flat networks"
+            )
+        elif values.truthy("physical_network") and kind in ("vxlan", "gre", "geneve", "local"):
+            report(("physical_network",), f"physical_network is not allowed for {kind} networks")
 
 
 @register
@@ -394,6 +417,11 @@ class Quota(ResourceType):
         ),
     }
 
+    @classmethod
+    def check_values(cls, values: PropertyValues, report: Report) -> None:
+        """At least one quota besides the project."""
+        check_any_quota(values, report)
+
 
 @register
 class RBACPolicy(ResourceType):
@@ -422,3 +450,11 @@ class RBACPolicy(ResourceType):
         ),
         "tenant_id": string("Project that owns the policy (admin only)."),
     }
+
+    @classmethod
+    def check_values(cls, values: PropertyValues, report: Report) -> None:
+        """Only networks can be shared as external."""
+        action, kind = values.get("action"), values.get("object_type")
+        shared_only = ("qos_policy", "security_group", "address_scope", "subnetpool")
+        if action == "access_as_external" and kind in shared_only:
+            report(("action",), f"action access_as_external is not valid for {kind} objects")

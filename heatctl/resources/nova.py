@@ -22,7 +22,7 @@ from heatctl.resources.schema import (
     string,
     value_range,
 )
-from heatctl.resources.values import PropertyValues, Report, conflict
+from heatctl.resources.values import PropertyValues, Report, check_any_quota, conflict
 
 
 @register
@@ -527,3 +527,8 @@ class Quota(ResourceType):
             constraints=(value_range(min=-1),),
         ),
     }
+
+    @classmethod
+    def check_values(cls, values: PropertyValues, report: Report) -> None:
+        """At least one quota besides the project."""
+        check_any_quota(values, report)

@@ -20,6 +20,7 @@ from heatctl.resources.schema import (
     string,
     value_range,
 )
+from heatctl.resources.values import PropertyValues, Report, check_any_quota, one_required
 
 
 @register
@@ -117,6 +118,13 @@ class Listener(ResourceType):
         "loadbalancers": attribute("Load balancers of the listener.", PropertyType.LIST),
     }
 
+    @classmethod
+    def check_values(cls, values: PropertyValues, report: Report) -> None:
+        """TERMINATED_HTTPS needs default_tls_container_ref."""
+        terminated = values.get("protocol") == "TERMINATED_HTTPS"
+        if terminated and not values.given("default_tls_container_ref"):
+            report(("protocol",), "protocol TERMINATED_HTTPS needs 'default_tls_container_ref'")
+
 
 @register
 class Pool(ResourceType):
@@ -174,6 +182,21 @@ class Pool(ResourceType):
         "listeners": attribute("Listeners of the pool.", PropertyType.STRING),
         "members": attribute("Members of the pool.", PropertyType.LIST),
     }
+
+    @classmethod
+    def check_values(cls, values: PropertyValues, report: Report) -> None:
+        """A listener or a load balancer; cookie_name exactly for APP_COOKIE persistence."""
+        if not values.given("listener") and not values.given("loadbalancer"):
+            one_required(report, (), "listener", "loadbalancer")
+            return
+        persistence = values.get("session_persistence")
+        if not isinstance(persistence, dict) or not values.known(persistence.get("type")):
+            return
+        kind, cookie = persistence.get("type"), persistence.get("cookie_name")
+        if kind == "APP_COOKIE" and not cookie:
+            report(("session_persistence",), "cookie_name is required for APP_COOKIE persistence")
+        elif kind == "SOURCE_IP" and cookie:
+            report(("session_persistence",), "cookie_name is not allowed for SOURCE_IP persistence")
 
 
 @register
@@ -314,6 +337,22 @@ class L7Policy(ResourceType):
         "rules": attribute("Rules of the policy.", PropertyType.LIST),
     }
 
+    @classmethod
+    def check_values(cls, values: PropertyValues, report: Report) -> None:
+        """redirect_pool exactly for REDIRECT_TO_POOL, redirect_url exactly for REDIRECT_TO_URL."""
+        action = values.get("action")
+        pool, url = values.given("redirect_pool"), values.given("redirect_url")
+        if action == "REJECT" and (pool or url):
+            report(("action",), "action REJECT takes neither 'redirect_pool' nor 'redirect_url'")
+        elif action == "REDIRECT_TO_POOL" and (url or not pool):
+            report(
+                ("action",), "action REDIRECT_TO_POOL needs 'redirect_pool' and no 'redirect_url'"
+            )
+        elif action == "REDIRECT_TO_URL" and (pool or not url):
+            report(
+                ("action",), "action REDIRECT_TO_URL needs 'redirect_url' and no 'redirect_pool'"
+            )
+
 
 @register
 class L7Rule(ResourceType):
@@ -348,6 +387,12 @@ class L7Rule(ResourceType):
         ),
         "value": string("Value compared with.", required=True, update_allowed=True),
     }
+
+    @classmethod
+    def check_values(cls, values: PropertyValues, report: Report) -> None:
+        """HEADER and COOKIE rules need a key."""
+        if values.get("type") in ("HEADER", "COOKIE") and not values.given("key"):
+            report(("type",), "rules of type HEADER or COOKIE need 'key'")
 
 
 @register
@@ -470,3 +515,8 @@ class Quota(ResourceType):
             constraints=(custom("keystone.project"),),
         ),
     }
+
+    @classmethod
+    def check_values(cls, values: PropertyValues, report: Report) -> None:
+        """At least one quota besides the project."""
+        check_any_quota(values, report)

@@ -192,3 +192,10 @@ def check_ebs_snapshots(values: PropertyValues, report: Report) -> bool:
             report(("BlockDeviceMappings", index, "Ebs"), "Ebs needs SnapshotId")
             return True
     return False
+
+
+def check_any_quota(values: PropertyValues, report: Report) -> None:
+    """Quota types: at least one quota must be given besides the project."""
+    quotas = [name for name in values.schema if name != "project"]
+    if not any(values.given(name) for name in quotas):
+        report((), "at least one quota is required: " + ", ".join(sorted(quotas)))

@@ -330,3 +330,76 @@ def test_group_policy_rule_router_eip(type_name, props, expected):
 )
 def test_aws_instances_and_software_components(type_name, props, expected):
     assert check(type_name, props) == expected
+
+
+@pytest.mark.parametrize(
+    ("type_name", "props", "expected"),
+    [
+        (
+            "OS::Octavia::Pool",
+            {"lb_algorithm": "ROUND_ROBIN", "protocol": "HTTP"},
+            [": one of the properties 'listener' and 'loadbalancer' is required"],
+        ),
+        (
+            "OS::Octavia::Pool",
+            {
+                "lb_algorithm": "ROUND_ROBIN",
+                "protocol": "HTTP",
+                "listener": "l",
+                "session_persistence": {"type": "APP_COOKIE"},
+            },
+            ["session_persistence: cookie_name is required for APP_COOKIE persistence"],
+        ),
+        (
+            "OS::Octavia::Listener",
+            {"loadbalancer": "b", "protocol": "TERMINATED_HTTPS", "protocol_port": 443},
+            ["protocol: protocol TERMINATED_HTTPS needs 'default_tls_container_ref'"],
+        ),
+        (
+            "OS::Octavia::L7Policy",
+            {"listener": "l", "action": "REDIRECT_TO_POOL"},
+            ["action: action REDIRECT_TO_POOL needs 'redirect_pool' and no 'redirect_url'"],
+        ),
+        (
+            "OS::Octavia::L7Rule",
+            {"l7policy": "p", "type": "COOKIE", "compare_type": "EQUAL_TO", "value": "v"},
+            ["type: rules of type HEADER or COOKIE need 'key'"],
+        ),
+        (
+            "OS::Cinder::Quota",
+            {"project": "p"},
+            [
+                ": at least one quota is required: backup_gigabytes, backups, gigabytes, snapshots, volumes"
+            ],
+        ),
+        ("OS::Cinder::Quota", {"project": "p", "volumes": {"get_param": "v"}}, []),
+        (
+            "OS::Neutron::ProviderNet",
+            {"network_type": "flat", "segmentation_id": "5"},
+            ["segmentation_id: segmentation_id is not allowed for local and flat networks"],
+        ),
+        (
+            "OS::Neutron::Segment",
+            {"network": "n", "network_type": "vlan", "physical_network": "p"},
+            ["network_type: vlan segments need 'segmentation_id'"],
+        ),
+        (
+            "OS::Neutron::RBACPolicy",
+            {
+                "object_type": "subnetpool",
+                "object_id": "o",
+                "action": "access_as_external",
+                "target_tenant": "t",
+            },
+            ["action: action access_as_external is not valid for subnetpool objects"],
+        ),
+        ("OS::Designate::Zone", {"name": "example.com."}, ["type: PRIMARY zones need 'email'"]),
+        (
+            "OS::Designate::Zone",
+            {"name": "example.com.", "type": "SECONDARY", "masters": ["1.2.3.4"]},
+            [],
+        ),
+    ],
+)
+def test_octavia_quotas_provider_networks_dns(type_name, props, expected):
+    assert check(type_name, props) == expected
