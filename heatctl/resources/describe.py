@@ -35,6 +35,8 @@ def describe_property(prop: Property) -> dict[str, Any]:
     }
     if prop.hidden:
         data["hidden"] = True
+    if prop.alias_of:
+        data["alias_of"] = prop.alias_of
     if not prop.implemented:
         data["implemented"] = False
     if prop.schema:

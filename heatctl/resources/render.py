@@ -62,7 +62,9 @@ def property_summary(prop: Property, *, nested: bool = False) -> str:
         parts.append("update replaces")
     parts.extend(constraint_text(c) for c in prop.constraints)
     if prop.hidden:
-        parts.append("hidden (legacy)")
+        parts.append(
+            f"hidden (legacy name of {prop.alias_of})" if prop.alias_of else "hidden (legacy)"
+        )
     if not prop.implemented:
         parts.append("not implemented")
     return ", ".join(parts)

@@ -55,6 +55,15 @@ def test_show_all_includes_hidden(run_cli):
     assert "\n  sequence  string, " in result.stdout and "hidden (legacy)" in result.stdout
 
 
+def test_show_all_names_the_new_property_of_an_alias(run_cli):
+    result = run_cli("resource-type", "show", "--all", "OS::Neutron::Port")
+    assert "hidden (legacy name of network)" in result.stdout
+    data = json.loads(
+        run_cli("resource-type", "show", "--all", "--json", "OS::Neutron::Port").stdout
+    )
+    assert data["properties"]["network_id"]["alias_of"] == "network"
+
+
 def test_show_json(run_cli):
     result = run_cli("resource-type", "show", "OS::Nova::Server", "--json")
     assert result.exit_code == 0, result.output
