@@ -342,8 +342,18 @@ def _check_properties(
 
     version = template.version
 
+    seen: dict[int, bool] = {}  # the checker asks about a value and then its parts
+
     def unresolved(value: Any) -> bool:
-        return isinstance(value, Unresolved) or is_partial(value, version)
+        """True when `value` is, or contains, a call that could not be evaluated."""
+        if isinstance(value, Unresolved):
+            return True
+        if not isinstance(value, dict | list):
+            return False
+        key = id(value)
+        if key not in seen:
+            seen[key] = is_partial(value, version)
+        return seen[key]
 
     def report(where: Path, message: str) -> None:
         if message.startswith("unknown property") and where:
