@@ -18,6 +18,7 @@ from heatctl.resources.schema import (
     string,
     value_range,
 )
+from heatctl.resources.values import PropertyValues, Report, is_base64
 
 
 @register
@@ -57,6 +58,26 @@ class Secret(ResourceType):
         "decrypted_payload": attribute("The secret's content.", PropertyType.STRING),
         "status": attribute("Status of the secret.", PropertyType.STRING),
     }
+
+    @classmethod
+    def check_values(cls, values: PropertyValues, report: Report) -> None:
+        """A payload with its content type; binary payloads base64-encoded."""
+        content_type, payload = values.get("payload_content_type"), values.get("payload")
+        encoding = values.get("payload_content_encoding")
+        if content_type and not payload:
+            report(("payload_content_type",), "property 'payload_content_type' needs 'payload'")
+        elif content_type == "application/octet-stream" and not encoding:
+            report(
+                ("payload_content_encoding",),
+                "an application/octet-stream payload needs payload_content_encoding",
+            )
+        elif content_type == "application/octet-stream" and not is_base64(payload):
+            report(("payload",), "payload is not valid base64")
+        elif encoding and (not content_type or content_type == "text/plain"):
+            report(
+                ("payload_content_encoding",),
+                "payload_content_encoding needs payload_content_type application/octet-stream",
+            )
 
 
 @register

@@ -17,6 +17,7 @@ from heatctl.resources.schema import (
     map_of,
     string,
 )
+from heatctl.resources.values import PropertyValues, Report, check_role_assignments
 
 
 @register
@@ -104,6 +105,11 @@ class User(ResourceType):
         "password_expires_at": attribute("When the password expires.", PropertyType.STRING),
     }
 
+    @classmethod
+    def check_values(cls, values: PropertyValues, report: Report) -> None:
+        """Each role is granted on a project or a domain, not both."""
+        check_role_assignments(values, report)
+
 
 @register
 class Role(ResourceType):
@@ -156,6 +162,11 @@ class Group(ResourceType):
             update_allowed=True,
         ),
     }
+
+    @classmethod
+    def check_values(cls, values: PropertyValues, report: Report) -> None:
+        """Each role is granted on a project or a domain, not both."""
+        check_role_assignments(values, report)
 
 
 @register
@@ -268,6 +279,11 @@ class UserRoleAssignment(ResourceType):
         ),
     }
 
+    @classmethod
+    def check_values(cls, values: PropertyValues, report: Report) -> None:
+        """Each role is granted on a project or a domain, not both."""
+        check_role_assignments(values, report)
+
 
 @register
 class GroupRoleAssignment(ResourceType):
@@ -303,3 +319,8 @@ class GroupRoleAssignment(ResourceType):
             update_allowed=True,
         ),
     }
+
+    @classmethod
+    def check_values(cls, values: PropertyValues, report: Report) -> None:
+        """Each role is granted on a project or a domain, not both."""
+        check_role_assignments(values, report)

@@ -19,7 +19,15 @@ from heatctl.resources.schema import (
     string,
     value_range,
 )
-from heatctl.resources.values import PropertyValues, Report, conflict, is_ip, is_true, one_required
+from heatctl.resources.values import (
+    PropertyValues,
+    Report,
+    check_value_specs,
+    conflict,
+    is_ip,
+    is_true,
+    one_required,
+)
 
 
 @register
@@ -77,6 +85,11 @@ class Net(ResourceType):
         "subnets": attribute("Ids of the network's subnets.", PropertyType.LIST),
         "tenant_id": attribute("Project that owns the network.", PropertyType.STRING),
     }
+
+    @classmethod
+    def check_values(cls, values: PropertyValues, report: Report) -> None:
+        """value_specs cannot set a property (or shared, tenant_id)."""
+        check_value_specs(values, report)
 
 
 @register

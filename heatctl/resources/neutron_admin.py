@@ -20,7 +20,7 @@ from heatctl.resources.schema import (
     string,
     value_range,
 )
-from heatctl.resources.values import PropertyValues, Report, check_any_quota
+from heatctl.resources.values import PropertyValues, Report, as_int, check_any_quota
 
 
 @register
@@ -96,6 +96,28 @@ class SubnetPool(ResourceType):
         ),
         "tenant_id": string("Project that owns the pool (admin only)."),
     }
+
+    @classmethod
+    def check_values(cls, values: PropertyValues, report: Report) -> None:
+        """min_prefixlen <= default_prefixlen <= max_prefixlen."""
+        low, default, high = (
+            as_int(values.get(name))
+            for name in ("min_prefixlen", "default_prefixlen", "max_prefixlen")
+        )
+        if low and high and low > high:
+            report(
+                ("min_prefixlen",), f"min_prefixlen ({low}) is greater than max_prefixlen ({high})"
+            )
+        elif default and high and default > high:
+            report(
+                ("default_prefixlen",),
+                f"default_prefixlen ({default}) is greater than max_prefixlen ({high})",
+            )
+        elif default and low and low > default:
+            report(
+                ("min_prefixlen",),
+                f"min_prefixlen ({low}) is greater than default_prefixlen ({default})",
+            )
 
 
 @register

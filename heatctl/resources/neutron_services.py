@@ -21,6 +21,7 @@ from heatctl.resources.schema import (
     string,
     value_range,
 )
+from heatctl.resources.values import PropertyValues, Report, check_value_specs
 
 
 @register
@@ -58,6 +59,11 @@ class Firewall(ResourceType):
         "status": attribute("Status of the firewall.", PropertyType.STRING),
         "tenant_id": attribute("Project that owns the firewall.", PropertyType.STRING),
     }
+
+    @classmethod
+    def check_values(cls, values: PropertyValues, report: Report) -> None:
+        """value_specs cannot set a property (or shared, tenant_id)."""
+        check_value_specs(values, report)
 
 
 @register

@@ -199,3 +199,41 @@ def check_any_quota(values: PropertyValues, report: Report) -> None:
     quotas = [name for name in values.schema if name != "project"]
     if not any(values.given(name) for name in quotas):
         report((), "at least one quota is required: " + ", ".join(sorted(quotas)))
+
+
+def check_value_specs(values: PropertyValues, report: Report) -> bool:
+    """Neutron: value_specs may not set a property of the type, shared or tenant_id."""
+    specs = values.get("value_specs")
+    if not isinstance(specs, Mapping):
+        return False
+    found = sorted(({"shared", "tenant_id"} | set(values.schema)) & set(specs))
+    if found:
+        report(("value_specs",), f"value_specs cannot set {', '.join(found)}")
+        return True
+    return False
+
+
+def check_role_assignments(values: PropertyValues, report: Report) -> None:
+    """Keystone: each role of `roles` is granted on a project or on a domain, not both."""
+    for index, role in values.entries("roles"):
+        project, domain = role.get("project"), role.get("domain")
+        if project is not None and domain is not None:
+            conflict(report, ("roles", index), "project", "domain")
+            return
+        if project is None and domain is None:
+            one_required(report, ("roles", index), "project", "domain")
+            return
+
+
+def is_base64(value: Any) -> bool:
+    """Whether a concrete value decodes as base64 (unknown values pass)."""
+    import base64
+    import binascii
+
+    if not isinstance(value, str):
+        return True
+    try:
+        base64.b64decode(value)
+    except (binascii.Error, ValueError):
+        return False
+    return True

@@ -180,6 +180,8 @@ RULE_CASES: dict[str, list[dict[str, Any]]] = {
         {"floating_network": "n", "port_id": "p", "fixed_ip_address": "10.0.0.2"},
     ],
     "OS::Neutron::Port": [
+        # Heat's Port.validate drops NeutronResource's value_specs message: accepted.
+        {"network": "n", "value_specs": {"name": "x"}},
         {"network": "n", "fixed_ips": [{"subnet": "s"}], "no_fixed_ips": "True"},
         {"network": "n", "fixed_ips": [], "no_fixed_ips": True},
     ],
@@ -407,6 +409,44 @@ RULE_CASES: dict[str, list[dict[str, Any]]] = {
         {"name": "example.com.", "type": "SECONDARY", "primaries": ["1.2.3.4"]},
         {"name": "example.com.", "type": "SECONDARY", "masters": ["1.2.3.4"]},
     ],
+    "OS::Neutron::Net": [
+        {"value_specs": {"mtu": 1400}},
+        {"value_specs": {"shared": True}},
+        {"value_specs": {"name": "x"}},
+    ],
+    "OS::Keystone::UserRoleAssignment": [
+        {"user": "u", "roles": [{"role": "r", "project": "p"}]},
+        {"user": "u", "roles": [{"role": "r"}]},
+        {"user": "u", "roles": [{"role": "r", "project": "p", "domain": "d"}]},
+    ],
+    "OS::Keystone::Group": [{"roles": [{"role": "r"}]}, {"roles": [{"role": "r", "domain": "d"}]}],
+    "OS::Neutron::SubnetPool": [
+        {"prefixes": ["10.0.0.0/8"], "min_prefixlen": 24, "max_prefixlen": 16},
+        {"prefixes": ["10.0.0.0/8"], "default_prefixlen": 28, "max_prefixlen": 24},
+        {"prefixes": ["10.0.0.0/8"], "default_prefixlen": 20, "min_prefixlen": 24},
+        {
+            "prefixes": ["10.0.0.0/8"],
+            "default_prefixlen": 24,
+            "min_prefixlen": 16,
+            "max_prefixlen": 28,
+        },
+    ],
+    "OS::Barbican::Secret": [
+        {"payload": "x", "payload_content_type": "text/plain"},
+        {"payload_content_type": "text/plain"},
+        {"payload": "x", "payload_content_type": "application/octet-stream"},
+        {
+            "payload": "eA==",
+            "payload_content_type": "application/octet-stream",
+            "payload_content_encoding": "base64",
+        },
+        {
+            "payload": "x",
+            "payload_content_type": "application/octet-stream",
+            "payload_content_encoding": "base64",
+        },
+        {"payload": "x", "payload_content_encoding": "base64"},
+    ],
     "AWS::EC2::EIPAssociation": [
         {"EIP": "1.2.3.4", "InstanceId": "i"},
         {"EIP": "1.2.3.4"},
@@ -470,8 +510,8 @@ def _heat_rule_error(context: Any, type_name: str, properties: dict[str, Any]) -
     for stub in stubs:
         stub.start()
     try:
-        resource.validate()
-        return ""
+        result = resource.validate()  # a returned message is an error too (Stack.validate)
+        return str(result) if result else ""
     except Exception as error:
         return f"{type(error).__name__}: {error}"
     finally:

@@ -403,3 +403,52 @@ def test_aws_instances_and_software_components(type_name, props, expected):
 )
 def test_octavia_quotas_provider_networks_dns(type_name, props, expected):
     assert check(type_name, props) == expected
+
+
+@pytest.mark.parametrize(
+    ("type_name", "props", "expected"),
+    [
+        ("OS::Neutron::Net", {"value_specs": {"mtu": 1400}}, []),
+        (
+            "OS::Neutron::Net",
+            {"value_specs": {"shared": True, "name": "x"}},
+            ["value_specs: value_specs cannot set name, shared"],
+        ),
+        (
+            "OS::Neutron::Port",
+            {"network": "n", "value_specs": {"name": "x"}},
+            [],
+        ),  # as Heat: not checked
+        (
+            "OS::Keystone::UserRoleAssignment",
+            {"user": "u", "roles": [{"role": "r", "project": "p", "domain": "d"}]},
+            ["roles.0: properties 'project' and 'domain' cannot be given together"],
+        ),
+        (
+            "OS::Keystone::Group",
+            {"roles": [{"role": "r"}]},
+            ["roles.0: one of the properties 'project' and 'domain' is required"],
+        ),
+        (
+            "OS::Neutron::SubnetPool",
+            {"prefixes": ["10.0.0.0/8"], "default_prefixlen": 28, "max_prefixlen": 24},
+            ["default_prefixlen: default_prefixlen (28) is greater than max_prefixlen (24)"],
+        ),
+        (
+            "OS::Barbican::Secret",
+            {"payload_content_type": "text/plain"},
+            ["payload_content_type: property 'payload_content_type' needs 'payload'"],
+        ),
+        (
+            "OS::Barbican::Secret",
+            {
+                "payload": "x",
+                "payload_content_type": "application/octet-stream",
+                "payload_content_encoding": "base64",
+            },
+            ["payload: payload is not valid base64"],
+        ),
+    ],
+)
+def test_value_specs_roles_pools_secrets(type_name, props, expected):
+    assert check(type_name, props) == expected

@@ -46,7 +46,7 @@ def test_show_text_lists_properties_and_attributes(run_cli):
 def test_show_mentions_the_rules_across_properties(run_cli):
     result = run_cli("resource-type", "show", "OS::Neutron::RouterInterface")
     assert "Also checked: Exactly one of subnet and port." in result.stdout
-    data = json.loads(run_cli("resource-type", "show", "OS::Neutron::Net", "--json").stdout)
+    data = json.loads(run_cli("resource-type", "show", "OS::Heat::Value", "--json").stdout)
     assert data["rules"] == ""
 
 
