@@ -72,9 +72,11 @@ class RegistryEntry:
 
     @property
     def is_glob(self) -> bool:
+        """True for a prefix wildcard such as `OS::Neutron*`."""
         return self.key.endswith("*")
 
     def matches(self, type_name: str) -> bool:
+        """True when this entry applies to `type_name`."""
         if self.is_glob:
             return type_name.startswith(self.key[:-1])
         return type_name == self.key
@@ -191,9 +193,11 @@ class ResourceRegistry:
         return found
 
     def hooks_for(self, resource_name: str) -> tuple[str, ...]:
+        """Every hook (breakpoint) set for the resource named `resource_name`."""
         return tuple(sorted({h for r in self.rules_for(resource_name) for h in r.hooks}))
 
     def restricted_actions_for(self, resource_name: str) -> tuple[str, ...]:
+        """The actions (update, replace) an update may not take on `resource_name`."""
         actions = {a for r in self.rules_for(resource_name) for a in r.restricted_actions}
         return tuple(sorted(actions))
 

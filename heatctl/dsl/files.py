@@ -39,6 +39,7 @@ class FileAccess:
         return cls(roots=roots)
 
     def add_root(self, root: Path) -> None:
+        """Allow files under `root` too (an environment file's directory)."""
         resolved = root.resolve()
         if resolved not in self.roots:
             self.roots.append(resolved)

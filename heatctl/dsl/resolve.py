@@ -40,6 +40,7 @@ class ResolveResult:
 
     @property
     def ok(self) -> bool:
+        """True when the template resolved without errors."""
         return self.document is not None and not any(
             d.severity == "error" for d in self.diagnostics
         )

@@ -80,9 +80,11 @@ class Source:
         return self.diagnostics.error(message, file=self.file, doc=self.doc, path=path)
 
     def warning(self, message: str, path: Path = ()) -> Diagnostic:
+        """Report a warning at `path` (it does not make the template invalid)."""
         return self.diagnostics.warning(message, file=self.file, doc=self.doc, path=path)
 
     def position(self, path: Path) -> tuple[int | None, int | None]:
+        """Line and column of `path` in this file."""
         return locate(self.doc, path)
 
 
@@ -122,11 +124,14 @@ class OutputDefinition:
     has_condition: bool = False
 
     def path_of(self, name: str) -> Path:
+        """Path of the key `name` (neutral spelling) inside this output."""
         return (*self.path, self.keys.get(name, name))
 
 
 @dataclass
 class ParameterGroup:
+    """One entry of `parameter_groups` (only UIs use them)."""
+
     label: str | None
     description: str | None
     parameters: tuple[str, ...]
@@ -155,6 +160,7 @@ class Template:
 
     @property
     def keys(self) -> Mapping[str, str]:
+        """Neutral (HOT) key names -> the keys as this format spells them."""
         return HOT_KEYS if self.format == "hot" else CFN_KEYS
 
     def section_path(self, name: str) -> Path:

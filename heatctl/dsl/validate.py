@@ -96,6 +96,7 @@ class LoadedTemplate:
 
     @property
     def ok(self) -> bool:
+        """True when no error was found (warnings allowed)."""
         return not self.diagnostics.errors
 
     def scope_with(self, resources: Any) -> Any:
@@ -121,9 +122,11 @@ class ValidationResult:
 
     @property
     def valid(self) -> bool:
+        """True when no diagnostic is an error."""
         return not any(d.severity == "error" for d in self.diagnostics)
 
     def to_json(self) -> dict[str, Any]:
+        """The result as `template validate --json` prints it."""
         return {
             "valid": self.valid,
             "file": self.loaded.name,
@@ -294,6 +297,7 @@ class _Loader:
         self.in_progress: list[Path] = []
 
     def read(self, path: Path, name: str) -> Any:
+        """The document at `path` (rendered first if Jinja2), or None once reported."""
         from heatctl.dsl.jinja import TemplateRenderError, is_jinja, render_file
 
         limits = Limits(max_bytes=self.options.max_template_size)
@@ -317,6 +321,7 @@ class _Loader:
         depth: int,
         nested_defaults: Mapping[str, Any] | None = None,
     ) -> LoadedTemplate:
+        """Load, parse and check one template (depth 0) or provider template (depth > 0)."""
         doc = self.read(path, name)
         template = None
         if doc is not None:

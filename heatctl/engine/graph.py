@@ -117,6 +117,7 @@ class DependencyGraph:
 
     @property
     def resources(self) -> list[str]:
+        """Every resource name in the graph."""
         return list(self.graph.nodes)
 
     def requirements(self, name: str) -> list[str]:
@@ -256,6 +257,7 @@ def render(graph: DependencyGraph, fmt: str) -> str:
 
 
 def to_json(graph: DependencyGraph) -> dict[str, Any]:
+    """Summary, levels, nodes (with lines) and edges, as `graph --format json` prints."""
     levels = graph.levels()
     level_of = {name: index for index, group in enumerate(levels) for name in group}
     template = graph.template
