@@ -145,8 +145,15 @@ def coerce(param_type: str, value: Any) -> Any:
 
 
 def check_value(definition: ParameterDefinition, value: Any) -> Any:
-    """Coerce `value` and check every constraint; raise ParameterValueError on the first."""
-    typed = coerce(definition.type, value)
+    """Coerce `value` and check every constraint; raise ParameterValueError on the first.
+
+    For a hidden parameter the message never contains the value."""
+    try:
+        typed = coerce(definition.type, value)
+    except ParameterValueError:
+        if definition.hidden:
+            raise ParameterValueError(f"value ({MASK}) is not a valid {definition.type}") from None
+        raise
     problems = violations(definition.constraints, typed, definition.type, hidden=definition.hidden)
     if problems:
         raise ParameterValueError(problems[0])

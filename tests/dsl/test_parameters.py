@@ -142,3 +142,11 @@ def test_masked_and_assignments():
     assert parse_assignments(["a=1", "b=x=y", "a=2"]) == {"a": "1,2", "b": "x=y"}
     with pytest.raises(ParameterValueError):
         parse_assignments(["novalue"])
+
+
+def test_hidden_value_never_in_coercion_errors():
+    defs = {"pin": _param("pin", "number", hidden=True)}
+    problems = resolve_values(defs, {"pin": "12ab-secret"}).problems
+    assert len(problems) == 1
+    assert "12ab-secret" not in problems[0][1]
+    assert "(******) is not a valid number" in problems[0][1]
