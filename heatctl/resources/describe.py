@@ -47,10 +47,12 @@ def describe_property(prop: Property) -> dict[str, Any]:
 
 
 def describe_attribute(attribute: Attribute) -> dict[str, Any]:
+    """One attribute as data: its type and description."""
     return {"type": str(attribute.type), "description": attribute.description}
 
 
 def describe_constraint(constraint: Constraint) -> dict[str, Any]:
+    """One constraint as data, e.g. {"range": {"min": 1}}."""
     return {constraint.kind: constraint.args}
 
 

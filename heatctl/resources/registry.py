@@ -33,6 +33,7 @@ class ResourceType:
 
     @classmethod
     def schema(cls) -> TypeSchema:
+        """The declared schema as data, with the attributes every resource has."""
         return TypeSchema(
             name=cls.type_name,
             description=cls.description,
@@ -126,16 +127,19 @@ def get(type_name: str) -> type[ResourceType] | None:
 
 
 def names() -> list[str]:
+    """Every registered type name, sorted (imports every built-in module)."""
     load_builtin()
     return sorted(_TYPES)
 
 
 def all_types() -> Iterator[type[ResourceType]]:
+    """Every registered plugin class, sorted by type name."""
     load_builtin()
     for name in sorted(_TYPES):
         yield _TYPES[name]
 
 
 def registered(predicate: Callable[[type[ResourceType]], bool] | None = None) -> list[Any]:
+    """The plugin classes that satisfy `predicate` (all when None)."""
     load_builtin()
     return [cls for cls in _TYPES.values() if predicate is None or predicate(cls)]
