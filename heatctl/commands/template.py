@@ -160,7 +160,12 @@ def _summary_line(file: Path, summary: dict[str, Any]) -> str:
 @template.command("resolve")
 @template_inputs
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of YAML.")
-def resolve(as_json: bool, **kwargs: Any) -> None:
+@click.option(
+    "--stack-name",
+    metavar="NAME",
+    help="Resolve OS::stack_name / AWS::StackName as NAME (left as written otherwise).",
+)
+def resolve(as_json: bool, stack_name: str | None, **kwargs: Any) -> None:
     """Print FILE with parameters, conditions and pure functions resolved.
 
     References to resources (get_resource, get_attr, Ref, Fn::GetAtt) stay as written.
@@ -168,7 +173,10 @@ def resolve(as_json: bool, **kwargs: Any) -> None:
     """
     from heatctl.dsl.resolve import dump, resolve_file
 
+    import dataclasses
+
     parameters, files, options = _inputs(kwargs)
+    options = dataclasses.replace(options, stack_name=stack_name)
     result = resolve_file(kwargs["file"], kwargs["environments"], parameters, files, options)
     if not result.ok or result.document is None:
         raise _fail([d for d in result.diagnostics if d.severity == "error"], "template invalid")

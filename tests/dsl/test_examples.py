@@ -35,3 +35,10 @@ def test_web_example_graph(run_cli):
     data = yaml.safe_load(result.stdout)
     assert (data["depth"], data["width"]) == (4, 3)
     assert data["levels"][0] == ["network", "router", "security_group"]
+
+
+def test_stack_name_resolves_the_pseudo_parameter(run_cli):
+    result = run_cli("template", "resolve", WEB, "--stack-name", "demo")
+    assert result.exit_code == 0, result.output
+    doc = yaml.safe_load(result.stdout)
+    assert doc["resources"]["network"]["properties"]["name"] == "demo-net"
