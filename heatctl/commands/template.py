@@ -171,9 +171,9 @@ def resolve(as_json: bool, stack_name: str | None, **kwargs: Any) -> None:
     References to resources (get_resource, get_attr, Ref, Fn::GetAtt) stay as written.
     Hidden parameter values are never printed.
     """
-    from heatctl.dsl.resolve import dump, resolve_file
-
     import dataclasses
+
+    from heatctl.dsl.resolve import dump, resolve_file
 
     parameters, files, options = _inputs(kwargs)
     options = dataclasses.replace(options, stack_name=stack_name)
