@@ -246,6 +246,8 @@ def _parse_resources(
     where = keys["resources"]
     for name, body in section.items():
         path: Path = (where, name)
+        if isinstance(name, str) and "/" in name:  # Heat uses '/' in resource paths
+            source.error(f"resource name '{name}' may not contain '/'", (where,), name)
         if not isinstance(body, Mapping):
             source.error(
                 f"resource '{name}' must be a mapping with a {keys['type']}", (where,), name
