@@ -125,6 +125,50 @@ class Order(ResourceType):
         "status": attribute("Status of the order.", PropertyType.STRING),
     }
 
+    @classmethod
+    def check_values(cls, values: PropertyValues, report: Report) -> None:
+        """Each order type takes its own properties (key and asymmetric need algorithm, bit_length)."""
+        allowed = {
+            "key": (
+                "name",
+                "algorithm",
+                "bit_length",
+                "mode",
+                "payload_content_type",
+                "expiration",
+            ),
+            "asymmetric": (
+                "name",
+                "algorithm",
+                "bit_length",
+                "mode",
+                "pass_phrase",
+                "payload_content_type",
+                "expiration",
+            ),
+            "certificate": (
+                "name",
+                "request_type",
+                "subject_dn",
+                "source_container_ref",
+                "ca_id",
+                "profile",
+                "request_data",
+            ),
+        }
+        kind = values.get("type")
+        if kind not in allowed:
+            return
+        if kind != "certificate" and not (values.given("algorithm") and values.given("bit_length")):
+            report(("type",), f"{kind} orders need 'algorithm' and 'bit_length'")
+        elif kind == "certificate" and values.truthy("profile") and not values.truthy("ca_id"):
+            report(("profile",), "property 'profile' needs 'ca_id'")
+        else:
+            extra = sorted(n for n in values.schema if n != "type" and values.given(n))
+            extra = [n for n in extra if n not in allowed[kind]]
+            if extra:
+                report((), f"{kind} orders do not take {', '.join(extra)}")
+
 
 @register
 class GenericContainer(ResourceType):
@@ -157,6 +201,14 @@ class GenericContainer(ResourceType):
         ),
         "status": attribute("Status of the container.", PropertyType.STRING),
     }
+
+    @classmethod
+    def check_values(cls, values: PropertyValues, report: Report) -> None:
+        """No secret reference twice."""
+        refs = [secret.get("ref") for _, secret in values.entries("secrets")]
+        concrete = [ref for ref in refs if isinstance(ref, str)]
+        if len(concrete) != len(set(concrete)):
+            report(("secrets",), "the same secret reference appears twice")
 
 
 @register
@@ -191,6 +243,14 @@ class CertificateContainer(ResourceType):
         "status": attribute("Status of the container.", PropertyType.STRING),
     }
 
+    @classmethod
+    def check_values(cls, values: PropertyValues, report: Report) -> None:
+        """No secret reference twice."""
+        refs = [values.get(n) for n in values.schema if n != "name" and values.given(n)]
+        concrete = [ref for ref in refs if isinstance(ref, str)]
+        if len(concrete) != len(set(concrete)):
+            report((), "the same secret reference appears twice")
+
 
 @register
 class RSAContainer(ResourceType):
@@ -219,3 +279,11 @@ class RSAContainer(ResourceType):
         ),
         "status": attribute("Status of the container.", PropertyType.STRING),
     }
+
+    @classmethod
+    def check_values(cls, values: PropertyValues, report: Report) -> None:
+        """No secret reference twice."""
+        refs = [values.get(n) for n in values.schema if n != "name" and values.given(n)]
+        concrete = [ref for ref in refs if isinstance(ref, str)]
+        if len(concrete) != len(set(concrete)):
+            report((), "the same secret reference appears twice")

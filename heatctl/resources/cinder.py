@@ -19,7 +19,7 @@ from heatctl.resources.schema import (
     string,
     value_range,
 )
-from heatctl.resources.values import PropertyValues, Report, check_any_quota, conflict
+from heatctl.resources.values import PropertyValues, Report, check_any_quota, conflict, is_true
 
 
 @register
@@ -153,6 +153,12 @@ class VolumeType(ResourceType):
             update_allowed=True,
         ),
     }
+
+    @classmethod
+    def check_values(cls, values: PropertyValues, report: Report) -> None:
+        """projects only for a private type (is_public: false)."""
+        if values.truthy("projects") and is_true(values.get("is_public")):
+            report(("projects",), "property 'projects' needs is_public: false")
 
 
 @register

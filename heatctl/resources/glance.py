@@ -16,6 +16,7 @@ from heatctl.resources.schema import (
     string,
     value_range,
 )
+from heatctl.resources.values import PropertyValues, Report
 
 
 @register
@@ -106,3 +107,13 @@ class WebImage(ResourceType):
             constraints=(allowed_values("public", "private", "community", "shared"),),
         ),
     }
+
+    @classmethod
+    def check_values(cls, values: PropertyValues, report: Report) -> None:
+        """ami/ari/aki formats match each other; members need visibility shared."""
+        container, disk = values.get("container_format"), values.get("disk_format")
+        visibility = values.get("visibility")
+        if container in ("ami", "ari", "aki") and disk != container and values.known(disk):
+            report(("disk_format",), f"disk_format must be {container} like container_format")
+        elif values.truthy("members") and visibility != "shared" and values.known(visibility):
+            report(("members",), "property 'members' needs visibility: shared")

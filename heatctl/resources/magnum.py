@@ -18,6 +18,7 @@ from heatctl.resources.schema import (
     string,
     value_range,
 )
+from heatctl.resources.values import PropertyValues, Report
 
 
 @register
@@ -142,3 +143,14 @@ class ClusterTemplate(ResourceType):
             "Container volume driver.", constraints=(allowed_values("cinder", "rexray"),)
         ),
     }
+
+    @classmethod
+    def check_values(cls, values: PropertyValues, report: Report) -> None:
+        """volume_driver must suit the COE: cinder for kubernetes, rexray for swarm and mesos."""
+        supported = {"kubernetes": "cinder", "swarm": "rexray", "mesos": "rexray"}
+        coe, driver = values.get("coe"), values.get("volume_driver")
+        if isinstance(driver, str) and coe in supported and driver != supported[coe]:
+            report(
+                ("volume_driver",),
+                f"volume_driver {driver} is not supported with {coe} (use {supported[coe]})",
+            )

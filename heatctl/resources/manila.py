@@ -18,6 +18,7 @@ from heatctl.resources.schema import (
     map_of,
     string,
 )
+from heatctl.resources.values import PropertyValues, Report
 
 
 @register
@@ -117,6 +118,14 @@ class ShareNetwork(ResourceType):
         "network_type": attribute("Network type.", PropertyType.STRING),
         "segmentation_id": attribute("Segmentation id of the network.", PropertyType.STRING),
     }
+
+    @classmethod
+    def check_values(cls, values: PropertyValues, report: Report) -> None:
+        """No Nova network; a Neutron network needs its subnet."""
+        if values.truthy("nova_network"):
+            report(("nova_network",), "nova_network is no longer supported")
+        elif values.truthy("neutron_network") and not values.truthy("neutron_subnet"):
+            report(("neutron_network",), "property 'neutron_network' needs 'neutron_subnet'")
 
 
 @register

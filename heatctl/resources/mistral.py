@@ -19,6 +19,7 @@ from heatctl.resources.schema import (
     map_of,
     string,
 )
+from heatctl.resources.values import PropertyValues, Report, one_required
 
 
 @register
@@ -132,6 +133,12 @@ class CronTrigger(ResourceType):
         "next_execution_time": attribute("Time of the next run.", PropertyType.STRING),
         "remaining_executions": attribute("Runs left.", PropertyType.INTEGER),
     }
+
+    @classmethod
+    def check_values(cls, values: PropertyValues, report: Report) -> None:
+        """A pattern or a first_time."""
+        if not values.truthy("pattern") and not values.truthy("first_time"):
+            one_required(report, (), "pattern", "first_time")
 
 
 @register

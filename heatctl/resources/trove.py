@@ -19,6 +19,7 @@ from heatctl.resources.schema import (
     string,
     value_range,
 )
+from heatctl.resources.values import PropertyValues, Report
 
 
 @register
@@ -136,6 +137,29 @@ class Instance(ResourceType):
         "href": attribute("API URL of the instance.", PropertyType.STRING),
     }
 
+    @classmethod
+    def check_values(cls, values: PropertyValues, report: Report) -> None:
+        """Users need databases, and only listed ones; each network entry a network or a port."""
+        users, databases = values.entries("users"), values.get("databases")
+        if users and not databases:
+            report(("users",), "property 'users' needs 'databases'")
+            return
+        names = {db.get("name") for _, db in values.entries("databases")}
+        if len(names) == len(values.items("databases")):  # every database entry is concrete
+            for index, user in users:
+                wanted = user.get("databases")
+                missing = [d for d in wanted if d not in names] if isinstance(wanted, list) else []
+                if missing and all(isinstance(d, str) for d in missing):
+                    report(
+                        ("users", index, "databases"),
+                        f"databases {', '.join(missing)} are not in 'databases'",
+                    )
+                    return
+        for index, nic in values.entries("networks"):
+            if (nic.get("network") is None) == (nic.get("port") is None):
+                report(("networks", index), "exactly one of 'network' and 'port' is required")
+                return
+
 
 @register
 class Cluster(ResourceType):
@@ -199,3 +223,16 @@ class Cluster(ResourceType):
         "instances": attribute("Ids of the instances.", PropertyType.LIST),
         "ip": attribute("IP addresses of the instances.", PropertyType.LIST),
     }
+
+    @classmethod
+    def check_values(cls, values: PropertyValues, report: Report) -> None:
+        """Each instance network entry has a network or a port, not both."""
+        for index, instance in values.entries("instances"):
+            nics = instance.get("networks")
+            for position, nic in enumerate(nics if isinstance(nics, list) else []):
+                if not isinstance(nic, dict) or not values.known(nic):
+                    continue
+                if (nic.get("network") is None) == (nic.get("port") is None):
+                    where = ("instances", index, "networks", position)
+                    report(where, "exactly one of 'network' and 'port' is required")
+                    return

@@ -19,6 +19,7 @@ from heatctl.resources.schema import (
     number,
     string,
 )
+from heatctl.resources.values import PropertyValues, Report, conflict, one_required
 
 
 @register
@@ -90,3 +91,36 @@ class Container(ResourceType):
         "addresses": attribute("Addresses per network, with their port ids.", PropertyType.MAP),
         "name": attribute("Name of the container.", PropertyType.STRING),
     }
+
+    @classmethod
+    def check_values(cls, values: PropertyValues, report: Report) -> None:
+        """restart_policy syntax; each mount a volume or a size; each network a network or port."""
+        policy = values.get("restart_policy")
+        name, colon, _count = policy.partition(":") if isinstance(policy, str) else ("", "", "")
+        valid = (
+            name == "on-failure"
+            if colon
+            else name in ("always", "unless-stopped", "on-failure", "no")
+        )
+        if isinstance(policy, str) and policy and not valid:
+            report(
+                ("restart_policy",),
+                f"restart_policy '{policy}' is not no, on-failure[:N], always or unless-stopped",
+            )
+            return
+        for index, mount in values.entries("mounts"):
+            volume, size = mount.get("volume_id"), mount.get("volume_size")
+            if volume is None and size is None:
+                one_required(report, ("mounts", index), "volume_id", "volume_size")
+                return
+            if volume and size:
+                conflict(report, ("mounts", index), "volume_id", "volume_size")
+                return
+        for index, network in values.entries("networks"):
+            port = network.get("port")
+            if network.get("network") is None and port is None:
+                one_required(report, ("networks", index), "network", "port")
+                return
+            if network.get("fixed_ip") and port is not None:
+                conflict(report, ("networks", index), "fixed_ip", "port")
+                return

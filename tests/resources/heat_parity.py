@@ -447,6 +447,92 @@ RULE_CASES: dict[str, list[dict[str, Any]]] = {
         },
         {"payload": "x", "payload_content_encoding": "base64"},
     ],
+    "OS::Trove::Instance": [
+        {"flavor": "f", "size": 1, "users": [{"name": "u", "password": "p", "databases": ["a"]}]},
+        {
+            "flavor": "f",
+            "size": 1,
+            "databases": [{"name": "a"}],
+            "users": [{"name": "u", "password": "p", "databases": ["b"]}],
+        },
+        {
+            "flavor": "f",
+            "size": 1,
+            "databases": [{"name": "a"}],
+            "users": [{"name": "u", "password": "p", "databases": ["a"]}],
+        },
+        {"flavor": "f", "size": 1, "networks": [{"fixed_ip": "1.2.3.4"}]},
+        {"flavor": "f", "size": 1, "networks": [{"network": "n", "port": "p"}]},
+        {"flavor": "f", "size": 1, "networks": [{"network": "n"}]},
+    ],
+    "OS::Trove::Cluster": [
+        {
+            "datastore_type": "t",
+            "datastore_version": "v",
+            "instances": [{"flavor": "f", "volume_size": 1, "networks": [{}]}],
+        },
+        {
+            "datastore_type": "t",
+            "datastore_version": "v",
+            "instances": [{"flavor": "f", "volume_size": 1, "networks": [{"port": "p"}]}],
+        },
+    ],
+    "OS::Zun::Container": [
+        {"image": "i", "restart_policy": "sometimes"},
+        {"image": "i", "restart_policy": "on-failure:3"},
+        {"image": "i", "restart_policy": "always:3"},
+        {"image": "i", "mounts": [{"mount_path": "/m"}]},
+        {"image": "i", "mounts": [{"mount_path": "/m", "volume_id": "v", "volume_size": 1}]},
+        {"image": "i", "networks": [{"fixed_ip": "1.2.3.4"}]},
+        {"image": "i", "networks": [{"port": "p", "fixed_ip": "1.2.3.4"}]},
+        {"image": "i", "networks": [{"network": "n", "fixed_ip": "1.2.3.4"}]},
+    ],
+    "OS::Magnum::ClusterTemplate": [
+        {"coe": "kubernetes", "image": "i", "external_network": "e", "volume_driver": "rexray"},
+        {"coe": "swarm", "image": "i", "external_network": "e", "volume_driver": "rexray"},
+    ],
+    "OS::Manila::ShareNetwork": [{"neutron_network": "n"}, {"nova_network": "n"}, {"name": "x"}],
+    "OS::Cinder::VolumeType": [
+        {"name": "t", "projects": ["p"]},
+        {"name": "t", "projects": ["p"], "is_public": False},
+    ],
+    "OS::Barbican::Order": [
+        {"type": "key"},
+        {"type": "key", "algorithm": "aes", "bit_length": 256},
+        {"type": "key", "algorithm": "aes", "bit_length": 256, "subject_dn": "cn=x"},
+        {"type": "certificate", "profile": "p"},
+        {"type": "certificate", "profile": "p", "ca_id": "c"},
+        {"type": "certificate", "algorithm": "rsa"},
+    ],
+    "OS::Barbican::GenericContainer": [
+        {"secrets": [{"name": "a", "ref": "r"}, {"name": "b", "ref": "r"}]},
+        {"secrets": [{"name": "a", "ref": "r"}, {"name": "b", "ref": "s"}]},
+    ],
+    "OS::Barbican::RSAContainer": [
+        {"private_key_ref": "r", "public_key_ref": "r"},
+        {"private_key_ref": "r"},
+    ],
+    "OS::Mistral::CronTrigger": [
+        {"workflow": {"name": "w"}},
+        {"workflow": {"name": "w"}, "pattern": "* * * * *"},
+    ],
+    "OS::Glance::WebImage": [
+        {"container_format": "ami", "disk_format": "raw", "location": "http://x"},
+        {"container_format": "ami", "disk_format": "ami", "location": "http://x"},
+        {
+            "container_format": "bare",
+            "disk_format": "raw",
+            "location": "http://x",
+            "members": ["p"],
+        },
+        {
+            "container_format": "bare",
+            "disk_format": "raw",
+            "location": "http://x",
+            "members": ["p"],
+            "visibility": "shared",
+        },
+    ],
     "AWS::EC2::EIPAssociation": [
         {"EIP": "1.2.3.4", "InstanceId": "i"},
         {"EIP": "1.2.3.4"},
@@ -500,6 +586,9 @@ def _heat_rule_error(context: Any, type_name: str, properties: dict[str, Any]) -
         ),
         mock.patch(
             "heat.engine.clients.os.nova.NovaClientPlugin.is_version_supported", return_value=True
+        ),
+        mock.patch(
+            "heat.engine.clients.os.trove.TroveClientPlugin.validate_datastore", return_value=None
         ),
         # Groups validate their nested stack too, which needs a real cloud and configuration.
         mock.patch(

@@ -452,3 +452,85 @@ def test_octavia_quotas_provider_networks_dns(type_name, props, expected):
 )
 def test_value_specs_roles_pools_secrets(type_name, props, expected):
     assert check(type_name, props) == expected
+
+
+@pytest.mark.parametrize(
+    ("type_name", "props", "expected"),
+    [
+        (
+            "OS::Trove::Instance",
+            {
+                "flavor": "f",
+                "size": 1,
+                "databases": [{"name": "a"}],
+                "users": [{"name": "u", "password": "p", "databases": ["b"]}],
+            },
+            ["users.0.databases: databases b are not in 'databases'"],
+        ),
+        (
+            "OS::Trove::Instance",
+            {"flavor": "f", "size": 1, "networks": [{"network": "n", "port": "p"}]},
+            ["networks.0: exactly one of 'network' and 'port' is required"],
+        ),
+        (
+            "OS::Zun::Container",
+            {"image": "i", "restart_policy": "sometimes"},
+            [
+                "restart_policy: restart_policy 'sometimes' is not no, on-failure[:N], always or unless-stopped"
+            ],
+        ),
+        ("OS::Zun::Container", {"image": "i", "restart_policy": "on-failure:3"}, []),
+        (
+            "OS::Zun::Container",
+            {"image": "i", "mounts": [{"mount_path": "/m"}]},
+            ["mounts.0: one of the properties 'volume_id' and 'volume_size' is required"],
+        ),
+        (
+            "OS::Magnum::ClusterTemplate",
+            {"coe": "kubernetes", "image": "i", "external_network": "e", "volume_driver": "rexray"},
+            ["volume_driver: volume_driver rexray is not supported with kubernetes (use cinder)"],
+        ),
+        (
+            "OS::Manila::ShareNetwork",
+            {"neutron_network": "n"},
+            ["neutron_network: property 'neutron_network' needs 'neutron_subnet'"],
+        ),
+        (
+            "OS::Cinder::VolumeType",
+            {"name": "t", "projects": ["p"]},
+            ["projects: property 'projects' needs is_public: false"],
+        ),
+        (
+            "OS::Barbican::Order",
+            {"type": "key"},
+            ["type: key orders need 'algorithm' and 'bit_length'"],
+        ),
+        (
+            "OS::Barbican::Order",
+            {"type": "certificate", "algorithm": "rsa"},
+            [": certificate orders do not take algorithm"],
+        ),
+        (
+            "OS::Barbican::GenericContainer",
+            {"secrets": [{"name": "a", "ref": "r"}, {"name": "b", "ref": "r"}]},
+            ["secrets: the same secret reference appears twice"],
+        ),
+        (
+            "OS::Mistral::CronTrigger",
+            {"workflow": {"name": "w"}},
+            [": one of the properties 'pattern' and 'first_time' is required"],
+        ),
+        (
+            "OS::Glance::WebImage",
+            {
+                "container_format": "bare",
+                "disk_format": "raw",
+                "location": "http://x",
+                "members": ["p"],
+            },
+            ["members: property 'members' needs visibility: shared"],
+        ),
+    ],
+)
+def test_trove_zun_magnum_manila_cinder_barbican_mistral_glance(type_name, props, expected):
+    assert check(type_name, props) == expected
