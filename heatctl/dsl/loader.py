@@ -117,11 +117,17 @@ _KNOWN_TAGS = {
 class _Builder:
     """Builds Python values from a composed YAML node graph, with positions and limits."""
 
-    def __init__(self, loader: Any, file: str | None, limits: Limits) -> None:
+    def __init__(
+        self, loader: Any, file: str | None, limits: Limits, *, aliases: bool, merges: bool
+    ) -> None:
         self.loader = loader
         self.file = file
         self.limits = limits
         self.built: dict[int, Any] = {}
+        # Without `*` in the text there is no alias, and without `<<` no merge key: the
+        # bookkeeping for them is skipped (it is most of the cost on large documents).
+        self.aliases = aliases
+        self.merges = merges
 
     def fail(self, message: str, node: _YamlNode) -> LoadError:
         line, col = _pos(node.start_mark)
@@ -175,7 +181,7 @@ class _Builder:
 
     def build(self, node: _YamlNode, depth: int = 1) -> Any:
         key = id(node)
-        if key in self.built:  # an alias: share the value, as PyYAML does
+        if self.aliases and key in self.built:  # an alias: share the value, as PyYAML does
             return self.built[key]
         if depth > self.limits.max_depth:
             raise self.fail(f"nesting deeper than {self.limits.max_depth} levels", node)
@@ -191,7 +197,8 @@ class _Builder:
         elif isinstance(node, _YamlSequence):
             value = SequenceNode()
             value.mark = _pos(node.start_mark)
-            self.built[key] = value
+            if self.aliases:
+                self.built[key] = value
             marks = value.item_marks
             for item in node.value:
                 # Plain strings are most of a template: take them without a call.
@@ -204,7 +211,8 @@ class _Builder:
         else:
             assert isinstance(node, _YamlMapping)
             value = self.mapping(node, depth)
-        self.built[key] = value
+        if self.aliases:
+            self.built[key] = value
         return value
 
     def scalar(self, node: _YamlScalar) -> Any:
@@ -220,14 +228,15 @@ class _Builder:
             raise self.fail(f"invalid value: {exc}", node) from None
 
     def mapping(self, node: _YamlMapping, depth: int = 1) -> MappingNode:
-        if any(k.tag == "tag:yaml.org,2002:merge" for k, _ in node.value):
+        if self.merges and any(k.tag == "tag:yaml.org,2002:merge" for k, _ in node.value):
             try:
                 self.loader.flatten_mapping(node)
             except yaml.YAMLError as exc:
                 raise self.fail(f"invalid merge key: {exc}", node) from None
         result = MappingNode()
         result.mark = _pos(node.start_mark)
-        self.built[id(node)] = result
+        if self.aliases:
+            self.built[id(node)] = result
         key_marks, value_marks = result.key_marks, result.value_marks
         for key_node, value_node in node.value:
             # Plain strings are most of a template: take them without a call.
@@ -348,8 +357,9 @@ def _load_yaml_nodes(text: str, file: str | None, limits: Limits) -> Any:
             raise LoadError(message, file, None, None) from None
         if root is None:
             return None
-        builder = _Builder(loader, file, limits)
-        if "*" in text:  # only aliases (`*name`) can expand; without one, skip the walk
+        aliases = "*" in text  # an alias is written `*name`
+        builder = _Builder(loader, file, limits, aliases=aliases, merges="<<" in text)
+        if aliases:  # only aliases can expand a document: without one, skip the walk
             builder.check_expansion(root)
         return builder.build(root)
     finally:
