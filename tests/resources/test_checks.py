@@ -462,10 +462,10 @@ def test_value_specs_roles_pools_secrets(type_name, props, expected):
             {
                 "flavor": "f",
                 "size": 1,
-                "databases": [{"name": "a"}],
-                "users": [{"name": "u", "password": "p", "databases": ["b"]}],
+                "databases": [{"name": "db1"}],
+                "users": [{"name": "bob", "password": "pw1", "databases": ["db2"]}],
             },
-            ["users.0.databases: databases b are not in 'databases'"],
+            ["users.0.databases: databases db2 are not in 'databases'"],
         ),
         (
             "OS::Trove::Instance",
