@@ -20,7 +20,7 @@ def test_plain_strings_keep_their_positions():
     assert items == ["one", {"two": "three"}, 4]
     assert [mark_of(items, i) for i in range(3)] == [(2, 5), (3, 5), (4, 5)]
     assert mark_of(items[1], "two") == (3, 11)
-    assert mark_of(items[1], "two", key=True) == (3, 7)
+    assert mark_of(items[1], "two", key=True) == (3, 6)
 
 
 def test_depth_limit_without_aliases():
