@@ -448,18 +448,22 @@ RULE_CASES: dict[str, list[dict[str, Any]]] = {
         {"payload": "x", "payload_content_encoding": "base64"},
     ],
     "OS::Trove::Instance": [
-        {"flavor": "f", "size": 1, "users": [{"name": "u", "password": "p", "databases": ["a"]}]},
         {
             "flavor": "f",
             "size": 1,
-            "databases": [{"name": "a"}],
-            "users": [{"name": "u", "password": "p", "databases": ["b"]}],
+            "users": [{"name": "bob", "password": "pw1", "databases": ["db1"]}],
         },
         {
             "flavor": "f",
             "size": 1,
-            "databases": [{"name": "a"}],
-            "users": [{"name": "u", "password": "p", "databases": ["a"]}],
+            "databases": [{"name": "db1"}],
+            "users": [{"name": "bob", "password": "pw1", "databases": ["db2"]}],
+        },
+        {
+            "flavor": "f",
+            "size": 1,
+            "databases": [{"name": "db1"}],
+            "users": [{"name": "bob", "password": "pw1", "databases": ["db1"]}],
         },
         {"flavor": "f", "size": 1, "networks": [{"fixed_ip": "1.2.3.4"}]},
         {"flavor": "f", "size": 1, "networks": [{"network": "n", "port": "p"}]},
