@@ -373,22 +373,24 @@ class _Loader:
         report: Callable[[str], Any],
     ) -> ProviderTemplate | None:
         """The provider template behind a template-backed type, validated once."""
+        mapped = _mapped_by(resolution)  # say which environment line chose the file
+        say = report if not mapped else (lambda message: report(message + mapped))
         including = resolution.path / "x" if resolution.path is not None else loaded.path
         try:
             path = self.files.resolve(resolution.name, including)
         except FileRefError as exc:
-            report(f"provider template for '{resource.type}': {exc}")
+            say(f"provider template for '{resource.type}': {exc}")
             return None
         if path in self.in_progress:
-            report(f"provider template {resolution.name} uses itself (recursion)")
+            say(f"provider template {resolution.name} uses itself (recursion)")
             return None
         if path in self.providers:
             return self.providers[path]
         if depth + 1 > self.options.max_nesting:
-            report(f"nested stacks deeper than {self.options.max_nesting} levels")
+            say(f"nested stacks deeper than {self.options.max_nesting} levels")
             return None
         if not path.is_file():
-            report(f"provider template not found: {resolution.name} ({path})")
+            say(f"provider template not found: {resolution.name} ({path})")
             return None
         return self._load_provider(path, resolution, resource, loaded, depth)
 
@@ -419,6 +421,14 @@ class _Loader:
         provider = ProviderTemplate(path, resolution.name, nested, schema)
         self.providers[path] = provider
         return provider
+
+
+def _mapped_by(resolution: TypeResolution) -> str:
+    """' (mapped by env.yaml:3:3)' when an environment chose this provider template."""
+    origins = [e.origin for e in resolution.via if e.origin is not None]
+    if not origins:
+        return ""
+    return f" ({origins[-1].description.replace('environment ', 'mapped by ')})"
 
 
 def _display(path: Path) -> str:

@@ -282,3 +282,15 @@ def test_event_sinks_are_checked():
         (3, "unknown event sink type 'zaqar-queu' (did you mean 'zaqar-queue'?)"),
         (4, "an event sink needs a target (the Zaqar queue name)"),
     ]
+
+
+def test_missing_provider_names_the_environment_line(tmp_path):
+    top = write(
+        tmp_path / "t.yaml",
+        "heat_template_version: 2016-10-14\nresources:\n  d:\n    type: My::Disk\n",
+    )
+    env = write(tmp_path / "e.yaml", "resource_registry:\n  My::Disk: lib/nodisk.yaml\n")
+    (diagnostic,) = validate_file(top, [env]).diagnostics
+    assert diagnostic.line == 4
+    assert diagnostic.message.startswith("provider template not found: lib/nodisk.yaml")
+    assert diagnostic.message.endswith(f"(mapped by {env}:2:13)")
