@@ -93,10 +93,13 @@ def check_template(loaded: LoadedTemplate, loader: _Loader, depth: int) -> None:
     found: list[Dependency] = []
     for resource in loaded.active.values():
         values = _check_resource(resource, template, scope, schemas, source, names, found)
-        member = GROUP_MEMBERS.get(getattr(loaded.types.get(resource.name), "name", ""))
+        type_name = getattr(loaded.types.get(resource.name), "name", "")
+        member = GROUP_MEMBERS.get(type_name)
         if member is not None and isinstance(values.get(member), dict):
             context = (loaded, loader, depth, source, plugin_schemas)
             _check_member(resource, member, values[member], context)
+        elif type_name == "OS::Heat::Stack":
+            _check_nested_stack(resource, values, loaded, loader, depth, source)
     _check_outputs(template, scope, schemas, source, names)
     _check_graph(loaded, found)
 
@@ -299,6 +302,46 @@ def _check_member(
             if isinstance(index_var, str) and index_var:
                 properties = _replace_in_strings(properties, index_var, "0")
         _check_properties(schema, dict(properties), (*path, "properties"), template, source)
+
+
+def _check_nested_stack(
+    resource: ResourceDefinition,
+    values: dict[Any, Any],
+    loaded: LoadedTemplate,
+    loader: _Loader,
+    depth: int,
+    source: Source,
+) -> None:
+    """OS::Heat::Stack with `template: {get_file: FILE}`: validate FILE as a nested
+    stack and the `parameters` given to it against its parameters."""
+    from heatctl.dsl.environment import TypeResolution
+
+    written = resource.properties.get("template")
+    if not (isinstance(written, dict) and isinstance(written.get("get_file"), str)):
+        return  # an inline or computed template: its text is checked when deployed
+    name = written["get_file"]
+    where = (*resource.path_of("properties"), "template")
+    resolution = TypeResolution(name, "template", name)
+    provider = loader.provider(
+        resolution, resource, loaded, depth, lambda m: source.error(m, where)
+    )
+    if provider is None or provider.loaded is None or provider.loaded.template is None:
+        return
+    loaded.providers[f"{resource.name}/template"] = provider
+    nested = provider.loaded.template
+    given = values.get("parameters")
+    if not isinstance(given, dict):
+        return
+    params_path = (*resource.path_of("properties"), "parameters")
+    for key in given:
+        if key not in nested.parameters:
+            hint = did_you_mean(key, nested.parameters)
+            source.error(f"'{key}' is not a parameter of {name}{hint}", params_path, key)
+    for pname, param in nested.parameters.items():
+        if param.required and pname not in given:
+            source.error(
+                f"parameter '{pname}' of {name} has no default and is not given", params_path
+            )
 
 
 def _replace_in_strings(value: Any, old: str, new: str) -> Any:

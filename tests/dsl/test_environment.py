@@ -294,3 +294,18 @@ def test_missing_provider_names_the_environment_line(tmp_path):
     assert diagnostic.line == 4
     assert diagnostic.message.startswith("provider template not found: lib/nodisk.yaml")
     assert diagnostic.message.endswith(f"(mapped by {env}:2:13)")
+
+
+def test_nested_stack_from_get_file(tmp_path):
+    write(tmp_path / "disk.yaml", PROVIDER)
+    top = write(
+        tmp_path / "t.yaml",
+        "heat_template_version: 2016-10-14\nresources:\n"
+        "  s:\n    type: OS::Heat::Stack\n    properties:\n"
+        "      template: {get_file: disk.yaml}\n      parameters: {lable: x}\n",
+    )
+    messages = {(d.line, d.message) for d in validate_file(top).diagnostics}
+    assert messages == {
+        (7, "'lable' is not a parameter of disk.yaml (did you mean 'label'?)"),
+        (7, "parameter 'size' of disk.yaml has no default and is not given"),
+    }
