@@ -9,8 +9,9 @@ resolved without a cloud resolved.
 - every pure function is evaluated; get_resource / get_attr / Ref / Fn::GetAtt of
   resources (and anything that needs them) stay as written.
 
-Hidden parameter values never reach the output: they are treated as unknown while
-evaluating, so every expression that uses them stays as written (`get_param: db_password`).
+Hidden parameter values never reach the output: a hidden string is `******` wherever it
+would appear (as Heat masks it); a hidden value of another type is treated as unknown, so
+the expressions using it stay as written (`get_param: pin`).
 """
 
 from __future__ import annotations
@@ -65,13 +66,16 @@ def resolve_file(
 
 
 def _public_scope(loaded: LoadedTemplate) -> Scope:
-    """The scope with every hidden parameter unknown, so its value cannot leak."""
+    """The scope with every hidden value masked, so it cannot leak: a hidden string is
+    `******` wherever it would appear; a hidden value of another type (a number, a list,
+    json) is unknown, so the expressions using it stay as written."""
     template = loaded.template
     assert template is not None and loaded.scope is not None
     values = dict(loaded.scope.parameters)
     for name, definition in template.parameters.items():
         if definition.hidden:
-            values[name] = UNRESOLVED
+            known = name in loaded.parameters.values
+            values[name] = MASK if known and definition.type == "string" else UNRESOLVED
     return dataclasses.replace(loaded.scope, parameters=values)
 
 

@@ -117,10 +117,28 @@ Outputs:
     text_out = dump(doc) + dump(doc, "json")
     assert "sup3rsecret" not in text_out
     assert doc["Parameters"]["DbPassword"]["Default"] == "******"
-    assert doc["Outputs"]["Pw"]["Value"] == {"Fn::Join": ["", ["pw=", {"Ref": "DbPassword"}]]}
+    assert doc["Outputs"]["Pw"]["Value"] == "pw=******"
 
 
 def test_dump_yaml_uses_literal_blocks():
     text = dump({"a": "line1\nline2\n", "b": [1, {"c": None}]})
     assert "a: |" in text
     assert yaml.safe_load(text) == {"a": "line1\nline2\n", "b": [1, {"c": None}]}
+
+
+def test_hidden_values_of_other_types_stay_as_written(tmp_path):
+    text = (
+        "heat_template_version: 2016-10-14\n"
+        "parameters:\n  pin: {type: number, hidden: true, default: 1234}\n"
+        "  pw: {type: string, hidden: true}\n"
+        "resources:\n  r:\n    type: OS::Heat::Value\n"
+        "    properties:\n      value: {list_join: [':', [{get_param: pw}, x]]}\n"
+        "outputs:\n  p: {value: {get_param: pin}}\n  q: {value: {get_param: pw}}\n"
+    )
+    result = resolve_text(tmp_path, text, parameters={"pw": "s3cr3t-pw"})
+    assert result.ok, result.diagnostics
+    doc = result.document
+    assert doc["outputs"]["p"]["value"] == {"get_param": "pin"}
+    assert doc["outputs"]["q"]["value"] == "******"
+    assert doc["resources"]["r"]["properties"]["value"] == "******:x"
+    assert "1234" not in dump(doc) and "s3cr3t-pw" not in dump(doc)
