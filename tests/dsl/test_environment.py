@@ -309,3 +309,19 @@ def test_nested_stack_from_get_file(tmp_path):
         (7, "'lable' is not a parameter of disk.yaml (did you mean 'label'?)"),
         (7, "parameter 'size' of disk.yaml has no default and is not given"),
     }
+
+
+def test_jinja_include_stays_in_the_template_directory(run_cli, tmp_path):
+    write(tmp_path / "outside.j2", "  x: {type: OS::Heat::RandomString}\n")
+    write(tmp_path / "sub" / "part.yaml", "  r2: {type: OS::Heat::RandomString}\n")
+    head = "heat_template_version: 2016-10-14\nresources:\n  r1: {type: OS::Heat::RandomString}\n"
+    ok = write(tmp_path / "sub" / "t.j2.yaml", head + '{% include "part.yaml" %}\n')
+    result = run_cli("template", "validate", str(ok))
+    assert result.exit_code == 0 and "resources: 2" in result.stdout, result.output
+    out = write(tmp_path / "sub" / "u.j2.yaml", head + '{% include "../outside.j2" %}\n')
+    result = run_cli("template", "validate", str(out))
+    assert result.exit_code == 3
+    assert "included template not found: ../outside.j2" in result.stderr
+    broken = write(tmp_path / "sub" / "v.j2.yaml", head + "{% if x %}\n")
+    result = run_cli("template", "validate", str(broken))
+    assert result.exit_code == 3 and f"{broken}:4: error: Jinja2 syntax error" in result.stderr
