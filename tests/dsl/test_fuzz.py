@@ -76,28 +76,36 @@ WORDS = [
 ]
 
 
-def run_validate(path: Path) -> tuple[int, str]:
+def run_validate(path: Path, *extra: str) -> tuple[int, str]:
     out, err = io.StringIO(), io.StringIO()
     code = 0
     try:
         with redirect_stdout(out), redirect_stderr(err):
-            main(["template", "validate", str(path)])
+            main(["template", "validate", str(path), *extra])
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else 1
     return code, out.getvalue() + err.getvalue()
 
 
-def check(tmp_dir: Path, text: str, suffix: str = ".yaml") -> None:
+def check(tmp_dir: Path, text: str, suffix: str = ".yaml", env: str | None = None) -> None:
     path = tmp_dir / f"fuzz{suffix}"
     path.write_text(text, encoding="utf-8", errors="surrogatepass")
-    code, output = run_validate(path)
+    extra: list[str] = []
+    if env is not None:
+        (tmp_dir / "env.yaml").write_text(env, encoding="utf-8", errors="surrogatepass")
+        extra = ["-e", str(tmp_dir / "env.yaml"), "-P", "flavor=m1.fuzz"]
+    code, output = run_validate(path, *extra)
     assert code in (0, 3), output
     assert "Traceback" not in output and "internal error" not in output, output
 
 
+ENV_TEXT = (ROOT / "examples" / "env.yaml").read_text()
+WEB_TEXT = (ROOT / "examples" / "web.yaml").read_text()
+
+
 @st.composite
-def mutated(draw: st.DrawFn) -> str:
-    lines = draw(st.sampled_from(SEED_TEXTS)).splitlines()
+def mutated(draw: st.DrawFn, seeds: list[str] | None = None) -> str:
+    lines = draw(st.sampled_from(seeds or SEED_TEXTS)).splitlines()
     for _ in range(draw(st.integers(1, 4))):
         if not lines:
             break
@@ -146,7 +154,7 @@ templates = st.fixed_dictionaries(
 )
 
 FUZZ = settings(
-    max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow], database=None
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow], database=None
 )
 
 
@@ -161,3 +169,9 @@ def test_mutated_templates_never_crash(tmp_path_factory, text):
 def test_random_templates_never_crash(tmp_path_factory, doc, as_json):
     text = json.dumps(doc) if as_json else yaml.safe_dump(doc)
     check(tmp_path_factory.mktemp("random"), text, ".json" if as_json else ".yaml")
+
+
+@settings(max_examples=20, deadline=None, database=None)
+@given(env=mutated([ENV_TEXT]))
+def test_mutated_environments_never_crash(tmp_path_factory, env):
+    check(tmp_path_factory.mktemp("env"), WEB_TEXT, env=env)
