@@ -28,14 +28,14 @@ from heatctl.engine.graph import Dependency
 from heatctl.resources.schema import TypeSchema
 
 if TYPE_CHECKING:
-    from heatctl.dsl.validate import LoadedTemplate, _Loader
+    from heatctl.dsl.validate import LoadedTemplate, Nesting, _Loader
 
 Path = tuple[Any, ...]
 HEAT_TYPES = OFFERED | HIDDEN_TYPES
 
 
 def make_scope(
-    loaded: LoadedTemplate, stack_name: str | None = None, *, nested: bool = False
+    loaded: LoadedTemplate, stack_name: str | None = None, nested: Nesting | None = None
 ) -> Scope:
     """The evaluation scope of a loaded template: typed parameter values (Unresolved for
     those without a value), get_file through the confined file access, no resources.
@@ -45,10 +45,14 @@ def make_scope(
     the facade (the parent's metadata and policies)."""
     template = loaded.template
     assert template is not None
-    values: dict[str, Any] = {} if nested else dict(loaded.parameters.values)
+    known = nested is None or nested.known
+    values: dict[str, Any] = dict(loaded.parameters.values) if known else {}
     for name in template.parameters:
         values.setdefault(name, UNRESOLVED)
-    facade = dict.fromkeys(("metadata", "deletion_policy", "update_policy"), UNRESOLVED)
+    facade = None
+    if nested is not None:
+        unknown = dict.fromkeys(("metadata", "deletion_policy", "update_policy"), UNRESOLVED)
+        facade = nested.facade if nested.facade is not None else unknown
 
     def read_file(name: str) -> str:
         from heatctl.dsl.files import FileRefError
@@ -64,16 +68,18 @@ def make_scope(
         read_file=read_file,
         mappings=template.mappings,
         stack_name=stack_name,
-        facade=facade if nested else None,
+        facade=facade,
     )
 
 
-def check_template(loaded: LoadedTemplate, loader: _Loader, depth: int) -> None:
+def check_template(
+    loaded: LoadedTemplate, loader: _Loader, depth: int, nested: Nesting | None = None
+) -> None:
     """Run every whole-template check, filling loaded.scope/conditions/active/graph."""
     template = loaded.template
     assert template is not None
     source = Source(template.file, template.doc, loaded.diagnostics)
-    scope = make_scope(loaded, loader.options.stack_name, nested=depth > 0)
+    scope = make_scope(loaded, loader.options.stack_name, nested)
     loaded.scope = scope
     loaded.conditions = _conditions(template, scope, source)
     scope.conditions = loaded.conditions

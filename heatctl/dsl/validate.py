@@ -62,6 +62,21 @@ class Options:
     stack_name: str | None = None
 
 
+@dataclass(frozen=True)
+class Nesting:
+    """How a nested stack (provider template, OS::Heat::Stack) is loaded."""
+
+    registry: ResourceRegistry
+    """The parent's registry, narrowed to the rules for the parent resource."""
+    parameter_defaults: Mapping[str, Any]
+    """The parent environment's parameter_defaults (they reach every nested stack)."""
+    known: bool
+    """True when the parameter values are the real ones (a deployment); False while a
+    provider template is validated once for every resource using it."""
+    facade: Mapping[str, Any] | None = None
+    """The parent resource's metadata / deletion_policy / update_policy (resource_facade)."""
+
+
 @dataclass
 class ProviderTemplate:
     """A provider template behind a resource type, loaded and validated."""
@@ -93,6 +108,9 @@ class LoadedTemplate:
     """resource name -> its provider template, for template-backed types."""
     graph: Any = None
     """heatctl.engine.graph.DependencyGraph of the active resources (None if unreadable)."""
+    depth: int = 0
+    """0 for the top-level template, 1 for its nested stacks, and so on."""
+    options: Options = field(default_factory=lambda: Options())
 
     @property
     def ok(self) -> bool:
@@ -319,34 +337,35 @@ class _Loader:
         origins: Mapping[str, ValueOrigin],
         registry: ResourceRegistry,
         depth: int,
-        nested_defaults: Mapping[str, Any] | None = None,
+        nested: Nesting | None = None,
     ) -> LoadedTemplate:
-        """Load, parse and check one template (depth 0) or provider template (depth > 0)."""
+        """Load, parse and check one template (depth 0) or a nested one (`nested`)."""
         doc = self.read(path, name)
         template = None
         if doc is not None:
             template = parse_template(doc, name, self.diagnostics, base_dir=path.resolve().parent)
         types = {n: p.type for n, p in template.parameters.items()} if template else {}
         env = merge_environments(env_files, types, self.diagnostics)
-        if depth == 0:
+        if nested is None:
             env.registry.entries = {**registry.entries, **env.registry.entries}
         else:
-            env.registry = registry
-            env.parameter_defaults = dict(nested_defaults or {})
+            env.registry = nested.registry
+            env.parameter_defaults = dict(nested.parameter_defaults)
         values = ParameterValues()
         loaded = LoadedTemplate(path, name, template, env, values, self.diagnostics, self.files)
+        loaded.depth, loaded.options = depth, self.options
         if template is None:
             return loaded
         all_given = {**env.parameters, **given}
         all_origins = {**env.origins, **origins}
-        require = self.options.require_parameters and depth == 0
+        require = self.options.require_parameters and (nested is None or nested.known)
         loaded.parameters = resolve_values(
             template.parameters, all_given, env.parameter_defaults, all_origins, require_all=require
         )
         self._report_parameter_problems(loaded)
         from heatctl.dsl.semantics import check_template
 
-        check_template(loaded, self, depth)
+        check_template(loaded, self, depth, nested)
         return loaded
 
     def _report_parameter_problems(self, loaded: LoadedTemplate) -> None:
@@ -405,22 +424,53 @@ class _Loader:
         self.in_progress.append(path)
         try:
             name = _display(path)
-            nested = self.load(
-                path,
-                name,
-                [],
-                {},
-                {},
+            nesting = Nesting(
                 loaded.environment.registry.nested(resource.name),
-                depth + 1,
                 loaded.environment.parameter_defaults,
+                known=False,
             )
+            nested = self.load(path, name, [], {}, {}, ResourceRegistry(), depth + 1, nesting)
         finally:
             self.in_progress.pop()
         schema = provider_schema(nested, resolution.name) if nested.template else None
         provider = ProviderTemplate(path, resolution.name, nested, schema)
         self.providers[path] = provider
         return provider
+
+
+def load_nested(
+    parent: LoadedTemplate,
+    key: str,
+    parameters: Mapping[str, Any],
+    facade: Mapping[str, Any] | None = None,
+) -> LoadedTemplate:
+    """Load the nested stack `parent.providers[key]` with real parameter values (the
+    parent resource's evaluated properties), as the engine does when it creates it.
+
+    `key` is a resource name, or `name/resource_def`, `name/template` for group members
+    and OS::Heat::Stack. The nested registry, parameter_defaults and file roots are the
+    parent's; every parameter must have a value when the parent's options require it."""
+    provider = parent.providers[key]
+    loader = _Loader(parent.options, parent.files, Diagnostics())
+    nesting = Nesting(
+        parent.environment.registry.nested(key.split("/")[0]),
+        parent.environment.parameter_defaults,
+        known=True,
+        facade=facade,
+    )
+    origins = {name: ValueOrigin(f"property {name} of {key}") for name in parameters}
+    name = provider.loaded.name if provider.loaded else str(provider.path)
+    with gc_paused():
+        return loader.load(
+            provider.path,
+            name,
+            [],
+            parameters,
+            origins,
+            ResourceRegistry(),
+            parent.depth + 1,
+            nesting,
+        )
 
 
 def _mapped_by(resolution: TypeResolution) -> str:

@@ -79,3 +79,47 @@ def test_all_conditions_true(tmp_path):
     assert loaded.graph.requirements("extra") == ["first"]
     extra = loaded.template.resources["extra"].properties
     assert evaluate(extra, loaded.scope_with(Resources())) == {"salt": "value-of-first"}
+
+
+NESTED = """\
+heat_template_version: 2016-10-14
+parameters:
+  size: {type: number, constraints: [{range: {max: 10}}]}
+  region: {type: string, default: none}
+resources:
+  v:
+    type: OS::Heat::Value
+    properties:
+      value:
+        str_replace: {template: R-S, params: {R: {get_param: region}, S: {get_param: size}}}
+      type: string
+    metadata: {role: {resource_facade: metadata}}
+outputs:
+  out: {value: {get_attr: [v, value]}}
+"""
+
+
+def test_load_nested_with_real_values(tmp_path):
+    (tmp_path / "disk.yaml").write_text(NESTED)
+    top = tmp_path / "top.yaml"
+    top.write_text(
+        "heat_template_version: 2016-10-14\nresources:\n"
+        "  d:\n    type: disk.yaml\n    properties: {size: 3}\n    metadata: {role: db}\n"
+    )
+    env = tmp_path / "env.yaml"
+    env.write_text("parameter_defaults:\n  region: east\n")
+    parent = load_stack_template(top, [env], options=Options(require_parameters=True))
+    assert parent.ok, parent.diagnostics.items
+    from heatctl.dsl.validate import load_nested
+
+    child = load_nested(parent, "d", {"size": 3}, facade={"metadata": {"role": "db"}})
+    assert child.ok, child.diagnostics.items
+    assert child.depth == 1 and child.parameters.values == {"size": 3, "region": "east"}
+    resource = child.template.resources["v"]
+    assert evaluate(resource.properties, child.scope)["value"] == "east-3"
+    assert evaluate(resource.metadata, child.scope) == {"role": {"role": "db"}}
+    bad = load_nested(parent, "d", {"size": 30})
+    assert [d.message for d in bad.diagnostics] == [
+        "parameter 'size' is invalid: 30 is out of range (min: None, max: 10)"
+        " (from property size of d)"
+    ]
