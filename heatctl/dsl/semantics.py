@@ -224,7 +224,9 @@ def _resource_type(
         return None
     message = unknown_type(resolution.name)
     if resolution.name != resource.type:
-        message += f" (mapped from '{resource.type}' by the environment)"
+        origins = [e.origin for e in resolution.via if e.origin is not None]
+        where = origins[0].description.removeprefix("environment ") if origins else ""
+        message += f" (mapped from '{resource.type}' by {where or 'the environment'})"
     source.error(message, type_path)
     return None
 

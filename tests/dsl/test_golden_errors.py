@@ -51,3 +51,24 @@ def test_cfn_template_problems_are_located() -> None:
     assert "unknown section 'Resource'" in messages[7] and "'Resources'" in messages[7]
     assert "depends on 'Nope', which is not a resource" in messages[9]
     assert "'Propertys' is not a valid key of resource 'Vol'" in messages[9]
+
+
+ENV_FIXTURES = Path(__file__).parent / "fixtures" / "env_errors"
+
+
+def test_golden_environment_fixture() -> None:
+    env = ENV_FIXTURES / "env.yaml"
+    expected = expected_errors(env)
+    result = validate_file(ENV_FIXTURES / "template.yaml", [env])
+    in_env = [d for d in result.diagnostics if d.file == str(env)]
+    by_line: dict[int, list[str]] = {}
+    for diagnostic in in_env:
+        by_line.setdefault(diagnostic.line or 0, []).append(diagnostic.message)
+    for line, texts in expected.items():
+        for text in texts:
+            assert any(text in m for m in by_line.get(line, [])), (line, text, by_line)
+    assert set(by_line) == set(expected), by_line
+    # the registry's mapping is reported where the template uses the type
+    others = [d.format() for d in result.diagnostics if d.file != str(env)]
+    assert len(others) == 1 and "unknown resource type 'OS::Nova::Servr'" in others[0]
+    assert f"(mapped from 'My::Server' by {env}:8:15)" in others[0]
