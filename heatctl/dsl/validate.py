@@ -14,6 +14,8 @@ Library entry points (no Click needed):
         the model, the typed parameter values, the evaluation Scope, the resources whose
         condition holds, the dependency graph and the diagnostics. The engine starts here.
     validate_file(path, ...) -> ValidationResult(loaded, diagnostics, summary)
+    load_nested(loaded, key, parameters, facade) -> LoadedTemplate
+        a provider template / nested stack with real parameter values (for the engine).
 """
 
 from __future__ import annotations
