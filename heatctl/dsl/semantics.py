@@ -7,6 +7,7 @@ known. Every problem becomes a located diagnostic; nothing here raises for bad i
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -392,8 +393,9 @@ def _check_properties(
     from heatctl.resources.validate import validate_properties
 
     version = template.version
-
-    seen: dict[int, bool] = {}  # the checker asks about a value and then its parts
+    # The checker asks about a value and then about its parts: mark every container once.
+    seen: dict[int, bool] = {}
+    _mark_partial(values, _call_names(version), seen)
 
     def unresolved(value: Any) -> bool:
         """True when `value` is, or contains, a call that could not be evaluated."""
@@ -401,10 +403,8 @@ def _check_properties(
             return True
         if not isinstance(value, dict | list):
             return False
-        key = id(value)
-        if key not in seen:
-            seen[key] = is_partial(value, version)
-        return seen[key]
+        known = seen.get(id(value))
+        return is_partial(value, version) if known is None else known
 
     def report(where: Path, message: str) -> None:
         if message.startswith("unknown property") and where:
@@ -413,6 +413,34 @@ def _check_properties(
             source.error(message, (*path, *where))
 
     validate_properties(schema, values, report, is_unresolved=unresolved)
+
+
+@functools.cache
+def _call_names(version: Any) -> frozenset[str]:
+    """The one-key map keys that make a call in `version` (functions and removed ones),
+    as `is_partial` counts them."""
+    return frozenset(version.functions) | frozenset(version.removed)
+
+
+def _mark_partial(value: Any, calls: frozenset[str], seen: dict[int, bool]) -> bool:
+    """Record, for `value` and every container inside it, whether it holds a call."""
+    if isinstance(value, Unresolved):
+        return True
+    if isinstance(value, dict):
+        if len(value) == 1 and next(iter(value)) in calls:
+            seen[id(value)] = True
+            return True
+        found = False
+        for item in value.values():
+            found = _mark_partial(item, calls, seen) or found
+    elif isinstance(value, list):
+        found = False
+        for item in value:
+            found = _mark_partial(item, calls, seen) or found
+    else:
+        return False
+    seen[id(value)] = found
+    return found
 
 
 def _check_depends_on(
