@@ -150,3 +150,31 @@ def test_hidden_value_never_in_coercion_errors():
     assert len(problems) == 1
     assert "12ab-secret" not in problems[0][1]
     assert "(******) is not a valid number" in problems[0][1]
+
+
+def test_cfn_parameters_become_hot_definitions():
+    from heatctl.dsl.diagnostics import Diagnostics
+    from heatctl.dsl.loader import loads
+    from heatctl.dsl.template import parse_template
+
+    doc = loads(
+        '{"AWSTemplateFormatVersion": "2010-09-09", "Parameters": {'
+        '"Name": {"Type": "String", "MinLength": "2", "MaxLength": 8,'
+        '         "AllowedPattern": "[a-z]+", "ConstraintDescription": "lower case, 2-8"},'
+        '"Pw": {"Type": "String", "NoEcho": "true"},'
+        '"Size": {"Type": "Number", "AllowedValues": ["1", "2"], "Default": "2"},'
+        '"Zones": {"Type": "CommaDelimitedList", "Default": "a,b"}}}',
+        "t.json",
+    )
+    diagnostics = Diagnostics()
+    template = parse_template(doc, "t.json", diagnostics)
+    assert template is not None and not diagnostics.items
+    params = template.parameters
+    assert params["Pw"].hidden and not params["Name"].hidden
+    assert params["Size"].type == "number" and params["Zones"].type == "comma_delimited_list"
+    kinds = {c.kind: c for c in params["Name"].constraints}
+    assert kinds["length"].args == {"min": 2, "max": 8}
+    assert kinds["length"].description == "lower case, 2-8"
+    values = resolve_values(params, {"Name": "ABC", "Pw": "x"})
+    assert [m for _, m, _ in values.problems] == ["parameter 'Name' is invalid: lower case, 2-8"]
+    assert values.values["Zones"] == ["a", "b"] and values.values["Size"] == 2
