@@ -143,7 +143,7 @@ _values = st.recursive(
     ),
     max_leaves=12,
 )
-templates = st.fixed_dictionaries(
+_hot = st.fixed_dictionaries(
     {"heat_template_version": st.sampled_from(["2013-05-23", "2016-10-14", "2021-04-16"])},
     optional={
         "parameters": st.dictionaries(st.sampled_from(["a", "b"]), _values, max_size=2),
@@ -152,6 +152,17 @@ templates = st.fixed_dictionaries(
         "conditions": st.dictionaries(st.sampled_from(["a", "b"]), _values, max_size=2),
     },
 )
+_cfn = st.fixed_dictionaries(
+    {"AWSTemplateFormatVersion": st.just("2010-09-09")},
+    optional={
+        "Parameters": st.dictionaries(st.sampled_from(["A", "B"]), _values, max_size=2),
+        "Mappings": st.dictionaries(st.sampled_from(["M"]), _values, max_size=1),
+        "Resources": st.dictionaries(st.sampled_from(["A", "B", "C"]), _values, max_size=3),
+        "Outputs": st.dictionaries(st.sampled_from(["A", "B"]), _values, max_size=2),
+        "Conditions": st.dictionaries(st.sampled_from(["A", "B"]), _values, max_size=2),
+    },
+)
+templates = st.one_of(_hot, _cfn)
 
 FUZZ = settings(
     max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow], database=None
