@@ -279,7 +279,23 @@ def _check_resource(
     schema = schemas.get(resource.name)
     if schema is not None and resource.external_id is None:  # Heat skips adopted resources
         _check_properties(schema, evaluated, props_path, template, source)
+    if (
+        schema is not None
+        and isinstance(resource.deletion_policy, str)
+        and resource.deletion_policy.lower() == "snapshot"
+        and schema.name not in SNAPSHOT_TYPES
+    ):
+        source.error(
+            f"the Snapshot deletion policy is not supported by {schema.name} (only by"
+            f" {', '.join(sorted(SNAPSHOT_TYPES))})",
+            resource.path_of("deletion_policy"),
+        )
     return evaluated
+
+
+# Types that can take a snapshot when deleted (Heat: those with handle_snapshot_delete):
+# a volume is backed up, a server saved as an image.
+SNAPSHOT_TYPES = frozenset({"OS::Cinder::Volume", "AWS::EC2::Volume", "OS::Nova::Server"})
 
 
 # Group types and the property holding the definition of each member.
