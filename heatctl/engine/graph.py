@@ -319,7 +319,8 @@ def _dot(graph: DependencyGraph) -> str:
     lines = ["digraph resources {", "  rankdir=BT;"]
     for name in graph.order():
         kind = graph.graph.nodes[name].get("type") or "?"
-        lines.append(f"  {_quote(name)} [label={_quote(name + chr(10) + kind)}];")
+        label = _quote(name)[:-1] + "\\n" + _quote(kind)[1:]  # Graphviz's line break
+        lines.append(f"  {_quote(name)} [label={label}];")
     for _, _, dep in sorted(graph.graph.edges(data="dependency"), key=lambda e: (e[1], e[0])):
         lines.append(f"  {_quote(dep.source)} -> {_quote(dep.target)} [label={_quote(dep.kind)}];")
     lines.append("}")

@@ -111,7 +111,9 @@ def test_renderings():
         "    └── net (OS::Neutron::Net)",
         "",
     ]
-    assert '"top" -> "a" [label="depends_on"];' in render(graph, "dot")
+    dot = render(graph, "dot")
+    assert '"top" -> "a" [label="depends_on"];' in dot
+    assert '"net" [label="net\\nOS::Neutron::Net"];' in dot
     mermaid = render(graph, "mermaid")
     assert "r4 -->|depends_on| r2" in mermaid
     with pytest.raises(ValueError):
