@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 
 Path = tuple[str | int, ...]
 FORMATS = ("tree", "dot", "mermaid", "json")
+TREE_DEPTH = 40  # deeper trees are unreadable as text (and quadratic in indentation)
 
 
 @dataclass(frozen=True)
@@ -274,12 +275,36 @@ def to_json(graph: DependencyGraph) -> dict[str, Any]:
 
 
 def _tree(graph: DependencyGraph) -> str:
-    """Each top resource (nothing needs it) with what it needs below it."""
+    """Each top resource (nothing needs it) with what it needs below it.
+
+    A resource already shown with its requirements is shown again as "(see above)".
+    Iterative, so that a chain of 10,000 resources does not hit the recursion limit."""
     lines: list[str] = []
     shown: set[str] = set()
     tops = sorted(n for n in graph.graph.nodes if graph.graph.out_degree(n) == 0)
-    for top in tops:
-        _tree_node(graph, top, "", "", lines, shown)
+    stack: list[tuple[str, str, str, int]] = [(top, "", "", 0) for top in reversed(tops)]
+    while stack:
+        name, lead, child_lead, depth = stack.pop()
+        kind = graph.graph.nodes[name].get("type") or "?"
+        needs = graph.requirements(name)
+        if name in shown and needs:
+            lines.append(f"{lead}{name} ({kind}) (see above)")
+            continue
+        shown.add(name)
+        lines.append(f"{lead}{name} ({kind})")
+        if needs and depth >= TREE_DEPTH:
+            lines.append(f"{child_lead}└── ... (deeper requirements: use --format json or dot)")
+            continue
+        for index in reversed(range(len(needs))):
+            last = index == len(needs) - 1
+            stack.append(
+                (
+                    needs[index],
+                    child_lead + ("└── " if last else "├── "),
+                    child_lead + ("    " if last else "│   "),
+                    depth + 1,
+                )
+            )
     summary = graph.summary()
     lines.append("")
     lines.append(
@@ -287,28 +312,6 @@ def _tree(graph: DependencyGraph) -> str:
         f" depth {summary['depth']}, widest level {summary['width']}"
     )
     return "\n".join(lines) + "\n"
-
-
-def _tree_node(
-    graph: DependencyGraph, name: str, lead: str, child_lead: str, lines: list[str], shown: set[str]
-) -> None:
-    kind = graph.graph.nodes[name].get("type") or "?"
-    needs = graph.requirements(name)
-    if name in shown and needs:
-        lines.append(f"{lead}{name} ({kind}) (see above)")
-        return
-    shown.add(name)
-    lines.append(f"{lead}{name} ({kind})")
-    for index, child in enumerate(needs):
-        last = index == len(needs) - 1
-        _tree_node(
-            graph,
-            child,
-            child_lead + ("└── " if last else "├── "),
-            child_lead + ("    " if last else "│   "),
-            lines,
-            shown,
-        )
 
 
 def _quote(text: str) -> str:

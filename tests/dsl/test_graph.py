@@ -118,3 +118,16 @@ def test_renderings():
     assert "r4 -->|depends_on| r2" in mermaid
     with pytest.raises(ValueError):
         render(graph, "svg")
+
+
+def test_tree_of_a_long_chain_is_bounded():
+    lines = ["heat_template_version: 2016-10-14", "resources:"]
+    lines += ["  r0: {type: OS::Heat::RandomString}"]
+    lines += [
+        f"  r{i}: {{type: OS::Heat::RandomString, depends_on: r{i - 1}}}" for i in range(1, 300)
+    ]
+    tree = render(build_graph(template_of("\n".join(lines) + "\n")), "tree")
+    assert tree.splitlines()[0] == "r299 (OS::Heat::RandomString)"
+    assert "deeper requirements: use --format json or dot" in tree
+    assert len(tree) < 20_000
+    assert tree.endswith("300 resources, 299 dependencies, depth 300, widest level 1\n")
