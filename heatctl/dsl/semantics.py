@@ -98,8 +98,12 @@ def check_template(
             resource, loaded, loader, depth, source, plugin_schemas
         )
     found: list[Dependency] = []
+    disabled = {n: r for n, r in template.resources.items() if n not in loaded.active}
     for resource in loaded.active.values():
         values = _check_resource(resource, template, scope, schemas, source, names, found)
+        if disabled:
+            where = resource.path_of("properties")
+            _check_disabled(values, where, template, disabled, source)
         type_name = getattr(loaded.types.get(resource.name), "name", "")
         member = GROUP_MEMBERS.get(type_name)
         if member is not None and isinstance(values.get(member), dict):
@@ -107,7 +111,7 @@ def check_template(
             _check_member(resource, member, values[member], context)
         elif type_name == "OS::Heat::Stack":
             _check_nested_stack(resource, values, loaded, loader, depth, source)
-    _check_outputs(template, scope, schemas, source, names)
+    _check_outputs(template, scope, schemas, source, names, disabled)
     _check_graph(loaded, found)
 
 
@@ -569,13 +573,41 @@ def _check_outputs(
     schemas: Mapping[str, TypeSchema | None],
     source: Source,
     names: Any,
+    disabled: Mapping[str, ResourceDefinition],
 ) -> None:
     for output in template.outputs.values():
+        holds = True
         if output.has_condition:
-            _condition_holds(
+            holds = _condition_holds(
                 output.condition, output.path_of("condition"), template, scope, names, source
             )
-        _check_value(output.value, output.path_of("value"), template, scope, schemas, source, names)
+        path = output.path_of("value")
+        value = _check_value(output.value, path, template, scope, schemas, source, names)
+        if disabled and holds:  # a false condition makes the output null: no reference
+            _check_disabled(value, path, template, disabled, source)
+
+
+def _check_disabled(
+    value: Any,
+    path: Path,
+    template: Template,
+    disabled: Mapping[str, ResourceDefinition],
+    source: Source,
+) -> None:
+    """References (after `if` has chosen its branch) to resources whose condition is
+    false: such a resource does not exist in the stack, as in Heat."""
+    if not isinstance(value, dict | list):
+        return
+    for ref in find_references(value, template.version, parameter_names=template.parameters):
+        if ref.kind in ("resource", "attribute") and ref.name in disabled:
+            condition = disabled[ref.name].condition
+            shown = f" '{condition}'" if isinstance(condition, str) else ""
+            label = _KIND_LABEL[ref.kind] if template.format == "hot" else "Ref/Fn::GetAtt"
+            source.error(
+                f"{label} refers to '{ref.name}', which its condition{shown} leaves out of"
+                " the stack (guard the reference with the same condition, e.g. with if)",
+                (*path, *ref.path),
+            )
 
 
 def _check_graph(loaded: LoadedTemplate, found: list[Dependency]) -> None:

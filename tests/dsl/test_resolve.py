@@ -142,3 +142,33 @@ def test_hidden_values_of_other_types_stay_as_written(tmp_path):
     assert doc["outputs"]["q"]["value"] == "******"
     assert doc["resources"]["r"]["properties"]["value"] == "******:x"
     assert "1234" not in dump(doc) and "s3cr3t-pw" not in dump(doc)
+
+
+def test_references_to_resources_left_out_by_their_condition(tmp_path):
+    from heatctl.dsl.validate import validate_file
+
+    path = tmp_path / "t.yaml"
+    path.write_text(
+        CONDITIONAL.replace(
+            "      length: {if: [is_prod, 32, 8]}",
+            "      length: {if: [is_prod, 32, 8]}\n      salt: {get_resource: prod_only}",
+        )
+    )
+    messages = [(d.line, d.message) for d in validate_file(path).diagnostics]
+    assert messages == [
+        (
+            13,
+            "get_resource refers to 'prod_only', which its condition 'is_prod' leaves out"
+            " of the stack (guard the reference with the same condition, e.g. with if)",
+        ),
+    ]
+    # guarded by the same condition: fine; and in prod the resource exists
+    path.write_text(
+        CONDITIONAL.replace(
+            "      length: {if: [is_prod, 32, 8]}",
+            "      length: {if: [is_prod, 32, 8]}\n"
+            "      salt: {if: [is_prod, {get_resource: prod_only}, none]}",
+        )
+    )
+    assert validate_file(path).valid
+    assert resolve_file(path).document["resources"]["always"]["properties"]["salt"] == "none"
