@@ -184,7 +184,10 @@ def parse_template(
     try:
         version = lookup_version(doc)
     except InvalidVersion as exc:
-        source.error(exc.message, exc.path)
+        message = exc.message
+        if "tosca_definitions_version" in doc:
+            message += "; this is a TOSCA template: translate it to HOT first (heatctl translate)"
+        source.error(message, exc.path)
         return None
     keys = HOT_KEYS if version.format == "hot" else CFN_KEYS
     template = Template(file=file, doc=doc, version=version, base_dir=base_dir)
