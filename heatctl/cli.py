@@ -22,6 +22,16 @@ from heatctl.settings import Settings, default_state_dir
 # name -> (module, attribute, one-line help). Help is kept here so that listing the
 # commands in `heatctl --help` imports none of them.
 COMMAND_GROUPS: dict[str, tuple[str, str, str]] = {
+    "template": (
+        "heatctl.commands.template",
+        "template",
+        "Validate, resolve and graph HOT and CFN templates, without a cloud.",
+    ),
+    "resource-type": (
+        "heatctl.commands.resource_type",
+        "resource_type",
+        "List resource types and show their properties and attributes.",
+    ),
     "translate": (
         "heatctl.commands.translate",
         "translate",

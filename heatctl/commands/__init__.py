@@ -1,1 +1,1 @@
-"""Command modules, one per group; each is imported only when its group is used."""
+"""Command groups of the heatctl CLI, one module each (see COMMAND_GROUPS in heatctl/cli.py)."""
