@@ -670,3 +670,34 @@ def test_alarm_enumerations() -> None:
     bad = {"Type": "AWS::CloudWatch::Alarm", "Properties": {"ComparisonOperator": "Bigger"}}
     [error] = errors_of({"AWSTemplateFormatVersion": "2010-09-09", "Resources": {"A": bad}})
     assert "must be one of LessThanOrEqualToThreshold" in error
+
+
+def test_inputs_are_converted_and_checked_like_parameter_values() -> None:
+    document = {
+        "AWSTemplateFormatVersion": "2010-09-09",
+        "Parameters": {
+            "Size": {"Type": "Number", "MaxValue": 10},
+            "Flavor": {"Type": "String", "AllowedValues": ["small", "large"]},
+            "Secret": {"Type": "String", "NoEcho": "true", "MinLength": 8},
+            "Key": {"Type": "AWS::EC2::KeyPair::KeyName"},
+            "Names": {"Type": "CommaDelimitedList"},
+        },
+    }
+    good = {"Size": "4", "Flavor": "large", "Secret": "longenough", "Key": "k", "Names": "a,b"}
+    result = translate_document(loads(json.dumps(document), "t"), "t", inputs=good)
+    defaults = {n: p.get("default") for n, p in result.hot["parameters"].items()}
+    assert defaults == {
+        "Size": 4,
+        "Flavor": "large",
+        "Secret": "longenough",
+        "Key": "k",
+        "Names": "a,b",
+    }
+    bad = {"Size": "four", "Flavor": "huge", "Secret": "short"}
+    with pytest.raises(TranslationError) as caught:
+        translate_document(loads(json.dumps(document), "t"), "t", inputs=bad)
+    messages = [d.message for d in caught.value.diagnostics]
+    assert len(messages) == 3
+    assert "input Size='four'" in messages[0] and "number" in messages[0]
+    assert "input Flavor='huge'" in messages[1]
+    assert "short" not in messages[2], "a hidden parameter's value must not be shown"

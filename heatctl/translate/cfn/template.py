@@ -153,14 +153,37 @@ class NestedTemplates:
 
 
 def apply_inputs(ctx: CfnContext, parameters: dict[str, Any], inputs: Mapping[str, str]) -> None:
-    """Give each named parameter its input value as the default (an unknown name is an error)."""
+    """Give each named parameter its input value as the default, converted to the
+    parameter's type and checked against its constraints (as Heat checks a value).
+    An unknown name, a value of the wrong type or one a constraint refuses is an error."""
+    from heatctl.dsl.constraints import ConstraintSyntaxError, make_constraint, violations
+    from heatctl.dsl.parameters import ParameterValueError, coerce
+
     for name, value in inputs.items():
-        if name not in parameters:
+        where: SourcePath = ("Parameters", name)
+        definition = parameters.get(name)
+        if definition is None:
             known = list(parameters)
             ctx.unknown_name(("Parameters",), "parameter (given as an input)", name, known)
             continue
-        kind = parameters[name].get("type")
-        parameters[name]["default"] = number(value) if kind == "number" else value
+        kind, hidden = definition["type"], bool(definition.get("hidden"))
+        shown = "the value" if hidden else repr(value)
+        try:
+            typed = coerce(kind, value)
+            checks = [
+                make_constraint(key, args, constraint.get("description"))
+                for constraint in definition.get("constraints", [])
+                for key, args in constraint.items()
+                if key != "description"
+            ]
+        except (ParameterValueError, ConstraintSyntaxError) as exc:
+            ctx.error(where, f"input {name}={shown}: {exc}")
+            continue
+        problems = violations(checks, typed, kind, hidden=hidden)
+        if problems:
+            ctx.error(where, f"input {name}={shown}: {problems[0]}")
+            continue
+        definition["default"] = value if kind == "comma_delimited_list" else typed
 
 
 def translate_resources(ctx: CfnContext, values: ValueTranslator) -> dict[str, Any]:
