@@ -219,6 +219,11 @@ EXPECTED_FAILURES: dict[str, tuple[str, str, str]] = {
         "duplicate key 'type'",
         "a mapping repeats a key; as an import it is accepted with a report entry",
     ),
+    TP + "policies/test_policies_without_required_property.yaml": (
+        "invalid",
+        "requires property 'increment'",
+        "a scaling policy lacks its required increment",
+    ),
     TP + "repositories/test_repositories_definition.yaml": (
         "offline",
         "from repository",

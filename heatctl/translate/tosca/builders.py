@@ -134,7 +134,7 @@ def _normative_base(ctx: Context, node: Node) -> str:
 def _scalar(
     ctx: Context, node: Node, value: Any, unit: str, path: tuple[Any, ...], why: str
 ) -> int | None:
-    value = ctx.functions.input_value(value, path, why, optional=True)
+    value = _literal(ctx, node, value, path, why)
     if value is None:
         return None
     if isinstance(value, int | float) and not isinstance(value, bool):
@@ -146,6 +146,20 @@ def _scalar(
         from heatctl.translate.tosca.sources import fail
 
         raise fail(f"{problem}", ctx.file, ctx.document, path) from None
+
+
+def _literal(ctx: Context, node: Node, value: Any, path: tuple[Any, ...], why: str) -> Any:
+    """A plain value needed at translate time (get_input and get_property resolved), or None
+    with an approximate entry when it cannot be known then."""
+    value = ctx.functions.input_value(value, path, why, optional=True)
+    if is_function(value):
+        value = ctx.hot(value, node, path)
+    if value is None or (isinstance(value, str | int | float) and not isinstance(value, bool)):
+        return value
+    ctx.reporter.approximate(
+        f"{value!r} cannot be known at translate time; it is ignored {why}", path
+    )
+    return None
 
 
 def build_server(ctx: Context, node: Node) -> None:
@@ -176,7 +190,7 @@ def _flavor(ctx: Context, node: Node) -> str:
     path = (*node.path, "capabilities", "host", "properties")
     why = "to choose a flavor"
     from_input = any(is_function(host.get(k)) for k in ("num_cpus", "mem_size", "disk_size"))
-    cpus = ctx.functions.input_value(host.get("num_cpus"), (*path, "num_cpus"), why, optional=True)
+    cpus = _literal(ctx, node, host.get("num_cpus"), (*path, "num_cpus"), why)
     ram = _scalar(ctx, node, host.get("mem_size"), "MiB", (*path, "mem_size"), why)
     disk = _scalar(ctx, node, host.get("disk_size"), "GiB", (*path, "disk_size"), why)
     cpus = int(cpus) if isinstance(cpus, int | float) and not isinstance(cpus, bool) else None
@@ -207,15 +221,11 @@ def _image(ctx: Context, node: Node) -> Any:
     os_caps = node.capabilities.get("os", {})
     path = (*node.path, "capabilities", "os", "properties")
     why = "to choose an image"
-    distribution = ctx.functions.input_value(
-        os_caps.get("distribution"), (*path, "distribution"), why, optional=True
-    )
-    version = ctx.functions.input_value(
-        os_caps.get("version"), (*path, "version"), why, optional=True
-    )
-    architecture = ctx.functions.input_value(
-        os_caps.get("architecture"), (*path, "architecture"), why, optional=True
-    )
+    found = {
+        key: _literal(ctx, node, os_caps.get(key), (*path, key), why)
+        for key in ("distribution", "version", "architecture")
+    }
+    distribution, version, architecture = (None if v is None else str(v) for v in found.values())
     image, exact = ctx.catalog.image(
         distribution, None if version is None else str(version), architecture
     )

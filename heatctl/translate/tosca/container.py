@@ -35,7 +35,7 @@ def build(ctx: Context, node: Node) -> None:
         )
         return
     properties: dict[str, Any] = {"image": image, "name": node.name}
-    if inputs:
+    if isinstance(inputs, Mapping) and inputs:
         properties["environment"] = {
             str(k): ctx.hot(v, node, (*node.path, "interfaces", "Standard", "create", "inputs", k))
             for k, v in inputs.items()

@@ -56,12 +56,22 @@ class Functions:
             return [self.hot(v, scope, (*path, i)) for i, v in enumerate(value)]
         return value
 
-    def _args(self, args: Any, minimum: int, name: str, path: tuple[Any, ...]) -> list[Any]:
+    def _args(
+        self, args: Any, minimum: int, name: str, path: tuple[Any, ...], *, names: bool = False
+    ) -> list[Any]:
+        """The argument list; with `names`, every argument must be a name or an index."""
         if not isinstance(args, list):
             args = [args]
         if len(args) < minimum:
             raise fail(
                 f"{name} needs at least {minimum} argument(s), got {len(args)}",
+                self.ctx.file,
+                self.ctx.document,
+                path,
+            )
+        if names and any(not isinstance(a, str | int) or isinstance(a, bool) for a in args):
+            raise fail(
+                f"{name} arguments must be names or indexes, got {args!r}",
                 self.ctx.file,
                 self.ctx.document,
                 path,
@@ -103,7 +113,7 @@ class Functions:
     def _get_input(self, args: Any, scope: Scope, path: tuple[Any, ...]) -> Any:
         items = args if isinstance(args, list) else [args]
         name = items[0] if items else None
-        if name not in self.ctx.inputs.definitions:
+        if not isinstance(name, str) or name not in self.ctx.inputs.definitions:
             raise fail(
                 f"get_input refers to input '{name}', which is not defined{did_you_mean(name, self.ctx.inputs.definitions)}",
                 self.ctx.file,
@@ -122,8 +132,8 @@ class Functions:
         """
         if is_function(value) and "get_input" in value:
             args = value["get_input"]
-            name = args[0] if isinstance(args, list) else args
-            if name not in self.ctx.inputs.definitions:
+            name = args[0] if isinstance(args, list) and args else args
+            if not isinstance(name, str) or name not in self.ctx.inputs.definitions:
                 self._get_input(args, Scope(), path)
             if not self.ctx.inputs.has_value(name) and optional:
                 self.ctx.reporter.approximate(
@@ -142,7 +152,7 @@ class Functions:
         return value
 
     def _get_property(self, args: Any, scope: Scope, path: tuple[Any, ...]) -> Any:
-        items = self._args(args, 2, "get_property", path)
+        items = self._args(args, 2, "get_property", path, names=True)
         node = self.entity(items[0], scope, path, "get_property")
         if items[0] == "HOST" and scope.node is not None:
             for host in host_chain(scope.node, self.ctx.nodes, self.ctx.registry):
@@ -196,7 +206,7 @@ class Functions:
         return value
 
     def _get_attribute(self, args: Any, scope: Scope, path: tuple[Any, ...]) -> Any:
-        items = self._args(args, 2, "get_attribute", path)
+        items = self._args(args, 2, "get_attribute", path, names=True)
         node = self.entity(items[0], scope, path, "get_attribute")
         names = items[1:]
         if len(names) >= 2 and (
@@ -211,7 +221,7 @@ class Functions:
         return result
 
     def _get_operation_output(self, args: Any, scope: Scope, path: tuple[Any, ...]) -> Any:
-        items = self._args(args, 4, "get_operation_output", path)
+        items = self._args(args, 4, "get_operation_output", path, names=True)
         node = self.entity(items[0], scope, path, "get_operation_output")
         interface, operation, output = (str(v) for v in items[1:4])
         interface = "Standard" if interface.endswith("lifecycle.Standard") else interface
@@ -260,7 +270,7 @@ class Functions:
         return {"str_split": [separators[:1], text, index]}
 
     def _get_artifact(self, args: Any, scope: Scope, path: tuple[Any, ...]) -> Any:
-        items = self._args(args, 2, "get_artifact", path)
+        items = self._args(args, 2, "get_artifact", path, names=True)
         node = self.entity(items[0], scope, path, "get_artifact")
         artifact = node.artifacts.get(items[1])
         if artifact is None:

@@ -159,7 +159,8 @@ class Checker:
         """Raise a diagnostic if a literal value breaks one of the property's constraints."""
         from heatctl.translate.tosca.constraints import violation
 
-        for constraint in schema.get("constraints") or []:
+        constraints = schema.get("constraints")
+        for constraint in constraints if isinstance(constraints, list) else []:
             if isinstance(constraint, Mapping) and len(constraint) == 1:
                 ((operator, operand),) = constraint.items()
                 problem = violation(kind, str(operator), operand, value)

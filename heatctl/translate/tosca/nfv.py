@@ -88,6 +88,7 @@ def build_vdu(ctx: Context, node: Node) -> None:
     memory = (compute.get("virtual_memory") or {}).get("virtual_mem_size")
     cpus = (compute.get("virtual_cpu") or {}).get("num_virtual_cpu")
     storage = compute.get("virtual_local_storage") or []
+    storage = storage if isinstance(storage, list) else []
     try:
         if memory is not None:
             flavor["ram"] = size_in(memory, "MiB")
@@ -160,6 +161,8 @@ def build_virtual_link(ctx: Context, node: Node) -> None:
     """VnfVirtualLink -> OS::Neutron::Net + Subnet, QoS bandwidth limit from max bitrate."""
     path = (*node.path, "properties")
     protocols = (node.properties.get("connectivity_type") or {}).get("layer_protocols") or []
+    if not isinstance(protocols, list) or not all(isinstance(p, str) for p in protocols):
+        protocols = []
     if protocols and not {"ipv4", "ipv6"} & set(protocols):
         ctx.reporter.untranslated(
             f"a virtual link over {protocols} (not IP) has no Neutron counterpart",
@@ -246,7 +249,13 @@ def build_cp(ctx: Context, node: Node) -> None:
         )
     vnic = node.properties.get("vnic_type")
     if vnic is not None:
-        properties["binding:vnic_type"] = vnic if vnic in VNIC_TYPES else "normal"
+        properties["binding:vnic_type"] = (
+            ctx.hot(vnic, node, (*node.path, "properties", "vnic_type"))
+            if not isinstance(vnic, str)
+            else vnic
+            if vnic in VNIC_TYPES
+            else "normal"
+        )
     name = ctx.add(node.name, {"type": "OS::Neutron::Port", "properties": properties}, node.name)
     ctx.main_resource[node.name] = name
     for requirement in node.requirements:
@@ -304,6 +313,19 @@ def policies(ctx: Context, items: list[tuple[str, Mapping[str, Any], tuple[Any, 
             ctx.reporter.untranslated(f"nfv policy {kind} has no HOT counterpart", (*path, "type"))
 
 
+def _get(mapping: Any, key: Any, kind: type) -> Any:
+    """mapping[key] when both have the expected shapes, else an empty value of `kind`
+    (ETSI policy data is checked against its types only where the types declare it)."""
+    value = mapping.get(key) if isinstance(mapping, Mapping) and isinstance(key, str) else None
+    return value if isinstance(value, kind) else kind()
+
+
+def _count(value: Any, default: int) -> int:
+    return (
+        value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else default
+    )
+
+
 def _aspect(
     ctx: Context,
     aspect: str,
@@ -315,14 +337,16 @@ def _aspect(
 ) -> None:
     targets: list[str] = []
     step = 1
-    step_names = definition.get("step_deltas") or []
+    step_names = _get(definition, "step_deltas", list)
     for _name, body, _path in deltas:
-        properties = body.get("properties") or {}
+        properties = _get(body, "properties", dict)
         if properties.get("aspect") != aspect:
             continue
-        targets.extend(t for t in body.get("targets") or [] if ctx.kinds.get(t) == "vdu")
-        delta = (properties.get("deltas") or {}).get(step_names[0] if step_names else None) or {}
-        step = int(delta.get("number_of_instances", step))
+        targets.extend(t for t in _get(body, "targets", list) if ctx.kinds.get(t) == "vdu")
+        first = step_names[0] if step_names and isinstance(step_names[0], str) else None
+        step = _count(
+            _get(_get(properties, "deltas", dict), first, dict).get("number_of_instances"), step
+        )
     targets = list(dict.fromkeys(targets))
     if not targets:
         ctx.reporter.untranslated(
@@ -331,18 +355,12 @@ def _aspect(
         return
     minimum = 1
     for _name, body, _path in initial:
-        if set(body.get("targets") or []) & set(targets):
-            minimum = int(
-                ((body.get("properties") or {}).get("initial_delta") or {}).get(
-                    "number_of_instances", 1
-                )
-            )
-    profile = ctx.nodes[targets[0]].properties.get("vdu_profile") or {}
-    maximum = int(
-        profile.get(
-            "max_number_of_instances", minimum + step * int(definition.get("max_scale_level", 1))
-        )
-    )
+        if set(_get(body, "targets", list)) & set(targets):
+            delta = _get(_get(body, "properties", dict), "initial_delta", dict)
+            minimum = _count(delta.get("number_of_instances"), 1)
+    profile = _get(ctx.nodes[targets[0]].properties, "vdu_profile", dict)
+    levels = _count(definition.get("max_scale_level"), 1)
+    maximum = _count(profile.get("max_number_of_instances"), minimum + step * levels)
     scaling.make_group(
         ctx,
         aspect,

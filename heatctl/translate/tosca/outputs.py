@@ -55,7 +55,7 @@ def _report_unused_sections(ctx: Context) -> None:
         for name, group in groups.items():
             members = group.get("members", []) if isinstance(group, Mapping) else []
             for member in members:
-                if member not in ctx.nodes:
+                if not isinstance(member, str) or member not in ctx.nodes:
                     raise fail(
                         f"group '{name}' member '{member}' is not a node template",
                         ctx.file,

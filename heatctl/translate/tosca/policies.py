@@ -25,8 +25,36 @@ LEASE_EVENTS = {
 RAISING = ("gt", "ge", "greater_than", "greater_or_equal")
 
 
+def check_groups(ctx: Context) -> None:
+    """groups: a mapping of names to {type, members: [node template names]}."""
+    groups = ctx.topology.get("groups")
+    base = ("topology_template", "groups")
+    if groups is None:
+        return
+    if not isinstance(groups, Mapping):
+        raise fail(
+            "groups must be a mapping of group names to definitions", ctx.file, ctx.document, base
+        )
+    for name, group in groups.items():
+        path = (*base, name)
+        if not isinstance(group, Mapping) or "type" not in group:
+            raise fail(f"group '{name}' needs a type", ctx.file, ctx.document, path)
+        ctx.registry.require("group_types", group["type"], ctx.file, ctx.document, (*path, "type"))
+        members = group.get("members") or []
+        if not isinstance(members, list) or not all(
+            isinstance(m, str) and m in ctx.nodes for m in members
+        ):
+            raise fail(
+                f"members of group '{name}' must be a list of node template names{did_you_mean(next((m for m in members if isinstance(m, str) and m not in ctx.nodes), None), ctx.nodes) if isinstance(members, list) else ''}",
+                ctx.file,
+                ctx.document,
+                (*path, "members"),
+            )
+
+
 def build_all(ctx: Context) -> None:
     """Translate every policy of the topology."""
+    check_groups(ctx)
     from heatctl.translate.tosca import nfv, scaling
 
     policies = ctx.topology.get("policies") or []
@@ -64,6 +92,7 @@ def build_all(ctx: Context) -> None:
             "policy_types", body["type"], ctx.file, ctx.document, (*path, "type")
         )
         chain = {t.name for t in ctx.registry.chain(typedef)}
+        _check_properties(ctx, name, typedef, body, path)
         if typedef.name.startswith("tosca.policies.nfv."):
             etsi.append((name, body, path))
         elif "tosca.policies.Placement" in chain:
@@ -94,6 +123,60 @@ def build_all(ctx: Context) -> None:
         reservation(ctx, name, body, path)
 
 
+def _check_properties(
+    ctx: Context, name: str, typedef: Any, body: Mapping[str, Any], path: tuple[Any, ...]
+) -> None:
+    """A policy's properties against its type (values, data types, constraints) and the
+    shape of its triggers."""
+    from heatctl.translate.tosca.model import Checker, merge_properties
+
+    given = body.get("properties")
+    if given is not None and not isinstance(given, Mapping):
+        raise fail(
+            f"properties of policy '{name}' must be a mapping",
+            ctx.file,
+            ctx.document,
+            (*path, "properties"),
+        )
+    schemas = ctx.registry.merged(typedef, "properties")
+    if schemas:
+        checker = Checker(ctx.registry, ctx.file, ctx.document)
+        known = {k: v for k, v in (given or {}).items() if k in schemas}
+        merge_properties(
+            checker, schemas, known, (*path, "properties"), f"policy '{name}' ({typedef.name})"
+        )
+    listed = body.get("targets")
+    if listed is not None and (
+        not isinstance(listed, list) or not all(isinstance(t, str) for t in listed)
+    ):
+        raise fail(
+            f"targets of policy '{name}' must be a list of names",
+            ctx.file,
+            ctx.document,
+            (*path, "targets"),
+        )
+    triggers = body.get("triggers")
+    if triggers is not None and (
+        not isinstance(triggers, Mapping)
+        or not all(isinstance(t, Mapping) for t in triggers.values())
+    ):
+        raise fail(
+            f"triggers of policy '{name}' must map names to trigger definitions",
+            ctx.file,
+            ctx.document,
+            (*path, "triggers"),
+        )
+    for trigger, definition in (triggers or {}).items():
+        condition = definition.get("condition")
+        if condition is not None and not isinstance(condition, Mapping):
+            raise fail(
+                f"condition of trigger '{trigger}' must be a mapping",
+                ctx.file,
+                ctx.document,
+                (*path, "triggers", trigger, "condition"),
+            )
+
+
 def targets(ctx: Context, name: str, body: Mapping[str, Any], path: tuple[Any, ...]) -> list[str]:
     """A policy's targets as node names (groups expanded to their members)."""
     groups = ctx.topology.get("groups") or {}
@@ -101,6 +184,12 @@ def targets(ctx: Context, name: str, body: Mapping[str, Any], path: tuple[Any, .
     if listed is None and isinstance(body.get("properties"), Mapping):
         listed = body["properties"].get("targets")
     result: list[str] = []
+    if listed is not None and (
+        not isinstance(listed, list) or not all(isinstance(t, str) for t in listed)
+    ):
+        raise fail(
+            f"targets of policy '{name}' must be a list of names", ctx.file, ctx.document, path
+        )
     for target in listed or []:
         if target in ctx.nodes:
             result.append(target)

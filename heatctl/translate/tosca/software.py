@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from heatctl.translate.tosca.model import Node, is_function
-from heatctl.translate.tosca.sources import is_url
+from heatctl.translate.tosca.sources import fail, is_url
 from heatctl.translate.tosca.topology import host_chain
 
 if TYPE_CHECKING:
@@ -68,6 +68,8 @@ def _input_values(inputs: Mapping[str, Any]) -> dict[str, Any]:
     """Interface-level inputs: assignments from the template, or (in a type) definitions
     whose default is the value."""
     values: dict[str, Any] = {}
+    if not isinstance(inputs, Mapping):
+        return values  # reported by _implementation
     for name, value in inputs.items():
         if isinstance(value, Mapping) and "type" in value and not is_function(value):
             if "default" in value:
@@ -86,6 +88,10 @@ def _implementation(
     implementation: Any = body
     if isinstance(body, Mapping):
         implementation = body.get("implementation")
+        if not isinstance(body.get("inputs") or {}, Mapping):
+            raise fail(
+                "operation inputs must be a mapping", ctx.file, ctx.document, (*path, "inputs")
+            )
         inputs = _input_values(body.get("inputs") or {})
         if body.get("outputs"):
             ctx.reporter.untranslated(

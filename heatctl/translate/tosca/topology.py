@@ -249,8 +249,25 @@ class TopologyBuilder:
             rel_body = self.relationship_templates[relationship]
             relationship = rel_body
         if isinstance(relationship, Mapping):
-            properties = dict(relationship.get("properties") or {})
-            interfaces = dict(relationship.get("interfaces") or {})
+            where = (*path, "relationship")
+            properties = dict(
+                _mapping(
+                    relationship.get("properties"),
+                    "relationship properties",
+                    self.file,
+                    self.document,
+                    where,
+                )
+            )
+            interfaces = dict(
+                _mapping(
+                    relationship.get("interfaces"),
+                    "relationship interfaces",
+                    self.file,
+                    self.document,
+                    where,
+                )
+            )
             relationship = relationship.get("type", definition.get("relationship"))
         reltype = None
         if relationship is not None:

@@ -189,7 +189,7 @@ class Context:
 def _check_top_level(sources: SourceSet) -> None:
     main = sources.main
     version = main.document.get("tosca_definitions_version")
-    if version not in DEFINITION_VERSIONS:
+    if not isinstance(version, str) or version not in DEFINITION_VERSIONS:
         raise fail(
             f"unknown tosca_definitions_version '{version}' (known: {', '.join(sorted(DEFINITION_VERSIONS))})",
             main.name,

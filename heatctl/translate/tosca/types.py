@@ -131,6 +131,13 @@ class TypeRegistry:
                 parent = typedef.definition.get("derived_from")
                 if parent is None or typedef.file is None:
                     continue
+                if not isinstance(parent, str):
+                    raise fail(
+                        f"derived_from of {typedef.name} must be a type name",
+                        typedef.file,
+                        typedef.document,
+                        (section, typedef.name, "derived_from"),
+                    )
                 if section == "data_types" and parent in PRIMITIVES:
                     continue
                 if self.find(section, parent) is None and self._relocate(typedef, parent):
