@@ -203,3 +203,12 @@ def test_json_with_output_lists_every_file(run_cli, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.stderr
     data = json.loads(result.stdout)
     assert data["files"] == [str(out), str(out.parent / "grow_res.yaml")]
+
+
+def test_translated_output_passes_template_validate(run_cli, tmp_path: Path) -> None:
+    source = tmp_path / "scaled.yaml"
+    source.write_text(SCALED)
+    out = tmp_path / "out" / "main.yaml"
+    assert run_cli("translate", str(source), "-o", str(out)).exit_code == 0
+    result = run_cli("template", "validate", str(out))
+    assert result.exit_code == 0, result.output
