@@ -153,6 +153,7 @@ def test_connects_to_orders_and_runs_relationship_operations(tmp_path: Path) -> 
   node_templates:
 {SERVER}    db:
       type: tosca.nodes.Database
+      properties: {{name: orders}}
       requirements: [{{host: dbms}}]
       interfaces: {{Standard: {{create: db.sh}}}}
     dbms:
@@ -169,7 +170,11 @@ def test_connects_to_orders_and_runs_relationship_operations(tmp_path: Path) -> 
               type: tosca.relationships.ConnectsTo
               interfaces:
                 Configure:
-                  pre_configure_source: connect.sh
+                  pre_configure_source:
+                    implementation: connect.sh
+                    inputs:
+                      db: {{get_property: [TARGET, name]}}
+                      me: {{get_attribute: [SOURCE, tosca_name]}}
       interfaces: {{Standard: {{create: app.sh, configure: app_conf.sh}}}}
     web:
       type: tosca.nodes.WebServer
@@ -179,6 +184,7 @@ def test_connects_to_orders_and_runs_relationship_operations(tmp_path: Path) -> 
     assert res["db_create_deploy"]["depends_on"] == ["dbms_start_deploy"]
     assert set(res["app_create_deploy"]["depends_on"]) == {"db_create_deploy"}
     connect = res["app_db_connect_deploy"]
+    assert connect["properties"]["input_values"] == {"db": "orders", "me": "app"}
     assert set(connect["depends_on"]) == {"app_create_deploy", "db_create_deploy"}
     assert "app_db_connect_deploy" in res["app_configure_deploy"]["depends_on"]
 
