@@ -232,9 +232,12 @@ def _image(ctx: Context, node: Node) -> Any:
     source = ctx.catalog.source
     if image is None:
         image = ctx.catalog.images[0]
-        wanted = f"{distribution or 'any'} {version or ''}".strip()
+        wanted = f"{distribution} {version or ''}".strip()
+        message = (
+            f"no image in {source} matches {wanted}" if distribution else "no os distribution given"
+        )
         ctx.reporter.approximate(
-            f"no image in {source} matches {wanted}; chose {image.name}",
+            f"{message}; chose {image.name}",
             path if os_caps else (*node.path, "type"),
         )
     elif not exact:
