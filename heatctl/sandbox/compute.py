@@ -82,7 +82,10 @@ class ComputeService:
         r("GET", "/v2.1/flavors/detail", lambda q: self.list_flavors(q, detail=True))
         r("POST", "/v2.1/flavors", self.create_flavor)
         r("GET", "/v2.1/flavors/{id}", self.show_flavor)
+        r("PUT", "/v2.1/flavors/{id}", self.update_flavor)
         r("DELETE", "/v2.1/flavors/{id}", self.delete_flavor)
+        r("POST", "/v2.1/flavors/{id}/action", self.flavor_access_action)
+        r("GET", "/v2.1/flavors/{id}/os-flavor-access", self.flavor_access)
         r("GET", "/v2.1/flavors/{id}/os-extra_specs", self.extra_specs)
         r("POST", "/v2.1/flavors/{id}/os-extra_specs", self.extra_specs)
         r("GET", "/v2.1/flavors/{id}/os-extra_specs/{key}", self.extra_spec)
@@ -153,7 +156,8 @@ class ComputeService:
     def list_flavors(self, request: Request, detail: bool) -> Response:
         """GET /flavors[/detail] with is_public, minRam, minDisk, limit, marker."""
         flavors = self.cloud.query("flavor")
-        is_public = (request.arg("is_public") or "true").lower()
+        # Nova: an admin (every sandbox user) sees all flavors unless is_public is given.
+        is_public = (request.arg("is_public") or "none").lower()
         if is_public in ("true", "1", "yes"):
             flavors = [f for f in flavors if f["os-flavor-access:is_public"]]
         elif is_public in ("false", "0", "no"):
@@ -208,6 +212,54 @@ class ComputeService:
         except ValueError as error:
             raise ApiError(400, f"Invalid input for field/attribute flavor: {error}") from None
         return json_response(200, {"flavor": self.flavor_view(flavor)})
+
+    def update_flavor(self, request: Request) -> Response:
+        """PUT /flavors/{id}: only the description may change (2.55+)."""
+        flavor = self.find_flavor(request.params["id"])
+        entity = request.entity("flavor")
+        check_fields(
+            entity, {"description": (str, type(None))}, required=("description",), where="flavor"
+        )
+        flavor["description"] = entity["description"]
+        self.cloud.save("flavor", flavor)
+        return json_response(200, {"flavor": self.flavor_view(flavor)})
+
+    def flavor_access(self, request: Request) -> Response:
+        """GET /flavors/{id}/os-flavor-access: projects given a private flavor."""
+        flavor = self.find_flavor(request.params["id"])
+        if flavor["os-flavor-access:is_public"]:
+            raise ApiError(404, "Access list not available for public flavors.")
+        access = [{"flavor_id": flavor["id"], "tenant_id": t} for t in flavor.get("_access", [])]
+        return json_response(200, {"flavor_access": access})
+
+    def flavor_access_action(self, request: Request) -> Response:
+        """POST /flavors/{id}/action: addTenantAccess / removeTenantAccess."""
+        flavor = self.find_flavor(request.params["id"])
+        data = request.json()
+        name = next(iter(data), "") if isinstance(data, dict) else ""
+        tenant = str((data.get(name) or {}).get("tenant", "")) if name else ""
+        if name not in ("addTenantAccess", "removeTenantAccess") or not tenant:
+            raise ApiError(400, "Invalid input for field/attribute action.")
+        if flavor["os-flavor-access:is_public"]:
+            raise ApiError(409, "Can not add access to a public flavor.")
+        access = list(flavor.get("_access", []))
+        if name == "addTenantAccess":
+            if tenant in access:
+                raise ApiError(
+                    409,
+                    f"Flavor access already exists for flavor {flavor['id']} "
+                    f"and project {tenant} combination.",
+                )
+            access.append(tenant)
+        elif tenant not in access:
+            raise ApiError(
+                404, f"Flavor access not found for {flavor['id']} / {tenant} combination."
+            )
+        else:
+            access.remove(tenant)
+        flavor["_access"] = access
+        self.cloud.save("flavor", flavor)
+        return self.flavor_access(request)
 
     def delete_flavor(self, request: Request) -> Response:
         """DELETE /flavors/{id} (admin): 202."""

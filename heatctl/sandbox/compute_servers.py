@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from heatctl.sandbox.clock import iso
 from heatctl.sandbox.compute import microversion, nova_page
+from heatctl.sandbox.compute_parts import ServerParts
 from heatctl.sandbox.web import (
     ApiError,
     Body,
@@ -67,6 +68,7 @@ class Servers:
     def __init__(self, compute: ComputeService) -> None:
         self.compute = compute
         self.cloud = compute.cloud
+        self.parts = ServerParts(self)
 
     def routes(self, r: Callable[..., None]) -> None:
         """Register the server routes."""
@@ -77,20 +79,21 @@ class Servers:
         r("PUT", "/v2.1/servers/{id}", self.update)
         r("DELETE", "/v2.1/servers/{id}", self.delete)
         r("POST", "/v2.1/servers/{id}/action", self.action)
-        r("GET", "/v2.1/servers/{id}/metadata", self.metadata)
-        r("PUT", "/v2.1/servers/{id}/metadata", self.metadata)
-        r("POST", "/v2.1/servers/{id}/metadata", self.metadata)
-        r("GET", "/v2.1/servers/{id}/metadata/{key}", self.metadata_item)
-        r("PUT", "/v2.1/servers/{id}/metadata/{key}", self.metadata_item)
-        r("DELETE", "/v2.1/servers/{id}/metadata/{key}", self.metadata_item)
-        r("GET", "/v2.1/servers/{id}/os-interface", self.interfaces)
-        r("POST", "/v2.1/servers/{id}/os-interface", self.attach_interface)
-        r("DELETE", "/v2.1/servers/{id}/os-interface/{port}", self.detach_interface)
-        r("GET", "/v2.1/servers/{id}/os-volume_attachments", self.attachments)
-        r("POST", "/v2.1/servers/{id}/os-volume_attachments", self.attach_volume)
-        r("GET", "/v2.1/servers/{id}/os-volume_attachments/{volume}", self.attachment)
-        r("PUT", "/v2.1/servers/{id}/os-volume_attachments/{volume}", self.update_attachment)
-        r("DELETE", "/v2.1/servers/{id}/os-volume_attachments/{volume}", self.detach_volume)
+        r("GET", "/v2.1/servers/{id}/metadata", self.parts.metadata)
+        r("PUT", "/v2.1/servers/{id}/metadata", self.parts.metadata)
+        r("POST", "/v2.1/servers/{id}/metadata", self.parts.metadata)
+        r("GET", "/v2.1/servers/{id}/metadata/{key}", self.parts.metadata_item)
+        r("PUT", "/v2.1/servers/{id}/metadata/{key}", self.parts.metadata_item)
+        r("DELETE", "/v2.1/servers/{id}/metadata/{key}", self.parts.metadata_item)
+        r("POST", "/v2.1/servers/{id}/remote-consoles", self.parts.remote_console)
+        r("GET", "/v2.1/servers/{id}/os-interface", self.parts.interfaces)
+        r("POST", "/v2.1/servers/{id}/os-interface", self.parts.attach_interface)
+        r("DELETE", "/v2.1/servers/{id}/os-interface/{port}", self.parts.detach_interface)
+        r("GET", "/v2.1/servers/{id}/os-volume_attachments", self.parts.attachments)
+        r("POST", "/v2.1/servers/{id}/os-volume_attachments", self.parts.attach_volume)
+        r("GET", "/v2.1/servers/{id}/os-volume_attachments/{volume}", self.parts.attachment)
+        r("PUT", "/v2.1/servers/{id}/os-volume_attachments/{volume}", self.parts.update_attachment)
+        r("DELETE", "/v2.1/servers/{id}/os-volume_attachments/{volume}", self.parts.detach_volume)
 
     @property
     def net(self) -> Any:
@@ -227,14 +230,14 @@ class Servers:
             if port["device_id"]:
                 raise ApiError(409, f"Port {port['id']} is still in use.")
             port.update(device_id=server_id, device_owner="compute:nova")
-            self.net.save_port(port)
+            self.net.ports.save_port(port)
             return port
         network = self.cloud.load("network", str(item.get("uuid", "")))
         if network is None:
             raise ApiError(400, f"Network {item.get('uuid')} could not be found.")
         fixed = [{"ip_address": item["fixed_ip"]}] if item.get("fixed_ip") else None
         self.net.quota_check(request.project_id, "port", "port")
-        port = self.net.create_port(
+        port = self.net.ports.create_port(
             request.project_id,
             network,
             {
@@ -245,7 +248,7 @@ class Servers:
             },
         )
         port["_nova_created"] = True
-        self.net.save_port(port)
+        self.net.ports.save_port(port)
         return port
 
     def _new_body(
@@ -371,7 +374,7 @@ class Servers:
         for mapping in entity.get("block_device_mapping_v2") or []:
             if mapping.get("source_type") == "volume" and mapping.get("uuid"):
                 volume = self.volumes.find(str(mapping["uuid"]), status=400)
-                self._attach(
+                self.parts.attach(
                     body,
                     volume,
                     "/dev/vda" if mapping.get("boot_index") == 0 else None,
@@ -495,11 +498,11 @@ class Servers:
         """Free everything a server holds and remove it."""
         for port in self.cloud.store.query("port", owner=body["id"]):
             if port.get("_nova_created"):
-                self.net.delete_port(port)
+                self.net.ports.delete_port(port)
             else:
                 port.update(device_id="", device_owner="")
                 port["binding:host_id"] = ""
-                self.net.save_port(port)
+                self.net.ports.save_port(port)
         for attachment in body["_attachments"]:
             volume = self.cloud.load("volume", attachment["volumeId"])
             if volume is not None:
@@ -518,193 +521,6 @@ class Servers:
         from heatctl.sandbox.compute_actions import run_action
 
         return run_action(self, request, self.find(request.params["id"]))
-
-    # -- metadata ----------------------------------------------------------------------
-    def metadata(self, request: Request) -> Response:
-        """GET (read), PUT (replace) or POST (merge) /servers/{id}/metadata."""
-        body = self.find(request.params["id"])
-        if request.method in ("PUT", "POST"):
-            data = request.json()
-            items = data.get("metadata") if isinstance(data, dict) else None
-            if not isinstance(items, dict) or not all(isinstance(v, str) for v in items.values()):
-                raise ApiError(400, "Invalid input for field/attribute metadata.")
-            body["metadata"] = items if request.method == "PUT" else {**body["metadata"], **items}
-            if len(body["metadata"]) > self.cloud.quota("compute", "metadata_items"):
-                raise ApiError(403, "Quota exceeded for metadata_items")
-            self.cloud.save("server", body)
-        return json_response(200, {"metadata": body["metadata"]})
-
-    def metadata_item(self, request: Request) -> Response:
-        """GET/PUT/DELETE /servers/{id}/metadata/{key}."""
-        body, key = self.find(request.params["id"]), request.params["key"]
-        if request.method == "PUT":
-            meta = request.json().get("meta") if isinstance(request.json(), dict) else None
-            if not isinstance(meta, dict) or list(meta) != [key]:
-                raise ApiError(400, "Request body and URI mismatch")
-            body["metadata"][key] = str(meta[key])
-            self.cloud.save("server", body)
-            return json_response(200, {"meta": {key: body["metadata"][key]}})
-        if key not in body["metadata"]:
-            raise ApiError(404, "Metadata item was not found")
-        if request.method == "DELETE":
-            del body["metadata"][key]
-            self.cloud.save("server", body)
-            return empty(204)
-        return json_response(200, {"meta": {key: body["metadata"][key]}})
-
-    # -- interfaces --------------------------------------------------------------------
-    def _interface(self, port: Body) -> Body:
-        return {
-            "port_id": port["id"],
-            "net_id": port["network_id"],
-            "mac_addr": port["mac_address"],
-            "fixed_ips": port["fixed_ips"],
-            "port_state": self.net.port_view(port)["status"],
-            "tag": None,
-        }
-
-    def interfaces(self, request: Request) -> Response:
-        """GET /servers/{id}/os-interface."""
-        body = self.find(request.params["id"])
-        ports = self.cloud.store.query("port", owner=body["id"])
-        return json_response(200, {"interfaceAttachments": [self._interface(p) for p in ports]})
-
-    def attach_interface(self, request: Request) -> Response:
-        """POST /servers/{id}/os-interface with port_id or net_id."""
-        body = self.find(request.params["id"])
-        entity = request.entity("interfaceAttachment")
-        item = (
-            {"port": entity.get("port_id")}
-            if entity.get("port_id")
-            else {
-                "uuid": entity.get("net_id"),
-                "fixed_ip": (entity.get("fixed_ips") or [{}])[0].get("ip_address"),
-            }
-        )
-        groups = self._security_groups(request, [{"name": n} for n in body["_sg_names"]])
-        port = self._port_for(request, body["id"], item, groups)
-        return json_response(200, {"interfaceAttachment": self._interface(port)})
-
-    def detach_interface(self, request: Request) -> Response:
-        """DELETE /servers/{id}/os-interface/{port}: 202."""
-        body = self.find(request.params["id"])
-        port = self.cloud.load("port", request.params["port"])
-        if port is None or port["device_id"] != body["id"]:
-            raise ApiError(404, f"Port {request.params['port']} is not attached")
-        if port.get("_nova_created"):
-            self.net.delete_port(port)
-        else:
-            port.update(device_id="", device_owner="")
-            self.net.save_port(port)
-        return empty(202)
-
-    # -- volume attachments --------------------------------------------------------------
-    def _attach(
-        self, body: Body, volume: Body, device: str | None, delete: bool, tag: str | None
-    ) -> Body:
-        used = {a["device"] for a in body["_attachments"]}
-        if device is None:
-            device = next(
-                f"/dev/vd{c}" for c in "bcdefghijklmnopqrstuvwxyz" if f"/dev/vd{c}" not in used
-            )
-        attachment = {
-            "id": volume["id"],
-            "volumeId": volume["id"],
-            "serverId": body["id"],
-            "device": device,
-            "tag": tag,
-            "delete_on_termination": delete,
-            "attachment_id": new_id(),
-            "bdm_uuid": new_id(),
-        }
-        body["_attachments"] = [*body["_attachments"], attachment]
-        self.volumes.attach(volume, body["id"], device, attachment["attachment_id"])
-        return attachment
-
-    def attach_volume(self, request: Request) -> Response:
-        """POST /servers/{id}/os-volume_attachments: the volume must be available."""
-        body = self.find(request.params["id"])
-        entity = request.entity("volumeAttachment")
-        check_fields(
-            entity,
-            {
-                "volumeId": str,
-                "device": (str, type(None)),
-                "tag": str,
-                "delete_on_termination": bool,
-            },
-            required=("volumeId",),
-            where="volumeAttachment",
-        )
-        if body["status"] not in ("ACTIVE", "SHUTOFF", "PAUSED", "SUSPENDED"):
-            raise ApiError(
-                409,
-                f"Cannot 'attach_volume' instance {body['id']} while it is in "
-                f"vm_state {body['OS-EXT-STS:vm_state']}",
-            )
-        volume = self.volumes.find(entity["volumeId"], status=404)
-        if volume["status"] != "available":
-            raise ApiError(
-                400,
-                f"Invalid volume: volume {volume['id']} status must be "
-                f"available, but current status is: {volume['status']}",
-            )
-        attachment = self._attach(
-            body,
-            volume,
-            entity.get("device"),
-            bool(entity.get("delete_on_termination", False)),
-            entity.get("tag"),
-        )
-        self.cloud.save("server", body)
-        return json_response(200, {"volumeAttachment": attachment})
-
-    def _find_attachment(self, request: Request) -> tuple[Body, Body]:
-        body = self.find(request.params["id"])
-        for attachment in body["_attachments"]:
-            if attachment["volumeId"] == request.params["volume"]:
-                return body, attachment
-        raise ApiError(404, f"Volume {request.params['volume']} is not attached to {body['id']}")
-
-    def attachments(self, request: Request) -> Response:
-        """GET /servers/{id}/os-volume_attachments."""
-        body = self.find(request.params["id"])
-        return json_response(200, {"volumeAttachments": body["_attachments"]})
-
-    def attachment(self, request: Request) -> Response:
-        """GET /servers/{id}/os-volume_attachments/{volume}."""
-        return json_response(200, {"volumeAttachment": self._find_attachment(request)[1]})
-
-    def update_attachment(self, request: Request) -> Response:
-        """PUT: only delete_on_termination may change (2.85+)."""
-        body, attachment = self._find_attachment(request)
-        entity = request.entity("volumeAttachment")
-        check_fields(
-            entity,
-            {
-                "volumeId": str,
-                "delete_on_termination": bool,
-                "device": str,
-                "tag": str,
-                "id": str,
-                "serverId": str,
-            },
-            where="volumeAttachment",
-        )
-        if "delete_on_termination" in entity:
-            attachment["delete_on_termination"] = entity["delete_on_termination"]
-        self.cloud.save("server", body)
-        return empty(202)
-
-    def detach_volume(self, request: Request) -> Response:
-        """DELETE /servers/{id}/os-volume_attachments/{volume}: 202, volume detaching."""
-        body, attachment = self._find_attachment(request)
-        body["_attachments"] = [a for a in body["_attachments"] if a is not attachment]
-        self.cloud.save("server", body)
-        volume = self.cloud.load("volume", attachment["volumeId"])
-        if volume is not None:
-            self.volumes.detach(volume, body["id"], self.cloud.timings.volume_detach)
-        return empty(202)
 
 
 def _hostname(name: str) -> str:

@@ -125,7 +125,7 @@ class L3:
                 f"Bad router request: Network {network['id']} is not an external network.",
                 kind="BadRequest",
             )
-        port = self.net.create_port(
+        port = self.net.ports.create_port(
             router["project_id"],
             network,
             {
@@ -154,7 +154,7 @@ class L3:
             )
         for port in self.cloud.store.query("port", owner=router["id"]):
             if port["device_owner"] == "network:router_gateway":
-                self.net.delete_port(port)
+                self.net.ports.delete_port(port)
         router["external_gateway_info"] = None
 
     def update_router(self, request: Request) -> Response:
@@ -211,7 +211,7 @@ class L3:
                     kind="PortInUse",
                 )
             port["device_id"], port["device_owner"] = router["id"], "network:router_interface"
-            self.net.save_port(port)
+            self.net.ports.save_port(port)
         else:
             subnet = self.net.find("subnet", str(data["subnet_id"]))
             port = self._interface_port(router, subnet)
@@ -233,7 +233,7 @@ class L3:
                     kind="BadRequest",
                 )
         network = self.net.find("network", subnet["network_id"])
-        return self.net.create_port(
+        return self.net.ports.create_port(
             router["project_id"],
             network,
             {
@@ -266,7 +266,7 @@ class L3:
                 continue
             if port["id"] == port_id or (subnet_id and subnet_id in subnets):
                 self._check_fips_need(router, subnets)
-                self.net.delete_port(port)
+                self.net.ports.delete_port(port)
                 return json_response(
                     200, self._interface_info(router, port, subnets[0] if subnets else None)
                 )
@@ -319,13 +319,13 @@ class L3:
         fixed = [{"subnet_id": entity["subnet_id"]}] if entity.get("subnet_id") else None
         if wanted:
             fixed = [{"ip_address": wanted, **(fixed[0] if fixed else {})}]
-        port = self.net.create_port(
+        port = self.net.ports.create_port(
             project,
             network,
             {"device_id": fip_id, "device_owner": "network:floatingip", "fixed_ips": fixed},
         )
         if not port["fixed_ips"]:
-            self.net.delete_port(port)
+            self.net.ports.delete_port(port)
             raise ApiError(
                 400,
                 f"Bad floatingip request: Network {network['id']} has no subnet.",
@@ -417,6 +417,21 @@ class L3:
         view = public(body)
         view["status"] = "ACTIVE" if body.get("port_id") else "DOWN"
         view["port_details"] = None
+        port = self.cloud.store.get("port", body.get("port_id") or "")
+        if port is not None:
+            shown = self.net.ports.port_view(port)
+            view["port_details"] = {
+                key: shown[key]
+                for key in (
+                    "name",
+                    "network_id",
+                    "mac_address",
+                    "admin_state_up",
+                    "status",
+                    "device_id",
+                    "device_owner",
+                )
+            }
         return view
 
     def update_fip(self, request: Request) -> Response:

@@ -9,6 +9,15 @@ from heatctl.sandbox.clock import iso
 from heatctl.sandbox.cloud import Cloud
 from heatctl.sandbox.web import ApiError, Body, Request, Response, json_response, public
 
+COLLECTIONS = {
+    "networks": "network",
+    "subnets": "subnet",
+    "ports": "port",
+    "routers": "router",
+    "floatingips": "floatingip",
+    "security-groups": "security_group",
+    "security-group-rules": "sg_rule",
+}
 PAGING_KEYS = {
     "limit",
     "marker",

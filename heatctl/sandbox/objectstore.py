@@ -233,7 +233,13 @@ class ObjectStoreService:
             self.cloud.store.delete_object(container, name)
             return empty(204)
         if request.method == "POST":
-            kept = {k: v for k, v in meta.items() if not k.startswith("x-object-meta-")}
+            # A POST replaces the user metadata and the settable system headers.
+            kept = {
+                k: v
+                for k, v in meta.items()
+                if not k.startswith("x-object-meta-")
+                and (k == "content-type" or k not in OBJECT_HEADERS)
+            }
             self.cloud.store.set_object_meta(
                 container, name, self._merge_meta(kept, request, "x-object-meta-", OBJECT_HEADERS)
             )
@@ -300,7 +306,7 @@ class ObjectStoreService:
         remove_prefix = prefix.replace("x-", "x-remove-", 1)
         for key, value in request.headers.items():
             if key.startswith(prefix) or key in extra:
-                if value == "" and key.startswith(prefix):
+                if value == "":  # Swift: an empty value removes the item
                     meta.pop(key, None)
                 else:
                     meta[key] = value
