@@ -21,7 +21,9 @@ from heatctl.settings import Settings, default_state_dir
 
 # name -> (module, attribute, one-line help). Help is kept here so that listing the
 # commands in `heatctl --help` imports none of them.
-COMMAND_GROUPS: dict[str, tuple[str, str, str]] = {}
+COMMAND_GROUPS: dict[str, tuple[str, str, str]] = {
+    "sandbox": ("heatctl.commands.sandbox", "sandbox", "Run the local sandbox OpenStack cloud."),
+}
 
 
 class LazyGroup(click.Group):
