@@ -115,6 +115,7 @@ class Cloud:
         self.store.put(
             kind,
             body,
+            amounts=_amounts(kind, body),
             id_=cols.get("id"),
             project=cols.get("project", ""),
             parent=cols.get("parent", ""),
@@ -164,3 +165,12 @@ class Cloud:
         """True if using `requested` more would pass the limit."""
         limit = self.quota(service, name)
         return limit >= 0 and used + requested > limit
+
+
+def _amounts(kind: str, body: Body) -> tuple[int, int]:
+    """The numbers quotas add up: a volume's gigabytes, a server's cores and RAM."""
+    if kind == "volume":
+        return int(body.get("size", 0)), 0
+    if kind == "server":
+        return int(body["flavor"]["vcpus"]), int(body["flavor"]["ram"])
+    return 0, 0

@@ -450,12 +450,8 @@ class ComputeService:
     # -- limits, quotas, zones -----------------------------------------------------------
     def usage(self, project: str) -> dict[str, int]:
         """Instances, cores and RAM used by a project's servers."""
-        servers = self.cloud.store.query("server", project=project)
-        return {
-            "instances": len(servers),
-            "cores": sum(s["flavor"]["vcpus"] for s in servers),
-            "ram": sum(s["flavor"]["ram"] for s in servers),
-        }
+        count, cores, ram = self.cloud.store.totals("server", project)
+        return {"instances": count, "cores": cores, "ram": ram}
 
     def limits(self, request: Request) -> Response:
         """GET /limits: absolute limits and what is used."""

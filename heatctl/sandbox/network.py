@@ -105,6 +105,29 @@ NOT_FOUND = {
 }
 
 
+# Query parameters answered from an index column (the rest filter in Python).
+INDEXED = {
+    "name": "name",
+    "network_id": "parent",
+    "device_id": "owner",
+    "security_group_id": "parent",
+}
+
+
+def indexed(request: Request, kind: str) -> dict[str, str]:
+    """Single-valued filters that map to a store index for this kind."""
+    out = {}
+    for param, column in INDEXED.items():
+        values = request.query.get(param)
+        if values and len(values) == 1:
+            if column == "parent" and kind not in ("port", "subnet", "sg_rule"):
+                continue
+            if column == "owner" and kind != "port":
+                continue
+            out[column] = values[0]
+    return out
+
+
 def _conflict(message: str, kind: str) -> ApiError:
     return ApiError(409, message, kind=kind)
 
@@ -187,7 +210,7 @@ class NetworkService:
 
     def listing(self, request: Request, plural: str, kind: str) -> Response:
         """GET a collection with Neutron's filters and paging."""
-        items = [self.view(kind, item) for item in self.cloud.query(kind)]
+        items = [self.view(kind, item) for item in self.cloud.query(kind, **indexed(request, kind))]
         return list_response(request, self.cloud, plural, plural, items)
 
     def show(self, request: Request, kind: str) -> Response:

@@ -18,13 +18,18 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from heatctl.errors import ConfigError
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS resources (
     kind TEXT NOT NULL, id TEXT NOT NULL, project TEXT NOT NULL DEFAULT '',
     name TEXT, parent TEXT NOT NULL DEFAULT '', owner TEXT NOT NULL DEFAULT '',
+    amount1 INTEGER NOT NULL DEFAULT 0, amount2 INTEGER NOT NULL DEFAULT 0,
     body TEXT NOT NULL, PRIMARY KEY (kind, id)
-) WITHOUT ROWID;
+);
 CREATE INDEX IF NOT EXISTS resources_name ON resources (kind, name);
+-- Covers quota sums (volume GB, server cores and RAM) without reading the bodies.
+CREATE INDEX IF NOT EXISTS resources_project ON resources (kind, project, amount1, amount2);
 CREATE INDEX IF NOT EXISTS resources_parent ON resources (kind, parent);
 CREATE INDEX IF NOT EXISTS resources_owner ON resources (kind, owner);
 CREATE TABLE IF NOT EXISTS ips (
@@ -38,6 +43,7 @@ CREATE TABLE IF NOT EXISTS objects (
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 
+SCHEMA_VERSION = "1"
 Body = dict[str, Any]
 
 
@@ -54,6 +60,14 @@ class Store:
         # NORMAL in WAL mode: durable across a process crash, no fsync per commit.
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.executescript(SCHEMA)
+        version = self.get_meta("schema", "")
+        if version and version != SCHEMA_VERSION:
+            raise ConfigError(
+                f"{self.path} holds sandbox state of schema {version}, this heatctl uses "
+                f"{SCHEMA_VERSION}",
+                hint="run `heatctl sandbox reset` to start from a fresh cloud",
+            )
+        self.set_meta("schema", SCHEMA_VERSION)
         self._depth = 0
 
     def close(self) -> None:
@@ -99,13 +113,18 @@ class Store:
         project: str = "",
         parent: str = "",
         owner: str = "",
+        amounts: tuple[int, int] = (0, 0),
     ) -> None:
-        """Insert or replace a resource; `id_` defaults to body['id']."""
+        """Insert or replace a resource; `id_` defaults to body['id'].
+
+        `amounts` are two numbers quota checks add up (a volume's size; a server's cores
+        and RAM)."""
         key = id_ if id_ is not None else str(body["id"])
         name = body.get("name")
         self.db.execute(
-            "INSERT OR REPLACE INTO resources (kind, id, project, name, parent, owner, body)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT OR REPLACE INTO resources"
+            " (kind, id, project, name, parent, owner, amount1, amount2, body)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 kind,
                 key,
@@ -113,6 +132,8 @@ class Store:
                 name if isinstance(name, str) else None,
                 parent,
                 owner,
+                amounts[0],
+                amounts[1],
                 json.dumps(body, separators=(",", ":")),
             ),
         )
@@ -157,6 +178,15 @@ class Store:
                 "SELECT COUNT(*) FROM resources WHERE kind=? AND project=?", (kind, project)
             )
         return int(row.fetchone()[0])
+
+    def totals(self, kind: str, project: str) -> tuple[int, int, int]:
+        """(count, sum of amount1, sum of amount2) of a project's resources of a kind."""
+        row = self.db.execute(
+            "SELECT COUNT(*), COALESCE(SUM(amount1), 0), COALESCE(SUM(amount2), 0)"
+            " FROM resources WHERE kind=? AND project=?",
+            (kind, project),
+        ).fetchone()
+        return int(row[0]), int(row[1]), int(row[2])
 
     def ids_by_kind(self) -> dict[str, list[tuple[str, str | None, Body]]]:
         """Every resource as (id, name, body), grouped by kind."""

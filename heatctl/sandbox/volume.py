@@ -121,8 +121,8 @@ class VolumeService:
 
     def usage(self, project: str) -> tuple[int, int]:
         """(volume count, gigabytes) a project uses."""
-        volumes = self.cloud.store.query("volume", project=project)
-        return len(volumes), sum(int(v["size"]) for v in volumes)
+        count, gigabytes, _ = self.cloud.store.totals("volume", project)
+        return count, gigabytes
 
     # -- CRUD ------------------------------------------------------------------------
     def create(self, request: Request) -> Response:
