@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 import time
 import uuid
 from collections import deque
@@ -40,9 +41,11 @@ OPEN_PATHS = {
     "object-store": {"/info"},
 }
 CONTROL_PREFIX = "/__sandbox__"
+JSON_BODY = 114_688
+BIG_BODY = 64 * 2**20
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RequestRecord:
     """One line of the request log."""
 
@@ -62,6 +65,8 @@ class Application:
         self.cloud = cloud
         self.rules = rules
         self.request_log: deque[RequestRecord] = deque(maxlen=log_size)
+        # Copying a deque while another thread appends raises; both take this lock.
+        self.log_lock = threading.Lock()
         self.services: dict[str, Any] = {
             "identity": IdentityService(cloud),
             "compute": ComputeService(cloud),
@@ -94,11 +99,18 @@ class Application:
             response.rule = rule
         response.headers.setdefault("X-Openstack-Request-Id", f"req-{uuid.uuid4()}")
         latency = (time.perf_counter() - started) * 1000
-        self.request_log.append(
-            RequestRecord(
-                time.time(), method, request.path, response.status, round(latency, 3), service, rule
+        with self.log_lock:
+            self.request_log.append(
+                RequestRecord(
+                    time.time(),
+                    method,
+                    request.path,
+                    response.status,
+                    round(latency, 3),
+                    service,
+                    rule,
+                )
             )
-        )
         return response
 
     @staticmethod
@@ -185,9 +197,31 @@ class Application:
             LOG.exception("sandbox control API error")
             return error_response("control", ApiError(500, f"{type(error).__name__}: {error}"))
 
+    def body_limit(self, path: str) -> int:
+        """Largest request body accepted: oslo.middleware's 112 KiB for the JSON APIs,
+        64 MiB (a sandbox limit, far below Swift's 5 GiB) for object and image data."""
+        service, _ = self._service_of(path.split("?", 1)[0])
+        return BIG_BODY if service in ("object-store", "image") else JSON_BODY
+
+    def too_large(self, path: str) -> Response:
+        """The 413 each service answers for an oversized body."""
+        service, _ = self._service_of(path.split("?", 1)[0])
+        error = ApiError(413, "Request is too large.")
+        return error_response(service if service in self.services else "control", error)
+
     def records(self) -> list[dict[str, Any]]:
         """The request log as dicts."""
-        return [asdict(record) for record in list(self.request_log)]
+        return [asdict(record) for record in self.snapshot()]
+
+    def snapshot(self) -> list[RequestRecord]:
+        """A copy of the request log, safe while requests are being served."""
+        with self.log_lock:
+            return list(self.request_log)
+
+    def clear_log(self) -> None:
+        """Forget every logged request."""
+        with self.log_lock:
+            self.request_log.clear()
 
 
 def _default_message(status: int) -> str:

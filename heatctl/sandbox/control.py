@@ -42,7 +42,7 @@ def control_handler(sandbox: Sandbox) -> Any:
             return _clock(sandbox, request)
         if sub == "/requests":
             if method == "DELETE":
-                sandbox.app.request_log.clear()
+                sandbox.app.clear_log()
                 return empty(204)
             return json_response(200, {"requests": sandbox.app.records()})
         if sub == "/inventory" and method == "GET":

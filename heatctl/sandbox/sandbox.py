@@ -182,7 +182,7 @@ class Sandbox:
     @property
     def request_log(self) -> list[RequestRecord]:
         """Every request so far (method, path, status, latency_ms, service, rule)."""
-        return list(self.app.request_log)
+        return self.app.snapshot()
 
     def inventory(self, include_seeded: bool = False) -> dict[str, list[str]]:
         """Resources by "service/kind" (ids, or names for keypairs, containers, objects)."""
@@ -261,27 +261,39 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         """Quiet: the request log records every request instead."""
 
-    def _read_body(self) -> bytes:
+    def _read_body(self, limit: int) -> bytes | None:
+        """The request body, or None if it is larger than `limit`."""
         if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
             chunks: list[bytes] = []
+            total = 0
             while True:
                 size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
                 if size == 0:
                     self.rfile.readline()
                     return b"".join(chunks)
+                total += size
+                if total > limit:
+                    return None
                 chunks.append(self.rfile.read(size))
                 self.rfile.readline()
         length = int(self.headers.get("Content-Length") or 0)
+        if length > limit:
+            return None
         return self.rfile.read(length) if length > 0 else b""
 
     def _handle(self) -> None:
+        app = self.server.app
         try:
-            raw = self._read_body()
+            raw = self._read_body(app.body_limit(self.path))
         except ValueError:
             self.send_error(400, "Bad request body framing")
             return
-        headers = {key.lower(): value for key, value in self.headers.items()}
-        response = self.server.app.handle(self.command, self.path, headers, raw)
+        if raw is None:
+            self.close_connection = True  # the unread body must not be taken for a request
+            response = app.too_large(self.path)
+        else:
+            headers = {key.lower(): value for key, value in self.headers.items()}
+            response = app.handle(self.command, self.path, headers, raw)
         if response.reset:
             # RST instead of FIN: the client sees "connection reset by peer".
             self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))

@@ -112,3 +112,10 @@ def test_no_token_is_401_in_each_format(sandbox: Sandbox) -> None:
         },
     )
     assert response.status_code == 401 and response.json()["error"]["code"] == 401
+
+
+def test_oversized_body_is_413_in_the_service_format(api: Any) -> None:
+    big = {"network": {"name": "x", "description": "y" * 200_000}}
+    response = api("POST", "/network/v2.0/networks", big)
+    assert response.status_code == 413
+    assert response.json()["NeutronError"]["message"] == "Request is too large."
