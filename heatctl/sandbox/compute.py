@@ -470,6 +470,15 @@ class ComputeService:
             "totalRAMUsed": used["ram"],
             "totalServerGroupsUsed": self.cloud.store.count("server_group", request.project_id),
         }
+        if microversion(request) < (2, 36):  # proxied network limits, dropped in 2.36
+            network = self.cloud.quota
+            absolute.update(
+                maxSecurityGroups=network("network", "security_group"),
+                maxSecurityGroupRules=network("network", "security_group_rule"),
+                maxTotalFloatingIps=network("network", "floatingip"),
+                totalSecurityGroupsUsed=0,
+                totalFloatingIpsUsed=0,
+            )
         return json_response(200, {"limits": {"absolute": absolute, "rate": []}})
 
     def quota_set(self, request: Request) -> Response:

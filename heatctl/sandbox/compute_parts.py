@@ -231,3 +231,38 @@ class ServerParts:
             raise ApiError(409, f"Instance {body['id']} is not ready")
         url = f"{self.cloud.base_url}/console/{entity['type']}/?token={new_id()}"
         return json_response(200, {"remote_console": {**entity, "url": url}})
+
+    def tags(self, request: Request) -> Response:
+        """GET, PUT (replace) or DELETE (all) /servers/{id}/tags (2.26+)."""
+        body = self.servers.find(request.params["id"])
+        if request.method == "PUT":
+            data = request.json()
+            tags = data.get("tags") if isinstance(data, dict) else None
+            if not isinstance(tags, list) or not all(isinstance(t, str) and t for t in tags):
+                raise ApiError(400, "Invalid input for field/attribute tags.")
+            if len(tags) > 50:
+                raise ApiError(400, "The number of tags exceeded the per-server limit 50")
+            body["tags"] = sorted(set(tags))
+        elif request.method == "DELETE":
+            body["tags"] = []
+        if request.method != "GET":
+            self.cloud.save("server", body)
+        if request.method == "DELETE":
+            return empty(204)
+        return json_response(200, {"tags": body.get("tags", [])})
+
+    def tag(self, request: Request) -> Response:
+        """GET (check), PUT (add) or DELETE one tag of a server."""
+        body, tag = self.servers.find(request.params["id"]), request.params["tag"]
+        tags = list(body.get("tags") or [])
+        if request.method == "PUT":
+            status = 204 if tag in tags else 201
+            body["tags"] = sorted({*tags, tag})
+            self.cloud.save("server", body)
+            return empty(status)
+        if tag not in tags:
+            raise ApiError(404, f"Tag {tag} could not be found for instance {body['id']}.")
+        if request.method == "DELETE":
+            body["tags"] = [t for t in tags if t != tag]
+            self.cloud.save("server", body)
+        return empty(204)

@@ -86,6 +86,12 @@ class Servers:
         r("PUT", "/v2.1/servers/{id}/metadata/{key}", self.parts.metadata_item)
         r("DELETE", "/v2.1/servers/{id}/metadata/{key}", self.parts.metadata_item)
         r("POST", "/v2.1/servers/{id}/remote-consoles", self.parts.remote_console)
+        r("GET", "/v2.1/servers/{id}/tags", self.parts.tags)
+        r("PUT", "/v2.1/servers/{id}/tags", self.parts.tags)
+        r("DELETE", "/v2.1/servers/{id}/tags", self.parts.tags)
+        r("GET", "/v2.1/servers/{id}/tags/{tag}", self.parts.tag)
+        r("PUT", "/v2.1/servers/{id}/tags/{tag}", self.parts.tag)
+        r("DELETE", "/v2.1/servers/{id}/tags/{tag}", self.parts.tag)
         r("GET", "/v2.1/servers/{id}/os-interface", self.parts.interfaces)
         r("POST", "/v2.1/servers/{id}/os-interface", self.parts.attach_interface)
         r("DELETE", "/v2.1/servers/{id}/os-interface/{port}", self.parts.detach_interface)
@@ -450,6 +456,7 @@ class Servers:
                 ]
         if request.arg("image"):
             servers = [s for s in servers if (s["image"] or {}).get("id") == request.arg("image")]
+        servers = [s for s in servers if _tags_match(request, set(s.get("tags") or []))]
         servers.reverse()  # Nova lists newest first
         page, links = nova_page(
             request, self.cloud, servers, "servers/detail" if detail else "servers"
@@ -521,6 +528,20 @@ class Servers:
         from heatctl.sandbox.compute_actions import run_action
 
         return run_action(self, request, self.find(request.params["id"]))
+
+
+def _tags_match(request: Request, tags: set[str]) -> bool:
+    """Nova's tags, tags-any, not-tags and not-tags-any filters (comma-separated)."""
+    for arg, test in (
+        ("tags", lambda w: w <= tags),
+        ("tags-any", lambda w: bool(w & tags)),
+        ("not-tags", lambda w: not w <= tags),
+        ("not-tags-any", lambda w: not w & tags),
+    ):
+        value = request.arg(arg)
+        if value and not test({t for t in value.split(",") if t}):
+            return False
+    return True
 
 
 def _hostname(name: str) -> str:

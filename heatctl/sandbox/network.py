@@ -149,6 +149,7 @@ class NetworkService:
         r("GET", "", self.versions)
         r("GET", "/v2.0", self.versions)
         r("GET", "/v2.0/extensions", self.extensions)
+        r("GET", "/v2.0/availability_zones", self.zones)
         r("GET", "/v2.0/extensions/{alias}", self.extension)
         r("GET", "/v2.0/quotas/{project}", self.get_quota)
         r("GET", "/v2.0/quotas/{project}/details", self.get_quota)
@@ -246,6 +247,14 @@ class NetworkService:
         raise ApiError(
             404, f"Extension with alias {request.params['alias']} does not exist", kind="NotFound"
         )
+
+    def zones(self, request: Request) -> Response:
+        """GET /v2.0/availability_zones: the one zone, for networks and routers."""
+        zones = [
+            {"name": "nova", "resource": kind, "state": "available"}
+            for kind in ("network", "router")
+        ]
+        return list_response(request, self.cloud, "availability_zones", "availability_zones", zones)
 
     @staticmethod
     def _ext(alias: str, name: str) -> Body:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 from typing import Any
 
 from heatctl.sandbox.clock import iso
@@ -222,6 +223,8 @@ class VolumeService:
         for arg in ("name", "status", "bootable"):
             if request.arg(arg) is not None:
                 volumes = [v for v in volumes if str(v.get(arg)) == request.arg(arg)]
+        wanted = _metadata_filter(request.arg("metadata"))
+        volumes = [v for v in volumes if wanted.items() <= v["metadata"].items()]
         volumes.reverse()  # Cinder sorts by created_at descending
         page, links = nova_page(request, self.cloud, volumes, "volumes")
         for link in links:
@@ -387,6 +390,12 @@ class VolumeService:
             "maxTotalVolumeGigabytes": self.cloud.quota("volume", "gigabytes"),
             "totalVolumesUsed": count,
             "totalGigabytesUsed": gigabytes,
+            "maxTotalSnapshots": self.cloud.quota("volume", "snapshots"),
+            "maxTotalBackups": self.cloud.quota("volume", "backups"),
+            "maxTotalBackupGigabytes": 1000,
+            "totalSnapshotsUsed": 0,
+            "totalBackupsUsed": 0,
+            "totalBackupGigabytesUsed": 0,
         }
         return json_response(200, {"limits": {"absolute": absolute, "rate": []}})
 
@@ -395,3 +404,16 @@ class VolumeService:
         return json_response(
             200, {"availabilityZoneInfo": [{"zoneName": "nova", "zoneState": {"available": True}}]}
         )
+
+
+def _metadata_filter(text: str | None) -> dict[str, str]:
+    """Cinder's `metadata` list filter: a dict literal such as {'k': 'v'} (or JSON)."""
+    if not text:
+        return {}
+    try:
+        value = ast.literal_eval(text)
+    except (ValueError, SyntaxError):
+        value = None
+    if not isinstance(value, dict):
+        raise ApiError(400, f"Invalid input received: Invalid filter metadata={text}")
+    return {str(k): str(v) for k, v in value.items()}

@@ -127,3 +127,26 @@ def test_paging_and_name_filters(conn: Any) -> None:
     assert conn.network.find_network("page-4").name == "page-4"
     servers = conn.compute.get("/servers/detail?name=nothing").json()
     assert servers == {"servers": []}
+
+
+def test_finding_resources_by_tags_and_metadata(conn: Any) -> None:
+    """How an interrupted create is found again: server tags, volume metadata, port tags."""
+    image = conn.image.find_image("cirros").id
+    tagged = conn.compute.create_server(
+        name="a", flavor_id="1", image_id=image, networks="none", tags=["stack:s1", "res:web"]
+    )
+    conn.compute.create_server(name="b", flavor_id="1", image_id=image, networks="none")
+    found = list(conn.compute.servers(tags="stack:s1,res:web"))
+    assert [s.id for s in found] == [tagged.id]
+    tagged.add_tag(conn.compute, "extra")
+    tags = conn.compute.get(f"/servers/{tagged.id}/tags", microversion="2.26").json()["tags"]
+    assert tags == ["extra", "res:web", "stack:s1"]
+    volume = conn.block_storage.create_volume(size=1, metadata={"stack": "s1"})
+    conn.block_storage.create_volume(size=1, metadata={"stack": "s2"})
+    listing = conn.block_storage.get("/volumes/detail?metadata={'stack': 's1'}").json()
+    assert [v["id"] for v in listing["volumes"]] == [volume.id]
+    net = conn.network.create_network(name="t")
+    conn.network.set_tags(net, ["stack:s1"])
+    assert [n.id for n in conn.network.networks(tags="stack:s1")] == [net.id]
+    zones = conn.network.get("/availability_zones").json()["availability_zones"]
+    assert {z["resource"] for z in zones} == {"network", "router"}
