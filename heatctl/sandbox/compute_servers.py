@@ -421,8 +421,8 @@ class Servers:
                         "OS-EXT-IPS-MAC:mac_addr": port["mac_address"],
                     }
                 )
-                for fip in self.cloud.store.query("floatingip"):
-                    if fip.get("port_id") == port["id"] and fip.get("fixed_ip_address") == address:
+                for fip in self.cloud.store.query("floatingip", parent=port["id"]):
+                    if fip.get("fixed_ip_address") == address:
                         entries.append(
                             {
                                 "version": 4,

@@ -363,12 +363,8 @@ class L3:
                 kind="BadRequest",
             )
         chosen = v4[0]
-        for other in self.cloud.store.query("floatingip"):
-            if (
-                other["id"] != fip["id"]
-                and other.get("port_id") == port_id
-                and other.get("fixed_ip_address") == chosen["ip_address"]
-            ):
+        for other in self.cloud.store.query("floatingip", parent=port_id):
+            if other["id"] != fip["id"] and other.get("fixed_ip_address") == chosen["ip_address"]:
                 raise ApiError(
                     409,
                     f"Cannot associate floating IP {fip['floating_ip_address']}"
@@ -387,26 +383,27 @@ class L3:
                 kind="ExternalGatewayForFloatingIPNotFound",
             )
         fip.update(port_id=port_id, fixed_ip_address=chosen["ip_address"], router_id=router["id"])
-        fip["_cols"]["owner"] = router["id"]
+        fip["_cols"].update(owner=router["id"], parent=port_id)
 
     def _router_for(self, external_net: str, subnet_id: str) -> Body | None:
-        for port in self.cloud.store.query("port"):
-            if port["device_owner"] != "network:router_interface":
+        """A router with a gateway on the external network and an interface on the subnet."""
+        for router in self.cloud.store.query("router"):
+            if (router.get("external_gateway_info") or {}).get("network_id") != external_net:
                 continue
-            if any(ip["subnet_id"] == subnet_id for ip in port["fixed_ips"]):
-                router = self.cloud.store.get("router", port["device_id"])
-                info = (router or {}).get("external_gateway_info") or {}
-                if info.get("network_id") == external_net:
+            for port in self.cloud.store.query("port", owner=router["id"]):
+                if port["device_owner"] == "network:router_interface" and any(
+                    ip["subnet_id"] == subnet_id for ip in port["fixed_ips"]
+                ):
                     return router
         return None
 
     def _disassociate(self, fip: Body) -> None:
         fip.update(port_id=None, fixed_ip_address=None, router_id=None)
-        fip["_cols"]["owner"] = ""
+        fip["_cols"].update(owner="", parent="")
 
     def disassociate_port(self, port_id: str) -> None:
         """Called when a port goes away: floating IPs on it become free again."""
-        for fip in self.cloud.store.query("floatingip"):
+        for fip in self.cloud.store.query("floatingip", parent=port_id):
             if fip.get("port_id") == port_id:
                 self._disassociate(fip)
                 stamp(self.cloud, fip)
