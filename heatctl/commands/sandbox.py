@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 from pathlib import Path
 from types import FrameType
@@ -62,6 +63,12 @@ def sandbox() -> None:
     "devstack-alt, devstack-admin, devstack-system-admin).",
 )
 @click.option(
+    "--keystone-url",
+    default=None,
+    help="Hybrid mode: validate tokens with this real Keystone (user admin, password from "
+    "HEATCTL_SANDBOX_KEYSTONE_PASSWORD, default 'secret').",
+)
+@click.option(
     "--virtual-clock", is_flag=True, help="Freeze time; move it with POST /__sandbox__/clock."
 )
 @STATE_OPTION
@@ -72,6 +79,7 @@ def serve(
     port: int,
     rules: Path | None,
     clouds_yaml: Path | None,
+    keystone_url: str | None,
     virtual_clock: bool,
     state: Path | None,
 ) -> None:
@@ -81,8 +89,17 @@ def serve(
     from heatctl.sandbox.runtime import clear_runtime, write_runtime
 
     state_path = _state(ctx, state)
+    keystone = None
+    if keystone_url:
+        password = os.environ.get("HEATCTL_SANDBOX_KEYSTONE_PASSWORD", "secret")
+        keystone = {"auth_url": keystone_url, "username": "admin", "password": password}
     box = Sandbox(
-        state_path=state_path, rules=rules, host=host, port=port, virtual_clock=virtual_clock
+        state_path=state_path,
+        rules=rules,
+        host=host,
+        port=port,
+        virtual_clock=virtual_clock,
+        keystone=keystone,
     )
     try:
         box.start()

@@ -17,6 +17,7 @@ from heatctl.sandbox.compute import ComputeService
 from heatctl.sandbox.faults import Decision, RuleSet, request_facts
 from heatctl.sandbox.identity import IdentityService
 from heatctl.sandbox.image import ImageService
+from heatctl.sandbox.keystone import ExternalKeystone
 from heatctl.sandbox.network import NetworkService
 from heatctl.sandbox.objectstore import ObjectStoreService
 from heatctl.sandbox.volume import VolumeService
@@ -77,6 +78,7 @@ class Application:
         }
         cloud.services = self.services  # type: ignore[attr-defined]
         self.control: Any = None  # set by Sandbox: the control API handler
+        self.keystone: ExternalKeystone | None = None  # hybrid mode: a real Keystone
 
     def handle(self, method: str, target: str, headers: dict[str, str], raw: bytes) -> Response:
         """Answer one request; never raises."""
@@ -156,11 +158,19 @@ class Application:
 
     def _run(self, request: Request, service: str, sub: str, state: str | None) -> Response:
         handler = self.services[service]
+        open_path = sub in OPEN_PATHS[service]
+        if self.keystone is not None and not open_path and service != "identity":
+            try:  # outside the lock: it may call Keystone over HTTP
+                principal = self.keystone.validate(request.header("x-auth-token"))
+            except ApiError as error:
+                return error_response(service, error)
+            request.project_id, request.user_id = principal.project_id, principal.user_id
+            open_path = True
         with self.cloud.lock:
             self.cloud.lifecycle = state
             try:
                 with self.cloud.store.transaction():
-                    if sub not in OPEN_PATHS[service]:
+                    if not open_path:
                         self._authenticate(request)
                     return handler.router.dispatch(request, sub)
             except ApiError as error:

@@ -24,6 +24,7 @@ from heatctl.sandbox.clock import Clock
 from heatctl.sandbox.cloud import DEFAULT_QUOTAS, Cloud, Identity, Timings
 from heatctl.sandbox.control import control_handler
 from heatctl.sandbox.faults import RuleSet, load_rules
+from heatctl.sandbox.keystone import ExternalKeystone
 from heatctl.sandbox.seed import seed
 from heatctl.sandbox.store import Store
 
@@ -46,6 +47,7 @@ class Sandbox:
         timings: dict[str, float] | None = None,
         quotas: dict[str, dict[str, int]] | None = None,
         password: str = "secret",
+        keystone: dict[str, str] | None = None,
     ) -> None:
         self.host, self.port = host, port
         self.clock = Clock(virtual=virtual_clock)
@@ -60,6 +62,8 @@ class Sandbox:
             self.cloud.set_quotas(service, values)
         self.app = Application(self.cloud, self.rules)
         self.app.control = control_handler(self)
+        if keystone is not None:
+            self.app.keystone = ExternalKeystone(**keystone)
         if self.store.get_meta("seeded", "") != "1":
             seed(self.app)
         self._server: ThreadingHTTPServer | None = None
