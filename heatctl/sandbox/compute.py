@@ -237,7 +237,8 @@ class ComputeService:
         flavor = self.find_flavor(request.params["id"])
         data = request.json()
         name = next(iter(data), "") if isinstance(data, dict) else ""
-        tenant = str((data.get(name) or {}).get("tenant", "")) if name else ""
+        args = data.get(name) if name else None
+        tenant = str(args.get("tenant", "")) if isinstance(args, dict) else ""
         if name not in ("addTenantAccess", "removeTenantAccess") or not tenant:
             raise ApiError(400, "Invalid input for field/attribute action.")
         if flavor["os-flavor-access:is_public"]:

@@ -110,7 +110,7 @@ def _other(servers: Servers, request: Request, body: Body, name: str, args: Any)
         )
     elif name in ("addSecurityGroup", "removeSecurityGroup"):
         group = str((args or {}).get("name", ""))
-        servers._security_groups(request, [{"name": group}])
+        servers.security_groups(request, [{"name": group}])
         names = [n for n in body["_sg_names"] if n != group]
         body["_sg_names"] = [*names, group] if name == "addSecurityGroup" else names
     elif name == "os-resetState":

@@ -80,16 +80,21 @@ class ServerParts:
         """POST /servers/{id}/os-interface with port_id or net_id."""
         body = self.servers.find(request.params["id"])
         entity = request.entity("interfaceAttachment")
-        item = (
-            {"port": entity.get("port_id")}
-            if entity.get("port_id")
-            else {
-                "uuid": entity.get("net_id"),
-                "fixed_ip": (entity.get("fixed_ips") or [{}])[0].get("ip_address"),
-            }
+        check_fields(
+            entity,
+            {"port_id": str, "net_id": str, "fixed_ips": list, "tag": str},
+            where="interfaceAttachment",
         )
-        groups = self.servers._security_groups(request, [{"name": n} for n in body["_sg_names"]])
-        port = self.servers._port_for(request, body["id"], item, groups)
+        fixed = entity.get("fixed_ips") or [{}]
+        if not isinstance(fixed[0], dict) or not isinstance(fixed[0].get("ip_address", ""), str):
+            raise ApiError(400, "Invalid input for field/attribute fixed_ips.")
+        item = (
+            {"port": entity["port_id"]}
+            if entity.get("port_id")
+            else {"uuid": entity.get("net_id"), "fixed_ip": fixed[0].get("ip_address")}
+        )
+        groups = self.servers.security_groups(request, [{"name": n} for n in body["_sg_names"]])
+        port = self.servers.port_for(request, body["id"], item, groups)
         return json_response(200, {"interfaceAttachment": self._interface(port)})
 
     def detach_interface(self, request: Request) -> Response:

@@ -131,7 +131,7 @@ class Servers:
         ):
             raise ApiError(400, "Invalid key_name provided.")
         self._check_quota(request.project_id, flavor)
-        groups = self._security_groups(request, entity.get("security_groups"))
+        groups = self.security_groups(request, entity.get("security_groups"))
         server_id = new_id()
         ports = self._ports(request, server_id, entity.get("networks"), groups)
         body = self._new_body(request, server_id, entity, flavor, image, groups, ports)
@@ -180,7 +180,7 @@ class Servers:
                     f"already used {used[name]} of {limit} {name}",
                 )
 
-    def _security_groups(self, request: Request, wanted: Any) -> list[Body]:
+    def security_groups(self, request: Request, wanted: Any) -> list[Body]:
         names = [g.get("name") for g in wanted or [{"name": "default"}] if isinstance(g, dict)]
         groups = []
         for name in names:
@@ -211,7 +211,7 @@ class Servers:
             raise ApiError(400, f"Invalid input for field/attribute networks. Value: {networks}.")
         ports = []
         for item in networks:
-            ports.append(self._port_for(request, server_id, item, groups))
+            ports.append(self.port_for(request, server_id, item, groups))
         return ports
 
     def _auto_network(self, request: Request) -> Any:
@@ -226,7 +226,7 @@ class Servers:
             )
         return [{"uuid": candidates[0]["id"]}] if candidates else "none"
 
-    def _port_for(self, request: Request, server_id: str, item: Any, groups: list[Body]) -> Body:
+    def port_for(self, request: Request, server_id: str, item: Any, groups: list[Body]) -> Body:
         if not isinstance(item, dict):
             raise ApiError(400, f"Bad networks format: {item}")
         if item.get("port"):

@@ -213,10 +213,16 @@ class Ports:
         if not isinstance(item, dict):
             raise ApiError(
                 400,
-                "Invalid input for fixed_ips. Reason: Invalid data format for fixed IP: '{item}'.",
+                f"Invalid input for fixed_ips. Reason: Invalid data format for fixed IP: '{item}'.",
                 kind="HTTPBadRequest",
             )
         wanted, subnet_id = item.get("ip_address"), item.get("subnet_id")
+        if wanted is not None and not _is_ip(wanted):
+            raise ApiError(
+                400,
+                f"Invalid input for fixed_ips. Reason: '{wanted}' is not a valid IP address.",
+                kind="HTTPBadRequest",
+            )
         for subnet in subnets:
             if subnet_id and subnet["id"] != subnet_id:
                 continue
@@ -345,3 +351,11 @@ class Ports:
             stamp(self.cloud, body)
             self.cloud.save(kind, body)
         return empty(204)
+
+
+def _is_ip(value: Any) -> bool:
+    try:
+        ipaddress.ip_address(value)
+    except ValueError:
+        return False
+    return True
