@@ -91,3 +91,20 @@ def reset(state_path: Path) -> str:
     if not removed:
         return f"nothing to reset: no sandbox state at {state_path}"
     return f"removed {state_path}; the next start seeds a fresh cloud"
+
+
+def attach_or_start(state_path: Path, **options: Any) -> tuple[dict[str, Any], Any]:
+    """The embedded default: a clouds.yaml entry for the sandbox that owns `state_path`.
+
+    If `heatctl sandbox serve` is serving that state, use it (and return None as the
+    sandbox); otherwise start one in this process on an ephemeral loopback port and return
+    it, so the caller can `stop()` it. Two processes never open the same state file.
+    """
+    from heatctl.sandbox import Sandbox
+
+    url = running_url(state_path)
+    if url is not None:
+        config = Sandbox.config_for(url, password=str(options.get("password", "secret")))
+        return config, None
+    sandbox = Sandbox(state_path=state_path, **options).start()
+    return sandbox.cloud_config(), sandbox

@@ -137,13 +137,17 @@ class Sandbox:
 
     def cloud_config(self) -> dict[str, Any]:
         """One `clouds:` entry of a clouds.yaml for this sandbox."""
-        ident = self.cloud.identity
+        return self.config_for(self.url, self.cloud.identity.password)
+
+    @staticmethod
+    def config_for(url: str, password: str = "secret") -> dict[str, Any]:
+        """The clouds.yaml entry for a sandbox serving at `url` (e.g. another process)."""
         return {
             "auth": {
-                "auth_url": self.auth_url,
-                "username": ident.user_name,
-                "password": ident.password,
-                "project_name": ident.project_name,
+                "auth_url": f"{url}/identity",
+                "username": "admin",
+                "password": password,
+                "project_name": "admin",
                 "user_domain_name": "Default",
                 "project_domain_name": "Default",
             },

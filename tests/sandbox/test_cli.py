@@ -90,3 +90,23 @@ def test_bad_rules_file_is_invalid_input(run_cli: Any, tmp_path: Path) -> None:
     result = run_cli("sandbox", "serve", "--port", "0", "--rules", str(rules))
     assert result.exit_code == ExitCode.INVALID
     assert "delay must be a non-negative number" in result.stderr
+
+
+def test_attach_or_start_shares_a_served_state(state_dir: Path) -> None:
+    from heatctl.sandbox.runtime import attach_or_start, default_state_path
+
+    state = default_state_path(state_dir)
+    proc, url = _serve(state_dir)
+    try:
+        config, started = attach_or_start(state)
+        assert started is None and config["auth"]["auth_url"] == f"{url}/identity"
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(10)
+    config, started = attach_or_start(state)
+    try:
+        assert started is not None and config["auth"]["auth_url"] == started.auth_url
+        conn = started.connection()
+        assert conn.network.find_network("public") is not None
+    finally:
+        started.stop()
