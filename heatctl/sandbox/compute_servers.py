@@ -318,7 +318,7 @@ class Servers:
             "OS-EXT-SRV-ATTR:hypervisor_hostname": None,
             "OS-EXT-SRV-ATTR:instance_name": f"instance-{self.cloud.store.next_seq():08x}",
             "_sg_names": [g["name"] for g in groups],
-            "_admin_pass": secrets.token_urlsafe(9),
+            "_admin_pass": entity.get("adminPass") or secrets.token_urlsafe(9),
             "_attachments": [],
             "_ports": [p["id"] for p in ports],
             "_cols": {"project": request.project_id},

@@ -82,6 +82,7 @@ EXTENSIONS = [
     ("security-group", "security-group"),
     ("quotas", "Quota management support"),
     ("tag-creation", "Tag creation extension"),
+    ("extraroute", "Neutron Extra Route"),
     ("standard-attr-tag", "Tag support for resources with standard attribute"),
     ("standard-attr-description", "standard-attr-description"),
     ("standard-attr-timestamp", "Resource timestamps"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -168,17 +169,67 @@ class L3:
         check_fields(entity, allowed, where="router", neutron=True)
         check_name_like(entity.get("name"), "name")
         if "external_gateway_info" in entity:
-            info = entity.pop("external_gateway_info")
-            current = router.get("external_gateway_info") or {}
-            if not info or info.get("network_id") != current.get("network_id"):
-                self._clear_gateway(router)
-                if info:
-                    self._set_gateway(router, info)
+            self._update_gateway(router, entity.pop("external_gateway_info"))
+        if "routes" in entity:
+            self._check_routes(router, entity["routes"])
         for key, value in entity.items():
             router[key] = as_bool(value, key) if key == "admin_state_up" else value
         stamp(self.cloud, router)
         self.cloud.save("router", router)
         return json_response(200, {"router": public(router)})
+
+    def _update_gateway(self, router: Body, info: Any) -> None:
+        current = router.get("external_gateway_info") or {}
+        if (
+            not info
+            or not isinstance(info, dict)
+            or info.get("network_id") != current.get("network_id")
+        ):
+            self._clear_gateway(router)
+            if info:
+                self._set_gateway(router, info)
+            return
+        # Same external network: new fixed IPs and SNAT change in place, as Neutron does.
+        if "enable_snat" in info:
+            current["enable_snat"] = bool(info["enable_snat"])
+        wanted = info.get("external_fixed_ips")
+        if wanted and wanted != current.get("external_fixed_ips"):
+            for port in self.cloud.store.query("port", owner=router["id"]):
+                if port["device_owner"] == "network:router_gateway":
+                    network = self.net.find("network", port["network_id"])
+                    self.cloud.store.release_ips(port["id"])
+                    port["fixed_ips"] = self.net.ports.fixed_ips_for(network, port["id"], wanted)
+                    self.net.ports.save_port(port)
+                    current["external_fixed_ips"] = port["fixed_ips"]
+        router["external_gateway_info"] = current
+
+    def _check_routes(self, router: Body, routes: Any) -> None:
+        """Each nexthop must be on a subnet the router is connected to."""
+        connected = []
+        for port in self.cloud.store.query("port", owner=router["id"]):
+            for ip in port["fixed_ips"]:
+                subnet = self.cloud.store.get("subnet", ip["subnet_id"])
+                if subnet is not None:
+                    connected.append(ipaddress.ip_network(subnet["cidr"]))
+        items: list[Any] = routes if isinstance(routes, list) else [routes]
+        for route in items:
+            try:
+                ipaddress.ip_network(route["destination"])
+                nexthop = ipaddress.ip_address(route["nexthop"])
+            except (TypeError, KeyError, ValueError):
+                raise ApiError(
+                    400,
+                    f"Invalid input for routes. Reason: Invalid data format "
+                    f"for hostroute: '{route}'.",
+                    kind="HTTPBadRequest",
+                ) from None
+            if not any(nexthop in network for network in connected):
+                raise ApiError(
+                    400,
+                    f"Invalid format for routes: {routes}, the nexthop is not "
+                    "connected with router",
+                    kind="InvalidRoutes",
+                )
 
     def delete_router(self, request: Request) -> Response:
         """DELETE /v2.0/routers/{id}: 409 RouterInUse while interfaces remain."""

@@ -135,7 +135,7 @@ class Ports:
     def create_port(self, project: str, network: Body, entity: Body) -> Body:
         """Create a port with addresses from its network's subnets."""
         port_id = new_id()
-        fixed = self._fixed_ips(network, port_id, entity.get("fixed_ips"))
+        fixed = self.fixed_ips_for(network, port_id, entity.get("fixed_ips"))
         owner = entity.get("device_owner", "")
         secure = as_bool(
             entity.get("port_security_enabled", network.get("port_security_enabled", True)),
@@ -190,7 +190,7 @@ class Ports:
         }
         self.cloud.save("port", body)
 
-    def _fixed_ips(self, network: Body, port_id: str, requested: Any) -> list[Body]:
+    def fixed_ips_for(self, network: Body, port_id: str, requested: Any) -> list[Body]:
         subnets = [s for s in (self.cloud.store.get("subnet", i) for i in network["subnets"]) if s]
         if requested is None:
             # One address per IP version, from the first subnet of each that has room.
@@ -273,7 +273,7 @@ class Ports:
         if "fixed_ips" in entity:
             network = self.net.find("network", body["network_id"])
             self.cloud.store.release_ips(body["id"])
-            body["fixed_ips"] = self._fixed_ips(network, body["id"], entity.pop("fixed_ips"))
+            body["fixed_ips"] = self.fixed_ips_for(network, body["id"], entity.pop("fixed_ips"))
         for group in entity.get("security_groups") or []:
             self.net.find("security_group", group)
         for key, value in entity.items():

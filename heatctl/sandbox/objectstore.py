@@ -64,7 +64,12 @@ class ObjectStoreService:
                 "container_listing_limit": 10000,
                 "max_container_name_length": 256,
                 "max_meta_count": 90,
-            }
+            },
+            "slo": {
+                "max_manifest_segments": 1000,
+                "max_manifest_size": 8388608,
+                "min_segment_size": 1,
+            },
         }
         return Response(200, json.dumps(data).encode(), {"Content-Type": "application/json"})
 

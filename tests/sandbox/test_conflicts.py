@@ -126,3 +126,27 @@ def test_cinder_quota_is_413_with_retry_after() -> None:
         assert info.value.status_code == 413
         assert info.value.response.headers["Retry-After"] == "0"
         assert "gigabytes quota" in info.value.response.json()["overLimit"]["message"]
+
+
+def test_router_routes_need_a_connected_nexthop_and_gateway_ips_move(conn: Any) -> None:
+    _, subnet = _net(conn, "10.70.0.0/24")
+    public = conn.network.find_network("public")
+    router = conn.network.create_router(name="r", external_gateway_info={"network_id": public.id})
+    with pytest.raises(exceptions.BadRequestException, match="nexthop is not connected"):
+        conn.network.update_router(
+            router, routes=[{"destination": "10.80.0.0/24", "nexthop": "10.70.0.9"}]
+        )
+    conn.network.add_interface_to_router(router, subnet=subnet.id)
+    routes = [{"destination": "10.80.0.0/24", "nexthop": "10.70.0.9"}]
+    assert conn.network.update_router(router, routes=routes).routes == routes
+    public_subnet = next(iter(conn.network.subnets(network_id=public.id)))
+    moved = conn.network.update_router(
+        router,
+        external_gateway_info={
+            "network_id": public.id,
+            "external_fixed_ips": [{"subnet_id": public_subnet.id, "ip_address": "172.24.4.200"}],
+        },
+    )
+    assert moved.external_gateway_info["external_fixed_ips"][0]["ip_address"] == "172.24.4.200"
+    gateway = list(conn.network.ports(device_id=router.id, device_owner="network:router_gateway"))
+    assert [p.fixed_ips[0]["ip_address"] for p in gateway] == ["172.24.4.200"]
