@@ -10,6 +10,7 @@ from heatctl.sandbox.cloud import Cloud
 from heatctl.sandbox.web import ApiError, Body, Request, Response, Router, empty, json_response
 
 UNAUTHORIZED = "The request you have made requires authentication."
+TOKEN_SWEEP = 10_000  # expired tokens are dropped once this many are held
 # Service type -> (name, path under the base URL). DevStack's layout.
 CATALOG = [
     ("identity", "keystone", "/identity"),
@@ -121,9 +122,19 @@ class IdentityService:
             "scope": scope,
             "methods": methods,
         }
+        if len(self._tokens) >= TOKEN_SWEEP:
+            self._sweep()
         self._tokens[token_id] = token
         self.cloud.save("token", {**token, "_cols": {"id": token_id}})
         return json_response(201, {"token": self._token_body(token)}, {"X-Subject-Token": token_id})
+
+    def _sweep(self) -> None:
+        """Forget expired tokens, in memory and in the store (a long-running serve)."""
+        now = self.cloud.now()
+        for token_id, token in list(self._tokens.items()):
+            if token["expires"] <= now:
+                del self._tokens[token_id]
+                self.cloud.store.delete("token", token_id)
 
     def _check_password(self, block: Any) -> None:
         ident = self.cloud.identity

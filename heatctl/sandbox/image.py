@@ -71,6 +71,8 @@ class ImageService:
         r("PATCH", "/v2/images/{id}", self.patch)
         r("DELETE", "/v2/images/{id}", self.delete)
         r("PUT", "/v2/images/{id}/file", self.upload)
+        r("POST", "/v2/images/{id}/import", self.import_image)
+        r("GET", "/v2/info/import", self.import_info)
         r("GET", "/v2/images/{id}/file", self.download)
         r("PUT", "/v2/images/{id}/tags/{tag}", self.tag)
         r("DELETE", "/v2/images/{id}/tags/{tag}", self.tag)
@@ -263,6 +265,39 @@ class ImageService:
         )
         self.cloud.save("image", body)
         return empty(204)
+
+    def import_info(self, request: Request) -> Response:
+        """GET /v2/info/import: the interoperable import methods offered."""
+        methods = ["glance-direct", "web-download"]
+        return json_response(200, {"import-methods": {"type": "array", "value": methods}})
+
+    def import_image(self, request: Request) -> Response:
+        """POST /v2/images/{id}/import (web-download): importing, then active.
+
+        The sandbox has no network, so nothing is fetched: the image becomes active with
+        no data after the clock's `volume_create` time (a stand-in for the download)."""
+        body = self.find(request.params["id"])
+        data = request.json()
+        method = data.get("method") if isinstance(data, dict) else None
+        name = method.get("name") if isinstance(method, dict) else None
+        if name not in ("web-download", "glance-direct"):
+            raise ApiError(400, f"Import method {name} is not valid.")
+        if name == "web-download" and not str(method.get("uri", "")).startswith(  # type: ignore[union-attr]
+            ("http://", "https://")
+        ):
+            raise ApiError(400, "URI for web-download does not pass filtering.")
+        if body["status"] != "queued":
+            raise ApiError(
+                409, f"Image status transition from {body['status']} to importing is not allowed"
+            )
+        body["status"] = "importing"
+        self.cloud.schedule(
+            body,
+            self.cloud.timings.volume_create,
+            {"status": "active", "size": 0, "virtual_size": 0},
+        )
+        self.cloud.save("image", body)
+        return empty(202)
 
     def download(self, request: Request) -> Response:
         """GET /v2/images/{id}/file."""

@@ -92,3 +92,18 @@ def test_reset_wipes_user_resources(sandbox: Sandbox, conn: Any) -> None:
     sandbox.reset()
     assert sandbox.inventory() == {}
     assert conn.network.find_network("public") is not None
+
+
+def test_image_upload_and_web_download_import(virtual: Sandbox) -> None:
+    conn = virtual.connection()
+    uploaded = conn.image.create_image(
+        name="mine", disk_format="raw", container_format="bare", data=b"disk bytes"
+    )
+    assert conn.image.get_image(uploaded.id).status == "active"
+    assert conn.image.download_image(uploaded.id).content == b"disk bytes"
+    queued = conn.image.create_image(name="web", disk_format="qcow2", container_format="bare")
+    conn.image.import_image(queued, method="web-download", uri="https://example.org/x.qcow2")
+    assert conn.image.get_image(queued.id).status == "importing"
+    virtual.clock.advance(10)
+    assert conn.image.get_image(queued.id).status == "active"
+    assert {"mine", "web"} <= {i.name for i in conn.image.images()}
