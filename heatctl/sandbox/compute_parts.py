@@ -114,6 +114,7 @@ class ServerParts:
     def attach(
         self, body: Body, volume: Body, device: str | None, delete: bool, tag: str | None
     ) -> Body:
+        """Record an attachment on the server and start the volume attaching."""
         used = {a["device"] for a in body["_attachments"]}
         if device is None:
             device = next(

@@ -103,10 +103,12 @@ class Servers:
 
     @property
     def net(self) -> Any:
+        """The Neutron service (ports and security groups)."""
         return self.compute.cloud.services["network"]  # type: ignore[attr-defined]
 
     @property
     def volumes(self) -> Any:
+        """The Cinder service (attach, detach, delete)."""
         return self.compute.cloud.services["volume"]  # type: ignore[attr-defined]
 
     def find(self, server_id: str) -> Body:
@@ -181,6 +183,7 @@ class Servers:
                 )
 
     def security_groups(self, request: Request, wanted: Any) -> list[Body]:
+        """Security groups named in a request (default: the project's `default`)."""
         names = [g.get("name") for g in wanted or [{"name": "default"}] if isinstance(g, dict)]
         groups = []
         for name in names:
@@ -227,6 +230,7 @@ class Servers:
         return [{"uuid": candidates[0]["id"]}] if candidates else "none"
 
     def port_for(self, request: Request, server_id: str, item: Any, groups: list[Body]) -> Body:
+        """The port a `networks` item asks for: the user's, bound now, or a new one."""
         if not isinstance(item, dict):
             raise ApiError(400, f"Bad networks format: {item}")
         if item.get("port"):

@@ -25,6 +25,7 @@ def control_handler(sandbox: Sandbox) -> Any:
     """A function answering control API requests for one sandbox."""
 
     def handle(request: Request, sub: str) -> Response:
+        """Route one control request."""
         method = request.method
         if sub in ("", "/status") and method == "GET":
             return json_response(200, sandbox.status())

@@ -191,6 +191,7 @@ class Ports:
         self.cloud.save("port", body)
 
     def fixed_ips_for(self, network: Body, port_id: str, requested: Any) -> list[Body]:
+        """Addresses for a port: one per IP version by default, or as requested."""
         subnets = [s for s in (self.cloud.store.get("subnet", i) for i in network["subnets"]) if s]
         if requested is None:
             # One address per IP version, from the first subnet of each that has room.

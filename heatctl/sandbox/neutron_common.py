@@ -77,6 +77,7 @@ def _tag_filter(request: Request, item: Body) -> bool:
     tags = set(item.get("tags") or [])
 
     def arg_set(name: str) -> set[str] | None:
+        """The tags named by a (repeatable, comma-separated) query parameter."""
         values = request.query.get(name)
         if not values:
             return None

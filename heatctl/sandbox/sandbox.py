@@ -262,6 +262,7 @@ class _Handler(BaseHTTPRequestHandler):
     server: _Server
 
     def setup(self) -> None:
+        """Per connection: send small responses at once (TCP_NODELAY)."""
         super().setup()
         # Headers and body go out in two writes; without NODELAY, delayed ACKs add 40 ms.
         self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
