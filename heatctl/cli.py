@@ -37,6 +37,7 @@ COMMAND_GROUPS: dict[str, tuple[str, str, str]] = {
         "translate",
         "Translate CloudFormation or TOSCA to HOT.",
     ),
+    "sandbox": ("heatctl.commands.sandbox", "sandbox", "Run the local sandbox OpenStack cloud."),
 }
 
 
