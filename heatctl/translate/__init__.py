@@ -15,6 +15,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from heatctl.dsl.files import is_zip_archive
 from heatctl.translate.base import (
     ReportEntry,
     TranslateOptions,
@@ -102,18 +103,10 @@ def load_source(path: Path) -> Mapping[str, Any]:
     """
     from heatctl.dsl.loader import load_file
 
-    if _is_zip(path):
+    if is_zip_archive(path):
         return {"tosca_definitions_version": "csar", "__csar__": str(path)}
     loaded: Mapping[str, Any] = load_file(path)
     return loaded
-
-
-def _is_zip(path: Path) -> bool:
-    try:
-        with path.open("rb") as handle:
-            return handle.read(4) == b"PK\x03\x04"
-    except OSError:
-        return False
 
 
 def translate_file(

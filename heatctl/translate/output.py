@@ -82,6 +82,14 @@ def _write_bytes(path: Path, data: bytes) -> None:
         raise UsageError(f"cannot write {path}: {exc.strerror}") from None
 
 
+def write_translation(result: Translation, output: Path) -> None:
+    """Write the HOT to `output`, with its nested templates and the files it reads beside it."""
+    renamed = _write_files(result.files, output.parent)
+    _write(output, dump_hot(_renamed(result.hot, renamed)))
+    for name, hot in sorted(result.nested.items()):
+        _write(output.parent / name, dump_hot(_renamed(hot, renamed)))
+
+
 def emit_translation(
     app: AppContext,
     result: Translation,
@@ -113,10 +121,7 @@ def emit_translation(
     if output is None:
         sys.stdout.write(dump_hot(result.hot))
     else:
-        renamed = _write_files(result.files, output.parent)
-        _write(output, dump_hot(_renamed(result.hot, renamed)))
-        for name, hot in sorted(result.nested.items()):
-            _write(output.parent / name, dump_hot(_renamed(hot, renamed)))
+        write_translation(result, output)
         if not app.settings.quiet:  # plain stderr: importing rich would double start-up time
             extra = [f"{len(result.nested)} nested template(s)"] if result.nested else []
             extra += [f"{len(result.files)} file(s) it reads"] if result.files else []
