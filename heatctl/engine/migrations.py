@@ -63,6 +63,7 @@ def _v1_initial(db: sqlite_utils.Database) -> None:
             "attributes": str,
             "secret_attributes": str,
             "metadata": str,
+            "requires": str,
             "tag": str,
             "generation": int,
             "current": int,

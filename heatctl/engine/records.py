@@ -71,6 +71,8 @@ class ResourceRecord:
 
     `tag` names the resource in the cloud (heatctl stack id + resource name, plus a
     generation suffix for replacements) so an interrupted create can be found again.
+    `requires` names the resources it depended on when it was last written (the order
+    in which it must be deleted before them, even after the template changed).
     `current` is False for a row that an update replaced and that waits for cleanup.
     """
 
@@ -85,6 +87,7 @@ class ResourceRecord:
     attributes: dict[str, Any]
     secret_attributes: tuple[str, ...]
     metadata: dict[str, Any]
+    requires: tuple[str, ...]
     tag: str
     generation: int
     current: bool
@@ -107,6 +110,7 @@ class ResourceRecord:
             attributes=loads(row["attributes"]) or {},
             secret_attributes=tuple(loads(row["secret_attributes"]) or ()),
             metadata=loads(row["metadata"]) or {},
+            requires=tuple(loads(row["requires"]) or ()),
             tag=row["tag"],
             generation=row["generation"],
             current=bool(row["current"]),
@@ -190,6 +194,7 @@ def export_resource(record: ResourceRecord) -> dict[str, Any]:
         "properties": record.properties,
         "attributes": record.attributes,
         "deletion_policy": record.deletion_policy,
+        "requires": list(record.requires),
     }
 
 

@@ -292,6 +292,7 @@ class StateStore:
         *,
         properties: Mapping[str, Any] | None = None,
         metadata: Mapping[str, Any] | None = None,
+        requires: Iterable[str] = (),
         deletion_policy: str = "Delete",
         replaces: str | None = None,
     ) -> ResourceRecord:
@@ -316,6 +317,7 @@ class StateStore:
                     "attributes": dumps({}),
                     "secret_attributes": dumps([]),
                     "metadata": dumps(dict(metadata or {})),
+                    "requires": dumps(sorted(set(requires))),
                     "tag": resource_tag(stack_id, name, generation),
                     "generation": generation,
                     "current": 0 if replaces else 1,
@@ -381,6 +383,7 @@ class StateStore:
         properties: Mapping[str, Any] | None = None,
         attributes: Mapping[str, Any] | None = None,
         secret_attributes: Sequence[str] = (),
+        requires: Iterable[str] | None = None,
     ) -> ResourceRecord:
         """Store what the cloud told us about a resource (without a status change)."""
         with self.transaction() as db:
@@ -390,6 +393,8 @@ class StateStore:
                 fields["physical_id"] = physical_id
             if properties is not None:
                 fields["properties"] = dumps(dict(properties))
+            if requires is not None:
+                fields["requires"] = dumps(sorted(set(requires)))
             if attributes is not None:
                 secret = tuple(sorted(set(secret_attributes)))
                 fields["attributes"] = dumps(masked(dict(attributes), secret))
