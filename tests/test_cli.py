@@ -85,3 +85,9 @@ def test_help_does_not_import_heavy_modules():
 
 def test_paths_exist():
     assert Path(ROOT / "README.md").exists()
+
+
+def test_shell_completion_script():
+    result = run_subprocess([], env={"_HEATCTL_COMPLETE": "bash_source"})
+    assert result.exit_code == 0
+    assert "_heatctl_completion" in result.stdout
