@@ -64,6 +64,7 @@ def _v1_initial(db: sqlite_utils.Database) -> None:
             "secret_attributes": str,
             "metadata": str,
             "requires": str,
+            "data": str,
             "tag": str,
             "generation": int,
             "current": int,

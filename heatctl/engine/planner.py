@@ -6,7 +6,8 @@ applying is `UNKNOWN`), their dependency graph (edges requirement -> dependent, 
 `heatctl.engine.graph`), and the stored resources of the stack.
 
 Per resource, `decide` picks one change (Heat's rules, heat/engine/resource.py update):
-- create: not in the stack yet (or stored but never created);
+- create: not in the stack yet (or stored but never created), or a create cut short
+  (CREATE_IN_PROGRESS after a crash: it is finished, adopting the cloud resource by tag);
 - delete: in the stack, not in the template;
 - keep: same type, same properties (defaults filled in on both sides), not failed;
 - update: only properties that the type allows to update in place changed;
@@ -179,6 +180,9 @@ def decide(
     name = desired.name
     if stored is None or str(stored.status) in ("INIT_COMPLETE", "DELETE_COMPLETE"):
         return Decision(name, Change.CREATE, desired.type)
+    if str(stored.status) == "CREATE_IN_PROGRESS" and stored.type == desired.type:
+        # A create cut short (crash, timeout): finish it, adopting the cloud resource by tag.
+        return Decision(name, Change.CREATE, desired.type, ("resuming an interrupted create",))
     if desired.external_id is not None:
         if stored.physical_id not in (None, desired.external_id):
             raise InvalidInput(

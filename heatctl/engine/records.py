@@ -73,6 +73,8 @@ class ResourceRecord:
     generation suffix for replacements) so an interrupted create can be found again.
     `requires` names the resources it depended on when it was last written (the order
     in which it must be deleted before them, even after the template changed).
+    `data` is the plugin's own memory between calls (e.g. when a wait started), kept in
+    the store so that a resumed operation picks up where the crashed one stopped.
     `current` is False for a row that an update replaced and that waits for cleanup.
     """
 
@@ -88,6 +90,7 @@ class ResourceRecord:
     secret_attributes: tuple[str, ...]
     metadata: dict[str, Any]
     requires: tuple[str, ...]
+    data: dict[str, Any]
     tag: str
     generation: int
     current: bool
@@ -111,6 +114,7 @@ class ResourceRecord:
             secret_attributes=tuple(loads(row["secret_attributes"]) or ()),
             metadata=loads(row["metadata"]) or {},
             requires=tuple(loads(row["requires"]) or ()),
+            data=loads(row["data"]) or {},
             tag=row["tag"],
             generation=row["generation"],
             current=bool(row["current"]),

@@ -96,6 +96,9 @@ class StateStore:
         self.db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         self.db.execute("PRAGMA foreign_keys = ON")
         self.db.enable_wal()
+        # In WAL mode NORMAL keeps every commit across a process crash (SIGKILL); only an
+        # OS crash or power cut may drop the last commits, never corrupt the file.
+        self.db.execute("PRAGMA synchronous = NORMAL")
         migrations.migrate(self.db, path)
 
     @classmethod
@@ -318,6 +321,7 @@ class StateStore:
                     "secret_attributes": dumps([]),
                     "metadata": dumps(dict(metadata or {})),
                     "requires": dumps(sorted(set(requires))),
+                    "data": dumps({}),
                     "tag": resource_tag(stack_id, name, generation),
                     "generation": generation,
                     "current": 0 if replaces else 1,
@@ -353,6 +357,29 @@ class StateStore:
             )
         return [ResourceRecord.from_row(row) for row in rows]
 
+    def find_resource(self, stack_id: str, name: str) -> ResourceRecord | None:
+        """The current row of a resource by name, or None."""
+        with self._mutex:
+            rows = list(
+                self.db.table("resources").rows_where(
+                    "stack_id = ? AND name = ? AND current = 1", [stack_id, name]
+                )
+            )
+        return ResourceRecord.from_row(rows[0]) if rows else None
+
+    def other_generations(self, stack_id: str, name: str) -> list[ResourceRecord]:
+        """Rows of a resource that are not current: replaced ones awaiting cleanup, and
+        replacements not yet promoted (their `replaces` is set)."""
+        with self._mutex:
+            rows = list(
+                self.db.table("resources").rows_where(
+                    "stack_id = ? AND name = ? AND current = 0",
+                    [stack_id, name],
+                    order_by="generation",
+                )
+            )
+        return [ResourceRecord.from_row(row) for row in rows]
+
     def set_resource_status(
         self,
         resource_id: str,
@@ -384,6 +411,7 @@ class StateStore:
         attributes: Mapping[str, Any] | None = None,
         secret_attributes: Sequence[str] = (),
         requires: Iterable[str] | None = None,
+        data: Mapping[str, Any] | None = None,
     ) -> ResourceRecord:
         """Store what the cloud told us about a resource (without a status change)."""
         with self.transaction() as db:
@@ -395,6 +423,8 @@ class StateStore:
                 fields["properties"] = dumps(dict(properties))
             if requires is not None:
                 fields["requires"] = dumps(sorted(set(requires)))
+            if data is not None:
+                fields["data"] = dumps(dict(data))
             if attributes is not None:
                 secret = tuple(sorted(set(secret_attributes)))
                 fields["attributes"] = dumps(masked(dict(attributes), secret))

@@ -58,6 +58,7 @@ def rec(
         secret_attributes=(),
         metadata={},
         requires=requires,
+        data={},
         tag=f"heatctl-s-{name}",
         generation=1,
         current=True,
