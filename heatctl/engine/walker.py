@@ -188,6 +188,8 @@ class Walker:
         clock: Clock | None = None,
         executor: Inline | None = None,
         max_threads: int = 32,
+        on_idle: Callable[[float], None] | None = None,
+        idle_interval: float = 15.0,
     ) -> None:
         check_acyclic(graph)
         self.graph = graph.reverse(copy=False) if reverse else graph
@@ -209,6 +211,10 @@ class Walker:
         self._calls_running = 0
         self._in_progress: set[Hashable] = set()
         self._priority = critical_path_priority(self.graph)
+        self._on_idle = on_idle
+        self._idle_interval = idle_interval
+        self._last_activity = 0.0
+        self._started = 0.0
         self.result = WalkResult()
 
     def cancel(self) -> None:
@@ -219,7 +225,7 @@ class Walker:
 
     def run(self) -> WalkResult:
         """Walk the whole graph; returns when every node is finished, skipped or abandoned."""
-        started = self.clock.now()
+        started = self._started = self._last_activity = self.clock.now()
         deadline = None if self.timeout is None else started + self.timeout
         for node in self.graph.nodes:
             self._waiting_on[node] = self.graph.in_degree(node)
@@ -249,7 +255,15 @@ class Walker:
                 break
             self._wait_for_something(deadline)
             self._drain()
+            self._heartbeat()
         self._abandon()
+
+    def _heartbeat(self) -> None:
+        """Tell the caller we are still waiting, at most every idle_interval seconds."""
+        now = self.clock.now()
+        if self._on_idle is not None and now - self._last_activity >= self._idle_interval:
+            self._last_activity = now
+            self._on_idle(now - self._started)
 
     def _push_ready(self, node: Hashable) -> None:
         heapq.heappush(self._ready, (-self._priority[node], next(self._order), node))
@@ -284,9 +298,9 @@ class Walker:
             return
         timeout: float | None = None
         if not self._halted():
-            horizon = [
-                t for t in (deadline, self._due[0][0] if self._due else None) if t is not None
-            ]
+            beat = self._last_activity + self._idle_interval if self._on_idle else None
+            due = self._due[0][0] if self._due else None
+            horizon = [t for t in (deadline, due, beat) if t is not None]
             timeout = max(0.0, min(horizon) - self.clock.now()) if horizon else None
         if self._calls_running == 0:
             # Nothing can arrive before the next due time: sleep until then.
@@ -309,7 +323,7 @@ class Walker:
                 self._settle(node, phase, outcome)
 
     def _settle(self, node: Hashable, phase: str, outcome: Any) -> None:
-        now = self.clock.now()
+        now = self._last_activity = self.clock.now()
         if isinstance(outcome, RetryAfter):
             self.on_event(node, Phase.RETRYING, str(outcome))
             self._schedule(now + outcome.seconds, node, phase)

@@ -269,3 +269,22 @@ def test_real_threads_respect_the_parallelism_bound() -> None:
     rec = Recorder()
     result = walk(g, {n: Sleepy(0.01) for n in g.nodes}, max_parallel=5, on_event=rec)
     assert result.ok and rec.peak == 5
+
+
+def test_long_waits_send_heartbeats_but_busy_walks_do_not() -> None:
+    beats: list[float] = []
+    clock = FakeClock()
+    g = graph("", "slow")
+    Walker(
+        g,
+        {"slow": Job(clock, duration=50, hint=False)},
+        clock=clock,
+        executor=Inline(),
+        backoff=Backoff(initial=40, factor=1, maximum=40),
+        on_idle=beats.append,
+        idle_interval=15,
+    ).run()
+    assert beats == pytest.approx([15.0, 30.0, 55.0, 70.0])
+    beats.clear()
+    run(graph("a>b b>c"), on_idle=beats.append, idle_interval=15)
+    assert beats == []
