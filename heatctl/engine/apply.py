@@ -134,7 +134,13 @@ class StepWork:
         row = self.row
         self.action = Action.CREATE
         tried_before = str(row.status) != "INIT_COMPLETE" or row.physical_id is not None
-        if row.physical_id and row.status.failed:
+        want = self.op.desired.get(row.name)
+        if want is not None and want.external_id and not row.physical_id:
+            # external_id: take over the existing resource; create becomes a check of it.
+            self.row = row = self.op.store.set_resource_data(row.id, physical_id=want.external_id)
+        if want is not None and want.external_id:
+            self.phases = ["poll-create"]
+        elif row.physical_id and row.status.failed:
             self.phases = ["delete", "create"]  # Heat's retry: remove the broken one first
         elif row.physical_id:
             self.phases = ["poll-create"]
@@ -210,7 +216,7 @@ class StepWork:
                     )
                 ),
                 connection_factory=self.op.options.connection_factory,
-                journal=self.op.store,
+                journal=self.op.store.journal,
                 retry_policy=self.op.options.retry_policy,
                 secret_attributes=self.op.secret_attributes(row.type),
             )

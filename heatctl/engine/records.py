@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -185,6 +186,45 @@ def resource_tag(stack_id: str, name: str, generation: int = 1) -> str:
     """The name/tag a resource carries in the cloud, unique per stack, resource and generation."""
     base = f"heatctl-{stack_id}-{name}"
     return base if generation == 1 else f"{base}-g{generation}"
+
+
+def new_resource_row(
+    stack_id: str,
+    name: str,
+    type_name: str,
+    *,
+    resource_id: str | None = None,
+    properties: Mapping[str, Any] | None = None,
+    metadata: Mapping[str, Any] | None = None,
+    requires: Iterable[str] = (),
+    deletion_policy: str = "Delete",
+    generation: int = 1,
+    replaces: str | None = None,
+) -> dict[str, Any]:
+    """A resources-table row in INIT_COMPLETE (the store inserts it)."""
+    stamp = now()
+    return {
+        "id": resource_id or uuid.uuid4().hex,
+        "stack_id": stack_id,
+        "name": name,
+        "type": type_name,
+        "status": "INIT_COMPLETE",
+        "status_reason": "",
+        "physical_id": None,
+        "properties": dumps(dict(properties or {})),
+        "attributes": dumps({}),
+        "secret_attributes": dumps([]),
+        "metadata": dumps(dict(metadata or {})),
+        "requires": dumps(sorted(set(requires))),
+        "data": dumps({}),
+        "tag": resource_tag(stack_id, name, generation),
+        "generation": generation,
+        "current": 0 if replaces else 1,
+        "replaces": replaces,
+        "deletion_policy": deletion_policy,
+        "created_at": stamp,
+        "updated_at": stamp,
+    }
 
 
 def export_resource(record: ResourceRecord) -> dict[str, Any]:

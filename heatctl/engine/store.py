@@ -7,7 +7,7 @@ What it guarantees:
   a clear error (exit 3) before anything is written to it.
 - Every status change goes through `heatctl.engine.states.check_transition` and writes
   its event in the same transaction.
-- The write-ahead journal of cloud calls (`record_intent` before, `record_result` after)
+- The write-ahead journal of cloud calls (`store.journal`: intent before, result after)
   is what `stack resume` reads to find calls whose outcome is unknown.
 - Secrets (hidden parameters, secret attributes such as a key pair's private key) are
   kept in their own table; the stacks and resources tables only hold `******`, so any
@@ -24,7 +24,7 @@ import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlite_utils
 
@@ -40,12 +40,15 @@ from heatctl.engine.records import (
     export_resource,
     loads,
     masked,
+    new_resource_row,
     now,
     redact,
-    resource_tag,
 )
 from heatctl.engine.states import INIT_COMPLETE, Status, check_transition
 from heatctl.errors import ConfigError, ConflictError, InvalidInput
+
+if TYPE_CHECKING:
+    from heatctl.engine.journal import Journal
 
 __all__ = [
     "MASK",
@@ -134,6 +137,13 @@ class StateStore:
                     conn.execute("ROLLBACK")
                 raise
             conn.execute("COMMIT")
+
+    @property
+    def journal(self) -> Journal:
+        """The write-ahead journal of cloud calls (heatctl.engine.journal)."""
+        from heatctl.engine.journal import Journal
+
+        return Journal(self)
 
     def integrity_check(self) -> str:
         """SQLite's `PRAGMA integrity_check`: "ok" when the file is sound."""
@@ -306,32 +316,42 @@ class StateStore:
             generation = 1
             if replaces is not None:
                 generation = db.table("resources").get(replaces)["generation"] + 1
-            stamp = now()
             db.table("resources").insert(
-                {
-                    "id": resource_id,
-                    "stack_id": stack_id,
-                    "name": name,
-                    "type": type_name,
-                    "status": str(INIT_COMPLETE),
-                    "status_reason": "",
-                    "physical_id": None,
-                    "properties": dumps(dict(properties or {})),
-                    "attributes": dumps({}),
-                    "secret_attributes": dumps([]),
-                    "metadata": dumps(dict(metadata or {})),
-                    "requires": dumps(sorted(set(requires))),
-                    "data": dumps({}),
-                    "tag": resource_tag(stack_id, name, generation),
-                    "generation": generation,
-                    "current": 0 if replaces else 1,
-                    "replaces": replaces,
-                    "deletion_policy": deletion_policy,
-                    "created_at": stamp,
-                    "updated_at": stamp,
-                }
+                new_resource_row(
+                    stack_id,
+                    name,
+                    type_name,
+                    resource_id=resource_id,
+                    properties=properties,
+                    metadata=metadata,
+                    requires=requires,
+                    deletion_policy=deletion_policy,
+                    generation=generation,
+                    replaces=replaces,
+                )
             )
         return self.get_resource(resource_id)
+
+    def add_initial_resources(
+        self, stack_id: str, resources: Iterable[tuple[str, str, Iterable[str], str]]
+    ) -> None:
+        """Insert many INIT_COMPLETE rows at once: (name, type, requires, deletion_policy).
+        Rows that already exist (a resumed create) are left alone."""
+        with self.transaction() as db:
+            existing = {
+                row[0]
+                for row in db.execute(
+                    "SELECT name FROM resources WHERE stack_id = ? AND current = 1", [stack_id]
+                )
+            }
+            rows = [
+                new_resource_row(
+                    stack_id, name, type_name, requires=requires, deletion_policy=policy
+                )
+                for name, type_name, requires, policy in resources
+                if name not in existing
+            ]
+            db.table("resources").insert_all(rows)
 
     def promote_replacement(self, new_id: str) -> None:
         """Make a replacement row current and the row it replaces a cleanup candidate."""
@@ -513,60 +533,6 @@ class StateStore:
             for row in rows
         }
 
-    # -- the journal of cloud calls ---------------------------------------------------
-
-    def record_intent(
-        self, stack_id: str, resource_id: str | None, call: str, request: Mapping[str, Any]
-    ) -> int:
-        """Write, and commit, the intent of a cloud call before it is made. Returns its id."""
-        with self.transaction() as db:
-            table = db.table("operations")
-            table.insert(
-                {
-                    "stack_id": stack_id,
-                    "resource_id": resource_id,
-                    "call": call,
-                    "request": dumps(dict(request)),
-                    "state": "intent",
-                    "result": None,
-                    "pid": _pid(),
-                    "started_at": now(),
-                    "finished_at": None,
-                }
-            )
-            last = table.last_pk
-            assert last is not None
-            return int(last)
-
-    def record_result(self, operation_id: int, *, ok: bool, result: Any = None) -> None:
-        """Write the outcome of a journalled call."""
-        with self.transaction() as db:
-            db.table("operations").update(
-                operation_id,
-                {
-                    "state": "done" if ok else "failed",
-                    "result": dumps(result),
-                    "finished_at": now(),
-                },
-            )
-
-    def unfinished_operations(self, stack_id: str) -> list[OperationRecord]:
-        """Calls whose intent was written but whose result never was (a crash in between)."""
-        with self._mutex:
-            rows = list(
-                self.db.table("operations").rows_where(
-                    "stack_id = ? AND state = 'intent'", [stack_id], order_by="id"
-                )
-            )
-        return [OperationRecord.from_row(row) for row in rows]
-
-    def operations(self, stack_id: str) -> list[OperationRecord]:
-        with self._mutex:
-            rows = list(
-                self.db.table("operations").rows_where("stack_id = ?", [stack_id], order_by="id")
-            )
-        return [OperationRecord.from_row(row) for row in rows]
-
     # -- secrets and exported views -----------------------------------------------------
 
     def _write_secrets(
@@ -594,38 +560,3 @@ class StateStore:
             "stack_id = ? AND scope = ? AND owner = ?", [stack_id, scope, owner]
         )
         return {row["name"]: loads(row["value"]) for row in rows}
-
-    def secret_values(self, stack_id: str) -> list[str]:
-        """Every secret string of a stack (hidden parameters, secret attributes), for redact()."""
-        with self._mutex:
-            rows = self.db.table("secrets").rows_where("stack_id = ?", [stack_id])
-            values = [loads(row["value"]) for row in rows]
-        return [str(v) for v in values if v not in (None, "") and len(str(v)) >= 3]
-
-    def export_stack(self, name_or_id: str) -> dict[str, Any]:
-        """A JSON-ready view of a stack: definition, resources, outputs. Secrets masked:
-        hidden parameters and secret attributes by name, and any copy of their values
-        (in resolved properties or outputs) by value."""
-        stack = self.get_stack(name_or_id)
-        view = {
-            "id": stack.id,
-            "name": stack.name,
-            "status": str(stack.status),
-            "status_reason": stack.status_reason,
-            "template": stack.template,
-            "environment": stack.environment,
-            "parameters": stack.parameters,
-            "hidden_parameters": list(stack.hidden_parameters),
-            "timeout_mins": stack.timeout_mins,
-            "disable_rollback": stack.disable_rollback,
-            "resources": {r.name: export_resource(r) for r in self.resources(stack.id)},
-            "outputs": self.outputs(stack.id),
-        }
-        redacted: dict[str, Any] = redact(view, self.secret_values(stack.id))
-        return redacted
-
-
-def _pid() -> int:
-    import os
-
-    return os.getpid()

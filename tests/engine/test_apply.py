@@ -79,7 +79,7 @@ def test_create_writes_rows_events_journal_and_tags(tmp_path: Path) -> None:
     assert h.store.resource_attributes(rows["net"].id, reveal=True)["secret"] == "key-of-net"
     events = [(e.resource_name, str(e.status)) for e in h.store.events(h.stack.id)]
     assert events[:2] == [("net", "CREATE_IN_PROGRESS"), ("net", "CREATE_COMPLETE")]
-    ops = h.store.operations(h.stack.id)
+    ops = h.store.journal.operations(h.stack.id)
     assert [(o.call, o.state) for o in ops] == [("fake.create", "done")] * 3
     assert h.store.integrity_check() == "ok"
 
@@ -99,7 +99,7 @@ def test_an_interrupted_create_is_adopted_by_tag_not_made_twice(tmp_path: Path) 
     # The state a SIGKILL leaves: row IN_PROGRESS, intent journalled, POST done, id unsaved.
     row = h.store.add_resource(h.stack.id, "net", "Fake::Thing", properties={"size": 1})
     h.store.set_resource_status(row.id, Status.parse("CREATE_IN_PROGRESS"))
-    h.store.record_intent(h.stack.id, row.id, "fake.create", {})
+    h.store.journal.record_intent(h.stack.id, row.id, "fake.create", {})
     h.cloud.post(row.tag, "net", {"size": 1})
     _, result = h.run({"net": ({"size": 1}, ())})
     assert result.ok and len(h.cloud.objects) == 1

@@ -12,6 +12,7 @@ import pytest
 from heatctl.engine import migrations
 from heatctl.engine.states import InvalidTransition, Status, check_transition
 from heatctl.engine.store import MASK, StackNotFound, StateFileError, StateStore
+from heatctl.engine.views import export_stack
 from heatctl.errors import ConflictError, ExitCode
 
 S = Status.parse
@@ -112,7 +113,7 @@ def test_hidden_parameters_never_in_tables_or_exports(store: StateStore) -> None
     assert store.stack_parameters(stack.id, reveal=True)["password"] == "s3cr3t-pw"
     assert store.resource_attributes(res.id) == {"private_key": MASK, "name": "k"}
     assert store.resource_attributes(res.id, reveal=True)["private_key"] == "PRIVATE-KEY"
-    exported = repr(store.export_stack("s"))
+    exported = repr(export_stack(store, "s"))
     assert "s3cr3t-pw" not in exported and "PRIVATE-KEY" not in exported
     assert "mysql://bob:******@h" in exported
     for table in ("stacks", "resources"):
@@ -125,16 +126,16 @@ def test_intent_is_committed_before_the_call_and_result_after(tmp_path: Path) ->
     store = StateStore.open(tmp_path)
     stack = store.create_stack("s", {})
     res = store.add_resource(stack.id, "net", "OS::Neutron::Net")
-    op = store.record_intent(stack.id, res.id, "network.create", {"name": res.tag})
+    op = store.journal.record_intent(stack.id, res.id, "network.create", {"name": res.tag})
     # Another connection (another process) sees the intent at once: it was committed.
     other = sqlite3.connect(tmp_path / "state.db")
     assert other.execute("SELECT state FROM operations WHERE id = ?", [op]).fetchone() == (
         "intent",
     )
-    assert [o.id for o in store.unfinished_operations(stack.id)] == [op]
-    store.record_result(op, ok=True, result={"id": "n-1"})
-    assert store.unfinished_operations(stack.id) == []
-    assert store.operations(stack.id)[0].result == {"id": "n-1"}
+    assert [o.id for o in store.journal.unfinished_operations(stack.id)] == [op]
+    store.journal.record_result(op, ok=True, result={"id": "n-1"})
+    assert store.journal.unfinished_operations(stack.id) == []
+    assert store.journal.operations(stack.id)[0].result == {"id": "n-1"}
     other.close()
     store.close()
 
