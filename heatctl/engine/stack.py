@@ -290,8 +290,12 @@ class StackEngine:
                 return _unknown_where_partial(
                     model, model.evaluate(want.properties, _NoResources())
                 )
-            keeps = {n for n, d in decided.items() if d.change is Change.KEEP}
-            resolver = StoreResolver(self.store, stack.id, allowed=keeps.__contains__)
+
+            def kept(name: str) -> bool:
+                decision = decided.get(name)
+                return decision is not None and decision.change is Change.KEEP
+
+            resolver = StoreResolver(self.store, stack.id, allowed=kept)
             return _unknown_where_partial(model, model.evaluate(want.properties, resolver))
 
         return plan(desired, model.graph, stored, self.type_info, resolve)
@@ -303,7 +307,8 @@ class StackEngine:
     def _converge(
         self, stack: StackRecord, model: TemplateModel, action: Action, options: RunOptions
     ) -> OperationResult:
-        requires = {n: frozenset(model.graph.predecessors(n)) for n in model.resources}
+        graph = model.graph
+        requires = {n: frozenset(graph.predecessors(n)) for n in model.resources}
         stack = self._set_stack(
             stack, Status(action, State.IN_PROGRESS), "stack operation started", options
         )

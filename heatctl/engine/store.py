@@ -145,6 +145,20 @@ class StateStore:
 
         return Journal(self)
 
+    # Hot paths use plain SQL: sqlite-utils' get/update read the table schema on every call.
+    def _get(self, table: str, key: str) -> dict[str, Any]:
+        cursor = self.db.conn.execute(f"SELECT * FROM {table} WHERE id = ?", [key])
+        row = cursor.fetchone()
+        if row is None:
+            raise KeyError(f"no {table} row {key}")
+        return dict(zip((c[0] for c in cursor.description), row, strict=True))
+
+    def _update(self, table: str, key: str, fields: Mapping[str, Any]) -> None:
+        assignments = ", ".join(f"{column} = ?" for column in fields)
+        self.db.conn.execute(
+            f"UPDATE {table} SET {assignments} WHERE id = ?", [*fields.values(), key]
+        )
+
     def integrity_check(self) -> str:
         """SQLite's `PRAGMA integrity_check`: "ok" when the file is sound."""
         with self._mutex:
@@ -215,7 +229,8 @@ class StateStore:
         hidden = tuple(sorted(set(hidden_parameters)))
         params = dict(parameters or {})
         with self.transaction() as db:
-            db.table("stacks").update(
+            self._update(
+                "stacks",
                 stack_id,
                 {
                     "template": dumps(dict(template)),
@@ -265,8 +280,8 @@ class StateStore:
 
     def set_stack_status(self, stack_id: str, new: Status, reason: str = "") -> StackRecord:
         """Move a stack to `new` (checked against the transition table) and record an event."""
-        with self.transaction() as db:
-            row = db.table("stacks").get(stack_id)
+        with self.transaction():
+            row = self._get("stacks", stack_id)
             old = Status.parse(row["status"])
             check_transition("stack", row["name"], old, new)
             fields: dict[str, Any] = {
@@ -276,14 +291,14 @@ class StateStore:
             }
             if str(new) == "DELETE_COMPLETE":
                 fields["deleted_at"] = fields["updated_at"]
-            db.table("stacks").update(stack_id, fields)
+            self._update("stacks", stack_id, fields)
             self._add_event(stack_id, None, None, new, reason)
-        return StackRecord.from_row(self.db.table("stacks").get(stack_id))
+        return StackRecord.from_row(self._get("stacks", stack_id))
 
     def stack_parameters(self, stack_id: str, *, reveal: bool = False) -> dict[str, Any]:
         """The stack's parameter values; hidden ones masked unless reveal=True."""
         with self._mutex:
-            params = loads(self.db.table("stacks").get(stack_id)["parameters"]) or {}
+            params = loads(self._get("stacks", stack_id)["parameters"]) or {}
             if reveal:
                 params.update(self._read_secrets(stack_id, "parameter", ""))
         return dict(params)
@@ -315,7 +330,7 @@ class StateStore:
         with self.transaction() as db:
             generation = 1
             if replaces is not None:
-                generation = db.table("resources").get(replaces)["generation"] + 1
+                generation = self._get("resources", replaces)["generation"] + 1
             db.table("resources").insert(
                 new_resource_row(
                     stack_id,
@@ -355,14 +370,14 @@ class StateStore:
 
     def promote_replacement(self, new_id: str) -> None:
         """Make a replacement row current and the row it replaces a cleanup candidate."""
-        with self.transaction() as db:
-            new = db.table("resources").get(new_id)
-            db.table("resources").update(new["replaces"], {"current": 0, "updated_at": now()})
-            db.table("resources").update(new_id, {"current": 1, "updated_at": now()})
+        with self.transaction():
+            new = self._get("resources", new_id)
+            self._update("resources", new["replaces"], {"current": 0, "updated_at": now()})
+            self._update("resources", new_id, {"current": 1, "updated_at": now()})
 
     def get_resource(self, resource_id: str) -> ResourceRecord:
         with self._mutex:
-            return ResourceRecord.from_row(self.db.table("resources").get(resource_id))
+            return ResourceRecord.from_row(self._get("resources", resource_id))
 
     def resources(self, stack_id: str, *, current_only: bool = True) -> list[ResourceRecord]:
         """The stack's resources by name; with current_only=False also replaced rows."""
@@ -409,14 +424,14 @@ class StateStore:
         physical_id: str | None = None,
     ) -> ResourceRecord:
         """Move a resource to `new` (checked by the transition table), recording an event."""
-        with self.transaction() as db:
-            row = db.table("resources").get(resource_id)
+        with self.transaction():
+            row = self._get("resources", resource_id)
             check_transition("resource", row["name"], Status.parse(row["status"]), new)
             fields: dict[str, Any] = {"status": str(new), "status_reason": reason}
             fields["updated_at"] = now()
             if physical_id is not None:
                 fields["physical_id"] = physical_id
-            db.table("resources").update(resource_id, fields)
+            self._update("resources", resource_id, fields)
             self._add_event(
                 row["stack_id"], row["name"], physical_id or row["physical_id"], new, reason
             )
@@ -435,7 +450,7 @@ class StateStore:
     ) -> ResourceRecord:
         """Store what the cloud told us about a resource (without a status change)."""
         with self.transaction() as db:
-            row = db.table("resources").get(resource_id)
+            row = self._get("resources", resource_id)
             fields: dict[str, Any] = {"updated_at": now()}
             if physical_id is not None:
                 fields["physical_id"] = physical_id
@@ -454,13 +469,13 @@ class StateStore:
                     [row["stack_id"], resource_id],
                 )
                 self._write_secrets(row["stack_id"], "attribute", resource_id, attributes, secret)
-            db.table("resources").update(resource_id, fields)
+            self._update("resources", resource_id, fields)
         return self.get_resource(resource_id)
 
     def resource_attributes(self, resource_id: str, *, reveal: bool = False) -> dict[str, Any]:
         """A resource's attributes; secret ones masked unless reveal=True."""
         with self._mutex:
-            row = self.db.table("resources").get(resource_id)
+            row = self._get("resources", resource_id)
             values = loads(row["attributes"]) or {}
             if reveal:
                 values.update(self._read_secrets(row["stack_id"], "attribute", resource_id))
@@ -483,15 +498,10 @@ class StateStore:
         new: Status,
         reason: str,
     ) -> None:
-        self.db.table("events").insert(
-            {
-                "stack_id": stack_id,
-                "resource_name": resource_name,
-                "physical_id": physical_id,
-                "status": str(new),
-                "reason": reason,
-                "timestamp": now(),
-            }
+        self.db.conn.execute(
+            "INSERT INTO events (stack_id, resource_name, physical_id, status, reason, timestamp)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            [stack_id, resource_name, physical_id, str(new), reason, now()],
         )
 
     def events(self, stack_id: str, *, after_id: int = 0) -> list[EventRecord]:

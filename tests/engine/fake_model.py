@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -58,7 +59,7 @@ class FakeModel:
             },
         }
 
-    @property
+    @functools.cached_property
     def graph(self) -> nx.DiGraph:
         g = nx.DiGraph()
         g.add_nodes_from(self.resources)
