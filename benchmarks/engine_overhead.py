@@ -61,7 +61,9 @@ def main(argv: list[str]) -> None:
         print(json.dumps(one_case(int(argv[1]))))
         return
     sizes = [int(a) for a in argv] or [1000, 2500, 5000, 10000]
-    print("| N | create CPU ms/res | delete CPU ms/res | create wall s | delete wall s | peak RSS MB | RSS growth MB |")
+    print(
+        "| N | create CPU ms/res | delete CPU ms/res | create wall s | delete wall s | peak RSS MB | RSS growth MB |"
+    )
     print("|---|---|---|---|---|---|---|")
     for n in sizes:
         out = subprocess.run(
