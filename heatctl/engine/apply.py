@@ -118,7 +118,7 @@ class StepWork:
             self.phases = ["update"]
             self._transition(Action.UPDATE, State.IN_PROGRESS, "state changed")
         elif kind in ("delete", "cleanup"):
-            self.row = self._current(name) if kind == "delete" else self._old_generation(name)
+            self.row = self._current(name) if kind == "delete" else self._row(self.step.row)
             self.action = Action.DELETE
             if self.row is None:
                 self.phases = []
@@ -151,19 +151,12 @@ class StepWork:
     def _current(self, name: str) -> ResourceRecord | None:
         return self.op.store.find_resource(self.op.stack.id, name)
 
-    def _old_generation(self, name: str) -> ResourceRecord | None:
-        """The row a replacement superseded (what `cleanup` deletes)."""
-        current = self._current(name)
-        rows = self.op.store.other_generations(self.op.stack.id, name)
-        if current is not None and current.replaces:
-            exact = [r for r in rows if r.id == current.replaces]
-            if exact:
-                return exact[0]
-        # Left over by an earlier failed cleanup: any non-current row that is not a
-        # replacement still being created.
-        pending = current.id if current is not None else None
-        old = [r for r in rows if r.replaces is None or r.replaces != pending]
-        return old[0] if old else None
+    def _row(self, resource_id: str) -> ResourceRecord | None:
+        """A row by id, or None once it is gone (a cleanup that already finished)."""
+        try:
+            return self.op.store.get_resource(resource_id)
+        except KeyError:
+            return None
 
     def _pending_replacement(self, old: ResourceRecord) -> ResourceRecord | None:
         rows = self.op.store.other_generations(self.op.stack.id, old.name)

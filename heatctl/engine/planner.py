@@ -122,10 +122,14 @@ class Decision:
 
 @dataclass(frozen=True, order=True)
 class Step:
-    """One node of the step graph: `kind` is create/update/replace/delete/cleanup."""
+    """One node of the step graph: `kind` is create/update/replace/delete/cleanup.
+
+    A cleanup names the exact row it deletes (`row`): the generation a replace supersedes,
+    or one left behind by an interrupted operation."""
 
     kind: str
     name: str
+    row: str = field(default="", compare=True)
 
     def __str__(self) -> str:
         return f"{self.kind}:{self.name}"
@@ -277,7 +281,7 @@ def build_steps(
         if decision.change is Change.DELETE:
             goes_away[name] = Step("delete", name)
         elif decision.change is Change.REPLACE and name in stored:
-            goes_away[name] = Step("cleanup", name)
+            goes_away[name] = Step("cleanup", name, stored[name].id)
     steps.add_nodes_from([*forward.values(), *goes_away.values()])
     # 1. forward steps follow the new dependencies
     for u, v in graph.edges:

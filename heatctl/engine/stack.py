@@ -213,6 +213,11 @@ class StackEngine:
         """Change a stack to a new model: create / update / replace / delete / keep."""
         stack = self.store.get_stack(name_or_id)
         with self._locked(stack, options):
+            # In progress first: a crash right after leaves UPDATE_IN_PROGRESS, which resume
+            # finishes, never a COMPLETE stack whose stored template its resources lack.
+            stack = self._set_stack(
+                stack, Status(Action.UPDATE, State.IN_PROGRESS), "stack operation started", options
+            )
             stack = self.store.update_stack_definition(
                 stack.id,
                 model.document,
@@ -321,6 +326,7 @@ class StackEngine:
             ),
         )
         the_plan = self._plan(stack, model)
+        add_leftover_cleanups(the_plan, self.store.resources(stack.id, current_only=False))
         walk = self._apply(stack, model, the_plan, requires, options)
         self._store_outputs(stack, model)
         if walk.ok:
@@ -350,7 +356,7 @@ class StackEngine:
             )
         stored = self.store.resources(stack.id, current_only=False)
         the_plan = plan({}, nx.DiGraph(), stored, self.type_info)
-        _add_cleanups(the_plan, stored)
+        add_leftover_cleanups(the_plan, stored)
         walk = self._apply(stack, None, the_plan, {}, options)
         if walk.ok:
             self.store.set_outputs(stack.id, {})
@@ -482,16 +488,24 @@ def _unknown_where_partial(model: TemplateModel, properties: Any) -> dict[str, A
     return {k: (UNKNOWN if model.is_partial(v) else v) for k, v in dict(properties).items()}
 
 
-def _add_cleanups(the_plan: Plan, stored: Sequence[Any]) -> None:
-    """Old generations left by a replace whose cleanup never ran go too (stack delete)."""
+def add_leftover_cleanups(the_plan: Plan, stored: Sequence[Any]) -> None:
+    """Rows that are not current and that no step of the plan will take over (an old
+    generation whose cleanup never ran, a replacement that an interrupted update left
+    unfinished and the new plan no longer wants) are deleted too."""
+    covered = {step.row for step in the_plan.steps if step.kind == "cleanup"}
+    replacing = {n for n, d in the_plan.decisions.items() if d.change is Change.REPLACE}
+    current = {r.id: r.name for r in stored if r.current}
     for record in stored:
-        if not record.current:
-            cleanup = Step("cleanup", record.name)
-            the_plan.steps.add_node(cleanup)
-            for requirement in record.requires:
-                target = Step("delete", requirement)
-                if target in the_plan.steps:
-                    the_plan.steps.add_edge(cleanup, target)
+        if record.current or record.id in covered:
+            continue
+        if record.replaces in current and record.name in replacing:
+            continue  # the replace step adopts this unfinished replacement
+        cleanup = Step("cleanup", record.name, record.id)
+        the_plan.steps.add_node(cleanup)
+        for requirement in record.requires:
+            target = Step("delete", requirement)
+            if target in the_plan.steps:
+                the_plan.steps.add_edge(cleanup, target)
 
 
 def failure_reason(action: Action, walk: WalkResult) -> str:

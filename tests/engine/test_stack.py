@@ -192,3 +192,19 @@ def test_a_locked_stack_is_refused_with_the_holder(tmp_path: Path) -> None:
     with pytest.raises(ConflictError, match=r"locked by pid .*heatctl stack update web"):
         w.engine.delete("web", options(lock_timeout=0.1))
     holder.release()
+
+
+def test_leftovers_of_an_interrupted_replace_are_cleaned_up(tmp_path: Path) -> None:
+    w = World(tmp_path)
+    w.engine.create("web", FakeModel.of(WEB), options())
+    stack = w.store.get_stack("web")
+    net = w.store.find_resource(stack.id, "net")
+    orphan = w.store.add_resource(stack.id, "net", "Fake::Thing", replaces=net.id)
+    w.store.set_resource_status(orphan.id, Status.parse("CREATE_IN_PROGRESS"))
+    w.cloud.post(orphan.tag, "net", {})  # the replacement reached the cloud, then a crash
+    result = w.engine.update("web", FakeModel.of(WEB), options())  # the user went back
+    assert result.ok
+    assert len(w.cloud.objects) == 3 and w.cloud.by_tag(orphan.tag) == []
+    assert [r.id for r in w.store.resources(stack.id, current_only=False) if r.name == "net"] == [
+        net.id
+    ]
