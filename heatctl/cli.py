@@ -21,7 +21,13 @@ from heatctl.settings import Settings, default_state_dir
 
 # name -> (module, attribute, one-line help). Help is kept here so that listing the
 # commands in `heatctl --help` imports none of them.
-COMMAND_GROUPS: dict[str, tuple[str, str, str]] = {}
+COMMAND_GROUPS: dict[str, tuple[str, str, str]] = {
+    "stack": (
+        "heatctl.commands.stack",
+        "stack",
+        "Create, inspect, change and delete stacks on a cloud (or the embedded sandbox).",
+    ),
+}
 
 
 class LazyGroup(click.Group):

@@ -271,6 +271,11 @@ class StateStore:
             )
         return record
 
+    def stack_by_id(self, stack_id: str) -> StackRecord:
+        """A stack by id, deleted ones included (to follow a delete to its end)."""
+        with self._mutex:
+            return StackRecord.from_row(self._get("stacks", stack_id))
+
     def list_stacks(self, *, include_nested: bool = False) -> list[StackRecord]:
         """Live stacks, oldest first."""
         where = "deleted_at IS NULL" + ("" if include_nested else " AND parent_id IS NULL")
