@@ -217,6 +217,8 @@ class StepWork:
 
     def _save(self) -> None:
         assert self.row is not None and self.ctx is not None
+        if self.ctx.physical_id == self.row.physical_id and self.ctx.data == self.row.data:
+            return  # nothing new to keep
         self.row = self.op.store.set_resource_data(
             self.row.id,
             physical_id=self.ctx.physical_id,
@@ -286,7 +288,7 @@ class StepWork:
             return
         ctx = self._context()
         plugin = self.op.plugin_for(ctx.type)
-        attributes = plugin.resolve_attributes(ctx)
+        attributes = {**ctx.attributes, **plugin.resolve_attributes(ctx)}
         self.row = self.op.store.set_resource_data(
             self.row.id,
             physical_id=ctx.physical_id,

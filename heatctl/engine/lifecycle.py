@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar, runtime_checkable
 
 from heatctl.engine.retry import RetryPolicy, call_with_retries
-from heatctl.engine.walker import Wait
+from heatctl.engine.wait import Wait
 from heatctl.errors import OperationFailed
 
 Progress = Wait | None
@@ -69,6 +69,9 @@ class ResourceContext:
     now: Callable[[], float] = time.time
     sleep: Callable[[float], None] = time.sleep
     secret_attributes: tuple[str, ...] = ()
+    attributes: dict[str, Any] = field(default_factory=dict)
+    """Attribute values a plugin knows before the action completes (stored with the
+    result of resolve_attributes when it does)."""
 
     @property
     def conn(self) -> Any:

@@ -75,6 +75,8 @@ class TypeInfo:
     defaults: Mapping[str, Any] = field(default_factory=dict)
     open_properties: bool = False  # any property may change in place (OS::Heat::None)
     delete_first: bool = False  # a replacement must delete the old one first
+    replace_on_update: Callable[[dict[str, Any], dict[str, Any]], bool] | None = None
+    """A type's own rule that a change forces a replacement (TestResource update_replace)."""
 
     def update_allowed(self, prop: str) -> bool:
         return self.open_properties or prop in self.updatable
@@ -88,6 +90,7 @@ def type_info_from_class(cls: Any) -> TypeInfo:
         defaults={n: p.default for n, p in schema.properties.items() if p.default is not None},
         open_properties=bool(getattr(cls, "open_properties", False)),
         delete_first=bool(getattr(cls, "replace_delete_first", False)),
+        replace_on_update=getattr(cls, "replace_on_update", None),
     )
 
 
@@ -214,6 +217,8 @@ def _decide_properties(
         return Decision(desired.name, Change.KEEP, desired.type)
     uncertain = any(new.get(k) is UNKNOWN for k in changed)
     blocking = [k for k in changed if not info.update_allowed(k)]
+    if not blocking and info.replace_on_update is not None and info.replace_on_update(old, new):
+        blocking = ["the type's update rule"]
     if blocking:
         reasons = tuple(f"{k} requires replacement" for k in blocking)
         return Decision(

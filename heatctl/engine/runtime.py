@@ -4,6 +4,7 @@ the progress output. Commands call these; library users may build their own Stac
 
 from __future__ import annotations
 
+import functools
 import sys
 import threading
 from collections.abc import Callable
@@ -63,11 +64,18 @@ def resource_class(type_name: str) -> Any:
 
 def plugin_for(type_name: str) -> ResourceLifecycle:
     """A lifecycle plugin instance for a type; ResourceFailed when the type has none yet."""
-    cls = resource_class(type_name)
-    plugin = cls() if cls is not None else None
-    if plugin is None or not isinstance(plugin, ResourceLifecycle):
+    cls = _deployable_class(type_name)
+    if cls is None:
         raise ResourceFailed(f"resource type {type_name} cannot be deployed by this heatctl yet")
+    plugin: ResourceLifecycle = cls()
     return plugin
+
+
+@functools.cache
+def _deployable_class(type_name: str) -> Any:
+    """The class of a type if it implements the lifecycle (checked once per type)."""
+    cls = resource_class(type_name)
+    return cls if cls is not None and isinstance(cls(), ResourceLifecycle) else None
 
 
 def type_info(type_name: str) -> TypeInfo:

@@ -86,6 +86,10 @@ class TemplateModel(Protocol):
         """True when `value` still holds a function call."""
         ...
 
+    def bind(self, stack_id: str, stack_name: str) -> Any:
+        """Give the pseudo parameters (OS::stack_id, OS::stack_name) their values."""
+        ...
+
 
 class StoreResolver:
     """Answers get_resource/get_attr from the stored rows of a stack.
@@ -108,7 +112,10 @@ class StoreResolver:
 
     def reference(self, name: str) -> Any:
         row = self._row(name)
-        return row.data.get("reference_id", row.physical_id)
+        attribute = row.data.get("reference_attribute")
+        if attribute:  # e.g. RandomString: get_resource gives the generated string
+            return self.store.resource_attributes(row.id, reveal=True).get(attribute)
+        return row.physical_id
 
     def attribute(self, name: str, attr: str, path: list[Any]) -> Any:
         row = self._row(name)
@@ -206,12 +213,14 @@ class StackEngine:
             timeout_mins=None if options.timeout is None else max(1, round(options.timeout / 60)),
             disable_rollback=not options.rollback,
         )
+        model.bind(stack.id, stack.name)
         with self._locked(stack, options):
             return self._converge(stack, model, Action.CREATE, options)
 
     def update(self, name_or_id: str, model: TemplateModel, options: RunOptions) -> OperationResult:
         """Change a stack to a new model: create / update / replace / delete / keep."""
         stack = self.store.get_stack(name_or_id)
+        model.bind(stack.id, stack.name)
         with self._locked(stack, options):
             # In progress first: a crash right after leaves UPDATE_IN_PROGRESS, which resume
             # finishes, never a COMPLETE stack whose stored template its resources lack.
@@ -261,6 +270,8 @@ class StackEngine:
     # -- the common path ------------------------------------------------------------------
 
     def _locked(self, stack: StackRecord, options: RunOptions) -> locks.StackLock:
+        # Progress shows this operation's events only, not the stack's history.
+        self._last_event[stack.id] = self.store.last_event_id(stack.id)
         lock = locks.acquire(
             self.store,
             stack.id,
@@ -314,9 +325,10 @@ class StackEngine:
     ) -> OperationResult:
         graph = model.graph
         requires = {n: frozenset(graph.predecessors(n)) for n in model.resources}
-        stack = self._set_stack(
-            stack, Status(action, State.IN_PROGRESS), "stack operation started", options
-        )
+        if stack.status != Status(action, State.IN_PROGRESS) or action is Action.CREATE:
+            stack = self._set_stack(
+                stack, Status(action, State.IN_PROGRESS), "stack operation started", options
+            )
         self.store.add_initial_resources(
             stack.id,
             (

@@ -11,6 +11,7 @@ does after a crash left a row IN_PROGRESS.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -50,6 +51,10 @@ class Status:
     @classmethod
     def parse(cls, text: str) -> Status:
         """`"CREATE_IN_PROGRESS"` -> Status(CREATE, IN_PROGRESS); ValueError if unknown."""
+        return _parse(text)
+
+    @classmethod
+    def _parse(cls, text: str) -> Status:
         for state in State:
             suffix = "_" + state.value
             if text.endswith(suffix):
@@ -63,6 +68,11 @@ class Status:
     @property
     def failed(self) -> bool:
         return self.state is State.FAILED
+
+
+@functools.lru_cache(maxsize=128)
+def _parse(text: str) -> Status:
+    return Status._parse(text)
 
 
 def status(action: Action | str, state: State | str) -> Status:

@@ -400,12 +400,15 @@ class StateStore:
     def find_resource(self, stack_id: str, name: str) -> ResourceRecord | None:
         """The current row of a resource by name, or None."""
         with self._mutex:
-            rows = list(
-                self.db.table("resources").rows_where(
-                    "stack_id = ? AND name = ? AND current = 1", [stack_id, name]
-                )
+            cursor = self.db.conn.execute(
+                "SELECT * FROM resources WHERE stack_id = ? AND name = ? AND current = 1",
+                [stack_id, name],
             )
-        return ResourceRecord.from_row(rows[0]) if rows else None
+            row = cursor.fetchone()
+            if row is None:
+                return None
+            columns = (c[0] for c in cursor.description)
+            return ResourceRecord.from_row(dict(zip(columns, row, strict=True)))
 
     def other_generations(self, stack_id: str, name: str) -> list[ResourceRecord]:
         """Rows of a resource that are not current: replaced ones awaiting cleanup, and
@@ -440,7 +443,7 @@ class StateStore:
             self._add_event(
                 row["stack_id"], row["name"], physical_id or row["physical_id"], new, reason
             )
-        return self.get_resource(resource_id)
+        return ResourceRecord.from_row({**row, **fields})
 
     def set_resource_data(
         self,
@@ -475,7 +478,7 @@ class StateStore:
                 )
                 self._write_secrets(row["stack_id"], "attribute", resource_id, attributes, secret)
             self._update("resources", resource_id, fields)
-        return self.get_resource(resource_id)
+        return ResourceRecord.from_row({**row, **fields})
 
     def resource_attributes(self, resource_id: str, *, reveal: bool = False) -> dict[str, Any]:
         """A resource's attributes; secret ones masked unless reveal=True."""
@@ -518,6 +521,14 @@ class StateStore:
                 )
             )
         return [EventRecord.from_row(row) for row in rows]
+
+    def last_event_id(self, stack_id: str) -> int:
+        """The id of the stack's newest event (0 when it has none)."""
+        with self._mutex:
+            row = self.db.execute(
+                "SELECT MAX(id) FROM events WHERE stack_id = ?", [stack_id]
+            ).fetchone()
+        return int(row[0] or 0)
 
     def set_outputs(self, stack_id: str, outputs: Mapping[str, Mapping[str, Any]]) -> None:
         """Replace the stack's outputs: name -> {value, description, error}."""

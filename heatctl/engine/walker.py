@@ -36,25 +36,14 @@ from collections.abc import Callable, Hashable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, NamedTuple, Protocol
+from typing import Any, Protocol
 
 import networkx as nx
 
+from heatctl.engine.wait import RetryAfter, Wait
 from heatctl.errors import InvalidInput
 
-
-class Wait(NamedTuple):
-    """Not complete yet: poll again after `after` seconds (None: the walker's backoff)."""
-
-    after: float | None = None
-
-
-class RetryAfter(Exception):
-    """Raised by start/check to repeat the same call after a delay (e.g. HTTP 429)."""
-
-    def __init__(self, seconds: float, reason: str = "") -> None:
-        super().__init__(reason or f"retry after {seconds:g}s")
-        self.seconds = seconds
+__all__ = ["RetryAfter", "Wait", "Walker", "walk"]
 
 
 class NodeWork(Protocol):

@@ -85,5 +85,8 @@ class FakeModel:
             return [self.evaluate(v, resources) for v in value]
         return value
 
+    def bind(self, stack_id: str, stack_name: str) -> FakeModel:
+        return self
+
     def is_partial(self, value: Any) -> bool:
         return bool(_refs(value))
