@@ -27,6 +27,16 @@ COMMAND_GROUPS: dict[str, tuple[str, str, str]] = {
         "stack",
         "Create, inspect, change and delete stacks on a cloud (or the embedded sandbox).",
     ),
+    "template": (
+        "heatctl.commands.template",
+        "template",
+        "Validate, resolve and graph HOT and CFN templates, without a cloud.",
+    ),
+    "resource-type": (
+        "heatctl.commands.resource_type",
+        "resource_type",
+        "List resource types and show their properties and attributes.",
+    ),
 }
 
 

@@ -18,9 +18,12 @@ Defences, each giving one diagnostic with a location and exit code 3:
 
 from __future__ import annotations
 
+import gc
 import json
+import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -114,11 +117,17 @@ _KNOWN_TAGS = {
 class _Builder:
     """Builds Python values from a composed YAML node graph, with positions and limits."""
 
-    def __init__(self, loader: Any, file: str | None, limits: Limits) -> None:
+    def __init__(
+        self, loader: Any, file: str | None, limits: Limits, *, aliases: bool, merges: bool
+    ) -> None:
         self.loader = loader
         self.file = file
         self.limits = limits
         self.built: dict[int, Any] = {}
+        # Without `*` in the text there is no alias, and without `<<` no merge key: the
+        # bookkeeping for them is skipped (it is most of the cost on large documents).
+        self.aliases = aliases
+        self.merges = merges
 
     def fail(self, message: str, node: _YamlNode) -> LoadError:
         line, col = _pos(node.start_mark)
@@ -170,10 +179,12 @@ class _Builder:
                     stack.append((k, depth + 1, False))
                     stack.append((v, depth + 1, False))
 
-    def build(self, node: _YamlNode) -> Any:
+    def build(self, node: _YamlNode, depth: int = 1) -> Any:
         key = id(node)
-        if key in self.built:  # an alias: share the value, as PyYAML does
+        if self.aliases and key in self.built:  # an alias: share the value, as PyYAML does
             return self.built[key]
+        if depth > self.limits.max_depth:
+            raise self.fail(f"nesting deeper than {self.limits.max_depth} levels", node)
         if node.tag not in _KNOWN_TAGS:
             raise self.fail(
                 f"unsupported YAML tag '{node.tag}' (only standard YAML types are allowed;"
@@ -186,14 +197,22 @@ class _Builder:
         elif isinstance(node, _YamlSequence):
             value = SequenceNode()
             value.mark = _pos(node.start_mark)
-            self.built[key] = value
+            if self.aliases:
+                self.built[key] = value
+            marks = value.item_marks
             for item in node.value:
-                value.append(self.build(item))
-                value.item_marks.append(_pos(item.start_mark))
+                # Plain strings are most of a template: take them without a call.
+                if item.tag == _STR and item.__class__ is _YamlScalar:
+                    value.append(item.value)
+                else:
+                    value.append(self.build(item, depth + 1))
+                mark = item.start_mark
+                marks.append((mark.line + 1, mark.column + 1))
         else:
             assert isinstance(node, _YamlMapping)
-            value = self.mapping(node)
-        self.built[key] = value
+            value = self.mapping(node, depth)
+        if self.aliases:
+            self.built[key] = value
         return value
 
     def scalar(self, node: _YamlScalar) -> Any:
@@ -208,27 +227,39 @@ class _Builder:
         except yaml.YAMLError as exc:
             raise self.fail(f"invalid value: {exc}", node) from None
 
-    def mapping(self, node: _YamlMapping) -> MappingNode:
-        if any(k.tag == "tag:yaml.org,2002:merge" for k, _ in node.value):
+    def mapping(self, node: _YamlMapping, depth: int = 1) -> MappingNode:
+        if self.merges and any(k.tag == "tag:yaml.org,2002:merge" for k, _ in node.value):
             try:
                 self.loader.flatten_mapping(node)
             except yaml.YAMLError as exc:
                 raise self.fail(f"invalid merge key: {exc}", node) from None
         result = MappingNode()
         result.mark = _pos(node.start_mark)
-        self.built[id(node)] = result
+        if self.aliases:
+            self.built[id(node)] = result
+        key_marks, value_marks = result.key_marks, result.value_marks
         for key_node, value_node in node.value:
-            key = self.build(key_node)
-            if isinstance(key, list | dict):
-                raise self.fail("a mapping key must be a scalar, not a list or mapping", key_node)
+            # Plain strings are most of a template: take them without a call.
+            if key_node.tag == _STR and key_node.__class__ is _YamlScalar:
+                key = key_node.value
+            else:
+                key = self.build(key_node, depth + 1)
+                if isinstance(key, list | dict):
+                    message = "a mapping key must be a scalar, not a list or mapping"
+                    raise self.fail(message, key_node)
             if key in result:
-                first = result.key_marks[key]
+                first = key_marks[key]
                 raise self.fail(
                     f"duplicate key '{key}' (first defined at line {first[0]})", key_node
                 )
-            result[key] = self.build(value_node)
-            result.key_marks[key] = _pos(key_node.start_mark)
-            result.value_marks[key] = _pos(value_node.start_mark)
+            if value_node.tag == _STR and value_node.__class__ is _YamlScalar:
+                result[key] = value_node.value
+            else:
+                result[key] = self.build(value_node, depth + 1)
+            mark = key_node.start_mark
+            key_marks[key] = (mark.line + 1, mark.column + 1)
+            mark = value_node.start_mark
+            value_marks[key] = (mark.line + 1, mark.column + 1)
         return result
 
 
@@ -292,6 +323,29 @@ def _load_json(text: str, file: str | None) -> Any:
 
 
 def _load_yaml(text: str, file: str | None, limits: Limits) -> Any:
+    with gc_paused():
+        return _load_yaml_nodes(text, file, limits)
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building a large acyclic structure.
+
+    Building a big document allocates hundreds of thousands of containers; each full
+    collection then walks all of them, which made loading quadratic in practice (a 1.4 MB
+    template spent 80% of its time in the collector). The values are plain trees, freed by
+    reference counting; the collector is restored afterwards.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:  # nested pauses: only the outermost one re-enables
+            gc.enable()
+
+
+def _load_yaml_nodes(text: str, file: str | None, limits: Limits) -> Any:
     loader = _BaseLoader(text)
     try:
         try:
@@ -303,8 +357,10 @@ def _load_yaml(text: str, file: str | None, limits: Limits) -> Any:
             raise LoadError(message, file, None, None) from None
         if root is None:
             return None
-        builder = _Builder(loader, file, limits)
-        builder.check_expansion(root)
+        aliases = "*" in text  # an alias is written `*name`
+        builder = _Builder(loader, file, limits, aliases=aliases, merges="<<" in text)
+        if aliases:  # only aliases can expand a document: without one, skip the walk
+            builder.check_expansion(root)
         return builder.build(root)
     finally:
         loader.dispose()
@@ -361,7 +417,10 @@ def load_file(
     limits = limits or Limits()
     try:
         with path.open("rb") as handle:
-            data = handle.read(limits.max_bytes + 1)
+            # Read no more than the file holds: read(n) allocates n bytes up front.
+            size = os.fstat(handle.fileno()).st_size
+            wanted = min(size, limits.max_bytes) if size else limits.max_bytes
+            data = handle.read(wanted + 1)
             if len(data) > limits.max_bytes:
                 data += handle.read()
     except FileNotFoundError:

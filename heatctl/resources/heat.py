@@ -1,0 +1,412 @@
+"""Heat's own resource types: values, random strings, waiting and signals, nested stacks, test helpers."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from heatctl.resources.registry import ResourceType, register
+from heatctl.resources.schema import (
+    Attribute,
+    Property,
+    PropertyType,
+    allowed_values,
+    any_value,
+    attribute,
+    boolean,
+    custom,
+    integer,
+    list_of,
+    map_of,
+    number,
+    string,
+    value_range,
+)
+from heatctl.resources.values import UNKNOWN, PropertyValues, Report
+
+
+@register
+class NoneResource(ResourceType):
+    """OS::Heat::None: Does nothing; map a type to it in the resource_registry to switch a resource off."""
+
+    type_name = "OS::Heat::None"
+    description = (
+        "Does nothing; map a type to it in the resource_registry to switch a resource off."
+    )
+    dynamic_attributes = True
+    open_properties = True
+
+
+@register
+class Value(ResourceType):
+    """OS::Heat::Value: Holds a value computed from its properties and exposes it as an attribute."""
+
+    type_name = "OS::Heat::Value"
+    description = "Holds a value computed from its properties and exposes it as an attribute."
+    properties: ClassVar[dict[str, Property]] = {
+        "type": string(
+            "The type the `value` attribute is converted to.",
+            update_allowed=True,
+            constraints=(
+                allowed_values("string", "number", "comma_delimited_list", "json", "boolean"),
+            ),
+        ),
+        "value": any_value(
+            "The expression whose result becomes the `value` attribute.",
+            required=True,
+            update_allowed=True,
+        ),
+    }
+    attributes: ClassVar[dict[str, Attribute]] = {
+        "value": attribute("The result of the `value` property, converted to `type` when given."),
+    }
+
+
+@register
+class RandomString(ResourceType):
+    """OS::Heat::RandomString: Generates a random string once and keeps it until replaced."""
+
+    type_name = "OS::Heat::RandomString"
+    description = "Generates a random string once and keeps it until replaced."
+    properties: ClassVar[dict[str, Property]] = {
+        "character_classes": list_of(
+            "Character classes to draw from, each with a minimum count.",
+            item=map_of(
+                "One character class and how many of its characters at least.",
+                {
+                    "class": string(
+                        "The character class.",
+                        default="lettersdigits",
+                        constraints=(
+                            allowed_values(
+                                "lettersdigits",
+                                "letters",
+                                "lowercase",
+                                "uppercase",
+                                "digits",
+                                "hexdigits",
+                                "octdigits",
+                            ),
+                        ),
+                    ),
+                    "min": integer(
+                        "At least this many characters of the class appear in the string.",
+                        default=1,
+                        constraints=(value_range(min=1, max=512),),
+                    ),
+                },
+            ),
+            default=[{"class": "lettersdigits", "min": 1}],
+        ),
+        "character_sequences": list_of(
+            "Explicit character sets to draw from, each with a minimum count.",
+            item=map_of(
+                "One character set and how many of its characters at least.",
+                {
+                    "min": integer(
+                        "At least this many characters of the set appear in the string.",
+                        default=1,
+                        constraints=(value_range(min=1, max=512),),
+                    ),
+                    "sequence": string("The characters of the set.", required=True),
+                },
+            ),
+        ),
+        "length": integer(
+            "Number of characters to generate.",
+            default=32,
+            constraints=(value_range(min=1, max=512),),
+        ),
+        "salt": string("Any value; changing it on update generates a new string."),
+        "sequence": string(
+            "Old way to name one character class; replaced by `character_classes`.",
+            constraints=(
+                allowed_values(
+                    "lettersdigits",
+                    "letters",
+                    "lowercase",
+                    "uppercase",
+                    "digits",
+                    "hexdigits",
+                    "octdigits",
+                ),
+            ),
+            hidden=True,
+        ),
+    }
+    attributes: ClassVar[dict[str, Attribute]] = {
+        "value": attribute(
+            "The generated string (also what get_resource returns).", PropertyType.STRING
+        ),
+    }
+
+    @classmethod
+    def check_values(cls, values: PropertyValues, report: Report) -> None:
+        """length must hold the minimum counts of all classes and sequences."""
+        length = values.get("length")
+        names = ("character_classes", "character_sequences")
+        minimums = [item.get("min", 1) for name in names for _, item in values.entries(name)]
+        if sum(len(values.items(name)) for name in names) != len(minimums):
+            return  # some entry is still a function call
+        unknown = [values.get("character_classes"), values.get("character_sequences")]
+        if any(v is UNKNOWN for v in [length, *unknown, *minimums]):
+            return
+        try:
+            total, limit = sum(int(m) for m in minimums), int(length)
+        except (TypeError, ValueError):
+            return
+        if total > limit:
+            report(
+                ("length",),
+                f"length {limit} is smaller than the minimum counts of the character classes "
+                f"and sequences together ({total})",
+            )
+
+
+@register
+class TestResource(ResourceType):
+    """OS::Heat::TestResource: Stores a string and can simulate delays and failures, for testing templates."""
+
+    type_name = "OS::Heat::TestResource"
+    description = "Stores a string and can simulate delays and failures, for testing templates."
+    properties: ClassVar[dict[str, Property]] = {
+        "action_wait_secs": map_of(
+            "Per-action delays that override `wait_secs`.",
+            {
+                "create": number("Seconds to wait after create.", update_allowed=True),
+                "delete": number("Seconds to wait after delete.", update_allowed=True),
+                "update": number("Seconds to wait after update.", update_allowed=True),
+            },
+            update_allowed=True,
+        ),
+        "attr_wait_secs": number(
+            "Seconds to wait before an attribute resolves.", default=0, update_allowed=True
+        ),
+        "client_name": string(
+            "Name of a client to poll while waiting.", default="", update_allowed=True
+        ),
+        "constraint_prop_secs": number(
+            "Seconds a custom constraint check takes.",
+            default=0,
+            update_allowed=True,
+            constraints=(custom("test_constr"),),
+        ),
+        "entity_name": string(
+            "Name of the client entity to poll while waiting.", default="", update_allowed=True
+        ),
+        "fail": boolean(
+            "Make the current operation fail when true.", default=False, update_allowed=True
+        ),
+        "update_replace": boolean(
+            "Make an update replace the resource when true.", default=False, update_allowed=True
+        ),
+        "update_replace_value": string("A value whose change forces replacement."),
+        "value": string("The string to store.", default="test_string", update_allowed=True),
+        "wait_secs": number(
+            "Seconds to wait after each action (-1 waits forever).", default=0, update_allowed=True
+        ),
+    }
+    attributes: ClassVar[dict[str, Attribute]] = {
+        "output": attribute("The stored string (also what get_resource returns)."),
+    }
+
+
+@register
+class WaitCondition(ResourceType):
+    """OS::Heat::WaitCondition: Waits until its handle has received enough success signals."""
+
+    type_name = "OS::Heat::WaitCondition"
+    description = "Waits until its handle has received enough success signals."
+    properties: ClassVar[dict[str, Property]] = {
+        "count": integer(
+            "Success signals needed before creation goes on.",
+            default=1,
+            update_allowed=True,
+            constraints=(value_range(min=1),),
+        ),
+        "handle": string(
+            "The OS::Heat::WaitConditionHandle that receives the signals.", required=True
+        ),
+        "timeout": number(
+            "Seconds to wait for the signals before failing.",
+            required=True,
+            constraints=(value_range(min=1, max=43200),),
+        ),
+    }
+    attributes: ClassVar[dict[str, Attribute]] = {
+        "data": attribute(
+            "JSON map of signal id to the data sent with each signal.", PropertyType.STRING
+        ),
+    }
+
+
+@register
+class WaitConditionHandle(ResourceType):
+    """OS::Heat::WaitConditionHandle: Receives signals (e.g. from a server's boot script) for a WaitCondition."""
+
+    type_name = "OS::Heat::WaitConditionHandle"
+    description = "Receives signals (e.g. from a server's boot script) for a WaitCondition."
+    properties: ClassVar[dict[str, Property]] = {
+        "signal_transport": string(
+            "How clients send signals to the handle.",
+            default="TOKEN_SIGNAL",
+            constraints=(
+                allowed_values(
+                    "CFN_SIGNAL",
+                    "TEMP_URL_SIGNAL",
+                    "HEAT_SIGNAL",
+                    "NO_SIGNAL",
+                    "ZAQAR_SIGNAL",
+                    "TOKEN_SIGNAL",
+                ),
+            ),
+        ),
+    }
+    attributes: ClassVar[dict[str, Attribute]] = {
+        "curl_cli": attribute(
+            "A curl command prefix that sends a signal to the handle.", PropertyType.STRING
+        ),
+        "endpoint": attribute(
+            "URL to signal when signal_transport is TOKEN_SIGNAL.", PropertyType.STRING
+        ),
+        "signal": attribute(
+            "JSON map with everything a client needs to send a signal.", PropertyType.STRING
+        ),
+        "token": attribute(
+            "Token to send with a signal when signal_transport is TOKEN_SIGNAL.",
+            PropertyType.STRING,
+        ),
+    }
+
+
+@register
+class UpdateWaitConditionHandle(ResourceType):
+    """OS::Heat::UpdateWaitConditionHandle: A WaitConditionHandle that forgets its signals and gets a new URL on every update."""
+
+    type_name = "OS::Heat::UpdateWaitConditionHandle"
+    description = (
+        "A WaitConditionHandle that forgets its signals and gets a new URL on every update."
+    )
+
+
+@register
+class SwiftSignal(ResourceType):
+    """OS::Heat::SwiftSignal: Waits for signals written to a Swift TempURL (an OS::Heat::SwiftSignalHandle)."""
+
+    type_name = "OS::Heat::SwiftSignal"
+    description = "Waits for signals written to a Swift TempURL (an OS::Heat::SwiftSignalHandle)."
+    properties: ClassVar[dict[str, Property]] = {
+        "count": integer(
+            "Success signals needed before creation goes on.",
+            default=1,
+            constraints=(value_range(min=1, max=1000),),
+        ),
+        "handle": string("TempURL where the signals are written.", required=True),
+        "timeout": number(
+            "Seconds to wait for the signals before failing.",
+            required=True,
+            constraints=(value_range(min=1, max=43200),),
+        ),
+    }
+    attributes: ClassVar[dict[str, Attribute]] = {
+        "data": attribute("JSON map of the data uploaded with the signals.", PropertyType.STRING),
+    }
+
+
+@register
+class SwiftSignalHandle(ResourceType):
+    """OS::Heat::SwiftSignalHandle: A Swift TempURL that clients write signals to."""
+
+    type_name = "OS::Heat::SwiftSignalHandle"
+    description = "A Swift TempURL that clients write signals to."
+    attributes: ClassVar[dict[str, Attribute]] = {
+        "curl_cli": attribute("A curl command prefix that sends a signal.", PropertyType.STRING),
+        "endpoint": attribute("TempURL to send signals to.", PropertyType.STRING),
+        "token": attribute(
+            "Always empty: TempURLs need no token (kept for compatibility).", PropertyType.STRING
+        ),
+    }
+
+
+@register
+class Stack(ResourceType):
+    """OS::Heat::Stack: A nested stack created from a template, possibly in another region."""
+
+    type_name = "OS::Heat::Stack"
+    description = "A nested stack created from a template, possibly in another region."
+    properties: ClassVar[dict[str, Property]] = {
+        "context": map_of(
+            "Where and with which credentials the nested stack is created.",
+            {
+                "ca_cert": string(
+                    "CA certificate used to verify the remote endpoint.", update_allowed=True
+                ),
+                "credential_secret_id": string(
+                    "Barbican secret holding the credentials for the remote cloud.",
+                    update_allowed=True,
+                ),
+                "insecure": boolean(
+                    "Skip TLS certificate verification when true.",
+                    default=False,
+                    update_allowed=True,
+                ),
+                "region_name": string("Region the nested stack is created in."),
+            },
+            update_allowed=True,
+        ),
+        "parameters": map_of(
+            "Parameter values for the nested template.", default={}, update_allowed=True
+        ),
+        "template": string("The nested template, as a string.", required=True, update_allowed=True),
+        "timeout": integer(
+            "Minutes to wait for the nested stack to be created.", update_allowed=True
+        ),
+    }
+    attributes: ClassVar[dict[str, Attribute]] = {
+        "outputs": attribute("Map of the nested stack's outputs.", PropertyType.MAP),
+        "stack_name": attribute("Name of the nested stack.", PropertyType.STRING),
+    }
+
+
+@register
+class AccessPolicy(ResourceType):
+    """OS::Heat::AccessPolicy: Lists the resources that stack users may describe."""
+
+    type_name = "OS::Heat::AccessPolicy"
+    description = "Lists the resources that stack users may describe."
+    properties: ClassVar[dict[str, Property]] = {
+        "AllowedResources": list_of("Names of the resources users may access.", required=True),
+    }
+
+
+@register
+class Delay(ResourceType):
+    """OS::Heat::Delay: Pauses for a random time within bounds during the chosen actions."""
+
+    type_name = "OS::Heat::Delay"
+    description = "Pauses for a random time within bounds during the chosen actions."
+    properties: ClassVar[dict[str, Property]] = {
+        "actions": list_of(
+            "Actions during which to pause.",
+            default=["CREATE"],
+            update_allowed=True,
+            constraints=(allowed_values("CREATE", "DELETE", "SUSPEND", "RESUME"),),
+        ),
+        "jitter_multiplier": number(
+            "Seconds each unit of jitter stands for.",
+            default=1.0,
+            update_allowed=True,
+            constraints=(value_range(min=0),),
+        ),
+        "max_jitter": number(
+            "Largest random extra wait, in units of `jitter_multiplier`.",
+            default=0,
+            update_allowed=True,
+            constraints=(value_range(min=0),),
+        ),
+        "min_wait": number(
+            "Shortest wait, in seconds.",
+            default=0,
+            update_allowed=True,
+            constraints=(value_range(min=0),),
+        ),
+    }

@@ -1,0 +1,375 @@
+"""More Neutron resource types: floating IPs, security groups, QoS, trunks."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from heatctl.resources.registry import ResourceType, register
+from heatctl.resources.schema import (
+    IP_PROTOCOL_NUMBERS,
+    Attribute,
+    Property,
+    PropertyType,
+    allowed_values,
+    attribute,
+    boolean,
+    custom,
+    integer,
+    list_of,
+    map_of,
+    string,
+    value_range,
+)
+from heatctl.resources.values import PropertyValues, Report, as_int, conflict
+
+
+@register
+class FloatingIP(ResourceType):
+    """OS::Neutron::FloatingIP: A Neutron floating IP, optionally associated with a port."""
+
+    type_name = "OS::Neutron::FloatingIP"
+    description = "A Neutron floating IP, optionally associated with a port."
+    properties: ClassVar[dict[str, Property]] = {
+        "dns_domain": string(
+            "DNS domain of the floating IP.",
+            update_allowed=True,
+            constraints=(custom("dns_domain"),),
+        ),
+        "dns_name": string(
+            "DNS name of the floating IP.",
+            update_allowed=True,
+            constraints=(custom("rel_dns_name"),),
+        ),
+        "fixed_ip_address": string(
+            "Which fixed address of the port to map to, when it has several.",
+            update_allowed=True,
+            constraints=(custom("ip_addr"),),
+        ),
+        "floating_ip_address": string(
+            "Specific address to allocate (admin only by default).",
+            constraints=(custom("ip_addr"),),
+        ),
+        "floating_network": string(
+            "External network (name or id) to allocate from.",
+            required=True,
+            constraints=(custom("neutron.network"),),
+        ),
+        "floating_network_id": string(
+            "Old name of `floating_network`.",
+            constraints=(custom("neutron.network"),),
+            hidden=True,
+            alias_of="floating_network",
+        ),
+        "floating_subnet": string(
+            "Subnet of the external network to allocate from.",
+            constraints=(custom("neutron.subnet"),),
+        ),
+        "port_id": string(
+            "Port to associate the floating IP with.",
+            update_allowed=True,
+            constraints=(custom("neutron.port"),),
+        ),
+        "value_specs": map_of("Extra attributes sent with the floating IP request.", default={}),
+    }
+    attributes: ClassVar[dict[str, Attribute]] = {
+        "fixed_ip_address": attribute(
+            "Fixed address the floating IP maps to.", PropertyType.STRING
+        ),
+        "floating_ip_address": attribute("The allocated floating address.", PropertyType.STRING),
+        "floating_network_id": attribute("Id of the external network.", PropertyType.STRING),
+        "port_id": attribute("Id of the associated port.", PropertyType.STRING),
+        "router_id": attribute("Id of the router doing the NAT.", PropertyType.STRING),
+        "tenant_id": attribute("Project that owns the floating IP.", PropertyType.STRING),
+    }
+
+    @classmethod
+    def check_values(cls, values: PropertyValues, report: Report) -> None:
+        """fixed_ip_address only with port_id."""
+        if values.given("fixed_ip_address") and not values.given("port_id"):
+            report(("fixed_ip_address",), "property 'fixed_ip_address' needs 'port_id'")
+
+
+@register
+class FloatingIPAssociation(ResourceType):
+    """OS::Neutron::FloatingIPAssociation: Associates an existing floating IP with a port."""
+
+    type_name = "OS::Neutron::FloatingIPAssociation"
+    description = "Associates an existing floating IP with a port."
+    properties: ClassVar[dict[str, Property]] = {
+        "fixed_ip_address": string(
+            "Which fixed address of the port to map to, when it has several.",
+            update_allowed=True,
+            constraints=(custom("ip_addr"),),
+        ),
+        "floatingip_id": string("Id of the floating IP.", required=True, update_allowed=True),
+        "port_id": string(
+            "Port to associate the floating IP with.",
+            required=True,
+            update_allowed=True,
+            constraints=(custom("neutron.port"),),
+        ),
+    }
+
+
+@register
+class SecurityGroup(ResourceType):
+    """OS::Neutron::SecurityGroup: A Neutron security group with its rules."""
+
+    type_name = "OS::Neutron::SecurityGroup"
+    description = "A Neutron security group with its rules."
+    properties: ClassVar[dict[str, Property]] = {
+        "description": string("Description of the group.", update_allowed=True),
+        "name": string("Name of the group (need not be unique).", update_allowed=True),
+        "rules": list_of(
+            "Rules of the group.",
+            item=map_of(
+                "One rule.",
+                {
+                    "description": string("Description of the rule."),
+                    "direction": string(
+                        "Traffic the rule applies to: ingress (into the server) or egress.",
+                        default="ingress",
+                        constraints=(allowed_values("ingress", "egress"),),
+                    ),
+                    "ethertype": string(
+                        "IPv4 or IPv6.",
+                        default="IPv4",
+                        constraints=(allowed_values("IPv4", "IPv6"),),
+                    ),
+                    "port_range_max": integer(
+                        "Highest port matched.", constraints=(value_range(min=0, max=65535),)
+                    ),
+                    "port_range_min": integer(
+                        "Lowest port matched (for ICMP, the type).",
+                        constraints=(value_range(min=0, max=65535),),
+                    ),
+                    "protocol": string(
+                        "Protocol matched, by name or number.",
+                        constraints=(
+                            allowed_values(
+                                *IP_PROTOCOL_NUMBERS,
+                                "ah",
+                                "dccp",
+                                "egp",
+                                "esp",
+                                "gre",
+                                "icmp",
+                                "icmpv6",
+                                "igmp",
+                                "ipv6-encap",
+                                "ipv6-frag",
+                                "ipv6-icmp",
+                                "ipv6-nonxt",
+                                "ipv6-opts",
+                                "ipv6-route",
+                                "ospf",
+                                "pgm",
+                                "rsvp",
+                                "sctp",
+                                "tcp",
+                                "udp",
+                                "udplite",
+                                "vrrp",
+                            ),
+                        ),
+                    ),
+                    "remote_group_id": string(
+                        "Security group whose members are matched (instead of an IP prefix).",
+                        constraints=(custom("neutron.security_group"),),
+                    ),
+                    "remote_ip_prefix": string(
+                        "Remote CIDR matched.", constraints=(custom("net_cidr"),)
+                    ),
+                    "remote_mode": string(
+                        "Match by remote_ip_prefix or by remote_group_id.",
+                        default="remote_ip_prefix",
+                        constraints=(allowed_values("remote_ip_prefix", "remote_group_id"),),
+                    ),
+                },
+            ),
+            default=[],
+            update_allowed=True,
+        ),
+        "stateful": boolean("Whether the group is stateful.", update_allowed=True),
+    }
+
+    @classmethod
+    def check_values(cls, values: PropertyValues, report: Report) -> None:
+        """Neutron reserves the name 'default'."""
+        if values.get("name") == "default":
+            report(("name",), "a security group cannot be named 'default'")
+
+
+@register
+class SecurityGroupRule(ResourceType):
+    """OS::Neutron::SecurityGroupRule: One rule added to an existing Neutron security group."""
+
+    type_name = "OS::Neutron::SecurityGroupRule"
+    description = "One rule added to an existing Neutron security group."
+    properties: ClassVar[dict[str, Property]] = {
+        "description": string("Description of the rule."),
+        "direction": string(
+            "Traffic the rule applies to: ingress or egress.",
+            default="ingress",
+            constraints=(allowed_values("ingress", "egress"),),
+        ),
+        "ethertype": string(
+            "IPv4 or IPv6.", default="IPv4", constraints=(allowed_values("IPv4", "IPv6"),)
+        ),
+        "port_range_max": integer(
+            "Highest port matched.", constraints=(value_range(min=0, max=65535),)
+        ),
+        "port_range_min": integer(
+            "Lowest port matched (for ICMP, the type).",
+            constraints=(value_range(min=0, max=65535),),
+        ),
+        "protocol": string(
+            "Protocol matched, by name or number.",
+            default="tcp",
+            constraints=(
+                allowed_values(
+                    *IP_PROTOCOL_NUMBERS,
+                    "ah",
+                    "dccp",
+                    "egp",
+                    "esp",
+                    "gre",
+                    "icmp",
+                    "icmpv6",
+                    "igmp",
+                    "ipv6-encap",
+                    "ipv6-frag",
+                    "ipv6-icmp",
+                    "ipv6-nonxt",
+                    "ipv6-opts",
+                    "ipv6-route",
+                    "ospf",
+                    "pgm",
+                    "rsvp",
+                    "sctp",
+                    "tcp",
+                    "udp",
+                    "udplite",
+                    "vrrp",
+                ),
+            ),
+        ),
+        "remote_group": string(
+            "Security group (name or id) whose members are matched.",
+            constraints=(custom("neutron.security_group"),),
+        ),
+        "remote_ip_prefix": string("Remote CIDR matched.", constraints=(custom("net_cidr"),)),
+        "security_group": string(
+            "Security group (name or id) to add the rule to.",
+            required=True,
+            constraints=(custom("neutron.security_group"),),
+        ),
+    }
+
+    @classmethod
+    def check_values(cls, values: PropertyValues, report: Report) -> None:
+        """A remote group or a remote prefix; port_range_min <= port_range_max (except ICMP)."""
+        if values.given("remote_group") and values.given("remote_ip_prefix"):
+            conflict(report, ("remote_ip_prefix",), "remote_group", "remote_ip_prefix")
+            return
+        low, high = as_int(values.get("port_range_min")), as_int(values.get("port_range_max"))
+        protocol = values.get("protocol")
+        icmp = protocol in ("icmp", "icmpv6", "ipv6-icmp") or not values.known(protocol)
+        if low is not None and high is not None and not icmp and high < low:
+            report(("port_range_max",), "port_range_min must not be greater than port_range_max")
+
+
+@register
+class QoSPolicy(ResourceType):
+    """OS::Neutron::QoSPolicy: A Neutron QoS policy, to which rules are added."""
+
+    type_name = "OS::Neutron::QoSPolicy"
+    description = "A Neutron QoS policy, to which rules are added."
+    properties: ClassVar[dict[str, Property]] = {
+        "description": string("Description of the policy.", update_allowed=True),
+        "name": string("Name of the policy.", update_allowed=True),
+        "shared": boolean(
+            "Share the policy with other projects.", default=False, update_allowed=True
+        ),
+        "tenant_id": string("Project that owns the policy."),
+    }
+    attributes: ClassVar[dict[str, Attribute]] = {
+        "rules": attribute("Rules of the policy.", PropertyType.LIST),
+    }
+
+
+@register
+class QoSBandwidthLimitRule(ResourceType):
+    """OS::Neutron::QoSBandwidthLimitRule: A bandwidth limit rule of a Neutron QoS policy."""
+
+    type_name = "OS::Neutron::QoSBandwidthLimitRule"
+    description = "A bandwidth limit rule of a Neutron QoS policy."
+    properties: ClassVar[dict[str, Property]] = {
+        "direction": string(
+            "Direction limited, seen from the port: egress or ingress.",
+            default="egress",
+            update_allowed=True,
+            constraints=(allowed_values("egress", "ingress"),),
+        ),
+        "max_burst_kbps": integer(
+            "Burst size in kbps.", default=0, update_allowed=True, constraints=(value_range(min=0),)
+        ),
+        "max_kbps": integer(
+            "Bandwidth limit in kbps.",
+            required=True,
+            update_allowed=True,
+            constraints=(value_range(min=0),),
+        ),
+        "policy": string(
+            "QoS policy (name or id) the rule belongs to.",
+            required=True,
+            constraints=(custom("neutron.qos_policy"),),
+        ),
+        "tenant_id": string("Project that owns the rule."),
+    }
+
+
+@register
+class Trunk(ResourceType):
+    """OS::Neutron::Trunk: A Neutron trunk: a parent port carrying VLAN subports."""
+
+    type_name = "OS::Neutron::Trunk"
+    description = "A Neutron trunk: a parent port carrying VLAN subports."
+    properties: ClassVar[dict[str, Property]] = {
+        "admin_state_up": boolean("Administrative state of the trunk.", update_allowed=True),
+        "description": string("Description of the trunk.", update_allowed=True),
+        "name": string("Name of the trunk.", update_allowed=True),
+        "port": string(
+            "Parent port (name or id).",
+            required=True,
+            immutable=True,
+            constraints=(custom("neutron.port"),),
+        ),
+        "sub_ports": list_of(
+            "Subports of the trunk.",
+            item=map_of(
+                "One subport.",
+                {
+                    "port": string(
+                        "Port (name or id) used as subport.",
+                        required=True,
+                        constraints=(custom("neutron.port"),),
+                    ),
+                    "segmentation_id": integer(
+                        "VLAN id the subport's traffic uses.",
+                        required=True,
+                        constraints=(value_range(min=1, max=4094),),
+                    ),
+                    "segmentation_type": string(
+                        "Segmentation type (vlan).",
+                        required=True,
+                        constraints=(allowed_values("vlan"),),
+                    ),
+                },
+            ),
+            update_allowed=True,
+        ),
+    }
+    attributes: ClassVar[dict[str, Attribute]] = {
+        "port_id": attribute("Id of the parent port.", PropertyType.STRING),
+    }
