@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -95,17 +96,19 @@ def _finish(app: AppContext, result: OperationResult, as_json: bool) -> None:
     from heatctl.engine.stack import raise_for
 
     stack = result.stack
-    if as_json:
-        causes = result.root_causes()
-        app.emit_json(
-            {
+    if as_json:  # the last line of the NDJSON stream
+        import json
+
+        result_line = {
+            "result": {
                 "stack": stack.name,
                 "id": stack.id,
                 "status": str(stack.status),
                 "reason": stack.status_reason,
-                "root_causes": causes,
+                "root_causes": result.root_causes(),
             }
-        )
+        }
+        click.echo(json.dumps(result_line, sort_keys=True))
     elif result.ok:
         app.info(f"{stack.name}: {stack.status}")
     raise_for(result)
@@ -291,3 +294,223 @@ def delete(app: AppContext, name: str, yes: bool, **kw: Any) -> None:
             options.progress.close()
         cloud.close()
     _finish(app, result, kw["as_json"])
+
+
+def template_options(func: F) -> F:
+    """Environment files and parameters, as `heatctl template` takes them."""
+    options = [
+        click.option(
+            "-e",
+            "--environment",
+            "environments",
+            multiple=True,
+            metavar="ENV",
+            type=click.Path(dir_okay=False, path_type=Path),
+            help="Environment file; repeat to merge in order.",
+        ),
+        click.option(
+            "-P",
+            "--parameter",
+            "parameters",
+            multiple=True,
+            metavar="NAME=VALUE",
+            help="Parameter value; repeat for more (a repeated name joins with ',').",
+        ),
+        click.option(
+            "--parameter-file",
+            "parameter_files",
+            multiple=True,
+            metavar="NAME=PATH",
+            help="Parameter whose value is the content of a file.",
+        ),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _source(template: Path, kw: dict[str, Any], base: Any = None) -> Any:
+    from heatctl.engine.model import Source, parse_parameters
+
+    files = parse_parameters(kw["parameter_files"])
+    params = {**(base or {}), **parse_parameters(kw["parameters"])}
+    return Source(
+        template=str(template.resolve()),
+        environments=tuple(str(Path(e).resolve()) for e in kw["environments"]),
+        parameters=params,
+        parameter_files={k: str(Path(v).resolve()) for k, v in files.items()},
+    )
+
+
+def _run(app: AppContext, name: str, kw: dict[str, Any], secrets: list[str], call: F) -> None:
+    """Run one mutating engine call with a cloud and progress; print the outcome."""
+    from heatctl.engine.runtime import CloudFactory, build_engine
+
+    cloud = CloudFactory(app.settings.state_dir, kw["os_cloud"], app.info)
+    options = _options(app, name, kw, secrets)
+    try:
+        result = call(build_engine(_store(app), cloud), options)
+    finally:
+        if options.progress is not None:
+            options.progress.close()
+        cloud.close()
+    _finish(app, result, kw["as_json"])
+
+
+@stack.command("create")
+@click.argument("template", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--name", default=None, help="Stack name [default: the template's file name].")
+@template_options
+@click.option(
+    "--rollback/--no-rollback",
+    default=False,
+    show_default=True,
+    help="Delete what was created when the create fails.",
+)
+@click.option("--dry-run", is_flag=True, help="Show the plan and stop; nothing is created.")
+@run_options
+@click.pass_obj
+def create(
+    app: AppContext, template: Path, name: str | None, rollback: bool, dry_run: bool, **kw: Any
+) -> None:
+    """Create a stack from a template (HOT or CFN) on the cloud."""
+    from heatctl.engine.model import load_model
+
+    name = name or template.name.split(".")[0]
+    model = load_model(_source(template, kw), stack_name=name)
+    if dry_run:
+        _show_plan(app, _engine_for_preview(app).preview(model), kw["as_json"])
+        return
+    secrets = model.loaded.secrets()
+
+    def call(engine: Any, options: RunOptions) -> OperationResult:
+        options.rollback = rollback
+        options.command = f"heatctl stack create {name}"
+        return engine.create(name, model, options)
+
+    _run(app, name, kw, secrets, call)
+
+
+@stack.command("update")
+@click.argument("name")
+@click.option(
+    "-t",
+    "--template",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="New template [default: the stack's current one].",
+)
+@template_options
+@click.option(
+    "--existing",
+    is_flag=True,
+    help="Keep the stack's parameters and environments; -P/-e change only what they name.",
+)
+@run_options
+@click.pass_obj
+def update(app: AppContext, name: str, template: Path | None, existing: bool, **kw: Any) -> None:
+    """Change a stack: create, update in place, replace, delete or keep each resource."""
+    from heatctl.engine.model import load_model
+
+    store = _store(app)
+    record = store.get_stack(name)
+    stored = record.environment.get("source", {})
+    base = store.stack_parameters(record.id, reveal=True) if existing else {}
+    if existing and not kw["environments"]:
+        kw["environments"] = tuple(stored.get("environments", ()))
+    path = template or Path(stored.get("template", ""))
+    model = load_model(_source(path, kw, base), stack_name=record.name)
+
+    def call(engine: Any, options: RunOptions) -> OperationResult:
+        options.command = f"heatctl stack update {record.name}"
+        return engine.update(record.id, model, options)
+
+    _run(app, record.name, kw, model.loaded.secrets(), call)
+
+
+@stack.command("preview")
+@click.argument("template", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--stack",
+    "stack_name",
+    default=None,
+    help="Preview an update of this stack [default: a create].",
+)
+@template_options
+@click.option(
+    "--detailed-exitcode",
+    is_flag=True,
+    help="Exit 0 when nothing would change, 6 (CHANGES_PRESENT) when something would.",
+)
+@click.option("--fail-on-replace", is_flag=True, help="Exit 1 when a resource would be replaced.")
+@json_option
+@click.pass_obj
+def preview(
+    app: AppContext,
+    template: Path,
+    stack_name: str | None,
+    detailed_exitcode: bool,
+    fail_on_replace: bool,
+    as_json: bool,
+    **kw: Any,
+) -> None:
+    """Show what a create or update would do, changing nothing."""
+    from heatctl.engine.model import load_model
+    from heatctl.errors import ExitCode
+
+    model = load_model(_source(template, kw), stack_name=stack_name or template.stem)
+    plan = _engine_for_preview(app).preview(model, stack_name)
+    _show_plan(app, plan, as_json)
+    if fail_on_replace and plan.replaces:
+        raise OperationFailed(f"the plan replaces {', '.join(plan.replaces)} (--fail-on-replace)")
+    if detailed_exitcode and plan.has_changes:
+        raise click.exceptions.Exit(int(ExitCode.CHANGES_PRESENT))
+
+
+def _engine_for_preview(app: AppContext) -> Any:
+    from heatctl.engine.runtime import CloudFactory, build_engine
+
+    return build_engine(_store(app), CloudFactory(app.settings.state_dir))
+
+
+def _show_plan(app: AppContext, plan: Any, as_json: bool) -> None:
+    rows = [
+        {
+            "resource": n,
+            "action": d.change.value,
+            "type": d.type,
+            "reasons": list(d.reasons),
+            "uncertain": d.uncertain,
+        }
+        for n, d in sorted(plan.decisions.items())
+    ]
+    if as_json:
+        app.emit_json({"changes": rows, "counts": plan.counts(), "replaces": plan.replaces})
+        return
+    _table(
+        app,
+        ["resource", "action", "type", "why"],
+        [[r["resource"], r["action"], r["type"], "; ".join(r["reasons"])] for r in rows],
+    )
+    counts = ", ".join(f"{n} {k}" for k, n in plan.counts().items() if n)
+    app.info(f"plan: {counts or 'nothing'}")
+
+
+@stack.command("resume")
+@click.argument("name")
+@run_options
+@click.pass_obj
+def resume(app: AppContext, name: str, **kw: Any) -> None:
+    """Finish a stack's interrupted or failed operation (create, update, delete)."""
+    from heatctl.engine.model import model_from_stack
+    from heatctl.engine.views import secret_values
+
+    store = _store(app)
+    record = store.get_stack(name)
+
+    def call(engine: Any, options: RunOptions) -> OperationResult:
+        options.command = f"heatctl stack resume {record.name}"
+        params = store.stack_parameters(record.id, reveal=True)
+        return engine.resume(record.id, lambda s: model_from_stack(s, params), options)
+
+    _run(app, record.name, kw, secret_values(store, record.id), call)
