@@ -37,6 +37,7 @@ COMMAND_GROUPS: dict[str, tuple[str, str, str]] = {
         "resource_type",
         "List resource types and show their properties and attributes.",
     ),
+    "sandbox": ("heatctl.commands.sandbox", "sandbox", "Run the local sandbox OpenStack cloud."),
 }
 
 
