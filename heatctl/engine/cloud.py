@@ -149,11 +149,9 @@ def connect(
 
 
 def _default_sandbox(state_path: Path) -> Any:
-    import importlib
+    from heatctl.sandbox import Sandbox
 
-    # Imported by name: the sandbox package is built in its own branch.
-    sandbox_module = importlib.import_module("heatctl.sandbox")
-    return sandbox_module.Sandbox(state_path=state_path, rules=None)
+    return Sandbox(state_path=state_path, rules=None)
 
 
 def _connect_sandbox(
