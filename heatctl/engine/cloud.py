@@ -148,32 +148,43 @@ def connect(
     return session
 
 
-def _default_sandbox(state_path: Path) -> Any:
-    from heatctl.sandbox import Sandbox
-
-    return Sandbox(state_path=state_path, rules=None)
-
-
 def _connect_sandbox(
     choice: CloudChoice, state_dir: Path, factory: Callable[[Path], Any] | None
 ) -> CloudSession:
     state_dir.mkdir(parents=True, exist_ok=True)
     state_path = state_dir / SANDBOX_DB
-    sandbox = (factory or _default_sandbox)(state_path)
-    sandbox.start()
+    if factory is not None:  # tests bring their own
+        sandbox = factory(state_path).start()
+        config = sandbox.cloud_config()
+    else:
+        # A `heatctl sandbox serve` on this state is used; else one starts in-process.
+        from heatctl.sandbox.runtime import attach_or_start
+
+        config, sandbox = attach_or_start(state_path)
+    url = str(config["auth"]["auth_url"])
     try:
-        conn = sandbox.connection()
+        conn = _connection_from(config)
         conn.authorize()
     except Exception as error:
-        sandbox.stop()
-        raise connection_error(choice.name, sandbox.url, error) from error
+        if sandbox is not None:
+            sandbox.stop()
+        raise connection_error(choice.name, url, error) from error
+    where = "embedded sandbox cloud" if sandbox is not None else "sandbox cloud served"
     notice = (
-        f"No cloud configured (clouds.yaml, OS_CLOUD, OS_* or --os-cloud): using the embedded "
-        f"sandbox cloud at {sandbox.url}, state in {state_path}"
+        "No cloud configured (clouds.yaml, OS_CLOUD, OS_* or --os-cloud): using the "
+        f"{where} at {url}, state in {state_path}"
     )
-    session = CloudSession(choice, conn, sandbox.auth_url, sandbox=sandbox, notice=notice)
-    session._closers.extend([sandbox.stop, conn.close])
+    session = CloudSession(choice, conn, url, sandbox=sandbox, notice=notice)
+    session._closers.extend([*([sandbox.stop] if sandbox is not None else []), conn.close])
     return session
+
+
+def _connection_from(config: dict[str, Any]) -> Any:
+    import openstack.config
+    from openstack.connection import Connection
+
+    region = openstack.config.get_cloud_region(load_yaml_config=False, load_envvars=False, **config)
+    return Connection(config=region)
 
 
 def connection_error(cloud: str, endpoint: str, error: BaseException) -> CloudError:
