@@ -107,7 +107,7 @@ class ResourceContext:
         try:
             result = call_with_retries(
                 fn,
-                what=f"{self.name}: {what}",
+                what=what,
                 policy=policy,
                 creates=creates,
                 lookup=lookup,
