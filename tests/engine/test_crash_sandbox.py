@@ -111,7 +111,8 @@ def test_sigkill_and_resume_on_the_sandbox(tmp_path: Path, seed: int) -> None:
             ("delete", ("delete", "c", "--yes"), False),
         ):
             base, k = events(db), rng.randint(2, EVENTS[op] - 2)
-            killed = heatctl(env, *args, kill_when=lambda: events(db) >= base + k)
+            target = base + k
+            killed = heatctl(env, *args, kill_when=lambda t=target: events(db) >= t)
             assert killed is None, f"{op} finished before the kill"
             assert heatctl(env, "resume", "c", "--lock-timeout", "30") == 0
             check(sandbox, state, present=final)
