@@ -98,14 +98,23 @@ class StoreResolver:
     physical id); others raise LookupError so their references stay unresolved."""
 
     def __init__(
-        self, store: StateStore, stack_id: str, allowed: Callable[[str], bool] | None = None
+        self,
+        store: StateStore,
+        stack_id: str,
+        allowed: Callable[[str], bool] | None = None,
+        names: frozenset[str] | None = None,
     ) -> None:
         self.store = store
         self.stack_id = stack_id
         self.allowed = allowed or (lambda name: True)
+        self.names = names
+        self._rows: dict[str, Any] = {}  # one evaluation reads each row once
 
     def _row(self, name: str) -> Any:
-        row = self.store.find_resource(self.stack_id, name) if self.allowed(name) else None
+        if name not in self._rows:
+            found = self.store.find_resource(self.stack_id, name) if self.allowed(name) else None
+            self._rows[name] = found
+        row = self._rows[name]
         if row is None or row.physical_id is None or row.status.action is Action.INIT:
             raise LookupError(name)
         return row
@@ -130,6 +139,8 @@ class StoreResolver:
         return {k: v for k, v in values.items() if k != "show"}
 
     def has_resource(self, name: str) -> bool:
+        if self.names is not None:
+            return name in self.names
         return self.store.find_resource(self.stack_id, name) is not None
 
 
@@ -300,6 +311,7 @@ class StackEngine:
     def _plan(self, stack: StackRecord | None, model: TemplateModel) -> Plan:
         stored = self.store.resources(stack.id, current_only=False) if stack else []
         desired = {n: self._desired(spec, spec.properties) for n, spec in model.resources.items()}
+        names = frozenset(model.resources)
 
         def resolve(want: DesiredResource, decided: Mapping[str, Decision]) -> Mapping[str, Any]:
             if stack is None:
@@ -311,7 +323,7 @@ class StackEngine:
                 decision = decided.get(name)
                 return decision is not None and decision.change is Change.KEEP
 
-            resolver = StoreResolver(self.store, stack.id, allowed=kept)
+            resolver = StoreResolver(self.store, stack.id, allowed=kept, names=names)
             return _unknown_where_partial(model, model.evaluate(want.properties, resolver))
 
         return plan(desired, model.graph, stored, self.type_info, resolve)
@@ -390,12 +402,14 @@ class StackEngine:
         options: RunOptions,
     ) -> WalkResult:
         specs = model.resources if model is not None else {}
+        names = frozenset(specs)
         desired = {n: self._desired(s, s.properties) for n, s in specs.items()}
         running: set[str] = set()
 
         def resolve_now(want: DesiredResource) -> dict[str, Any]:
             assert model is not None
-            value = model.evaluate(want.properties, StoreResolver(self.store, stack.id))
+            resolver = StoreResolver(self.store, stack.id, names=names)
+            value = model.evaluate(want.properties, resolver)
             unresolved = sorted(k for k, v in value.items() if model.is_partial(v))
             if unresolved:
                 raise ResourceFailed(
