@@ -11,11 +11,18 @@ Bounds: the critical path is depth x 50 ms; with at most P resources in progress
 makespan cannot be below max(depth x 50 ms, N x 50 ms / P). Target: within 1.15x.
 
     .venv/bin/python benchmarks/engine_walk.py [--n 1000] [--parallel 10,100,0]
+        [--heat-python HEATVENV/bin/python]
+
+Benchmark (b): with --heat-python (a Python with `openstack-heat` and `fixtures`
+installed, see ../shared/reference/heat_engine_bench.md), the same template is also
+created by Heat's own engine in the same run (legacy engine as shipped, `--mode poll`,
+and convergence when --heat-convergence is given), printed in the same table.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import subprocess
 import sys
@@ -73,22 +80,74 @@ def run(n: int, parallel: int, path: Path) -> dict[str, float]:
     return {"load": t1 - t0, "makespan": t2 - t1, "bound": bound, "cpu": cpu}
 
 
+def heat(python: str, n: int, mode: str) -> dict[str, float] | None:
+    """Time Heat's engine on the same template (a fresh process, like the tool does)."""
+    with tempfile.TemporaryDirectory() as cwd:
+        done = subprocess.run(
+            [
+                python,
+                str(TOOL),
+                "case",
+                "--shape",
+                "layered",
+                "--n",
+                str(n),
+                "--rtype",
+                "test50ms",
+                "--mode",
+                mode,
+            ],
+            capture_output=True,
+            text=True,
+            cwd=cwd,
+            timeout=900,
+        )
+    lines = [line for line in done.stdout.splitlines() if line.startswith("RESULT ")]
+    if not lines:
+        return None
+    result = json.loads(lines[-1][len("RESULT ") :])
+    phases = {row[0]: row[1] for row in result.get("rows", [])}
+    create = next((v for k, v in phases.items() if k.startswith("create")), None)
+    if not result.get("ok") or create is None:
+        return None
+    load = sum(phases.get(k, 0.0) for k in ("parse", "validate", "store"))
+    return {"makespan": create, "load": load}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--n", type=int, default=1000)
     parser.add_argument("--parallel", default="10,100,0", help="comma list; 0 = no limit")
+    parser.add_argument("--heat-python", default=None, help="Python with openstack-heat")
+    parser.add_argument("--heat-convergence", action="store_true", help="also Heat convergence")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         path = template(args.n, Path(tmp))
         print(
-            "| N | max_parallel | bound s | makespan s | ratio | engine CPU s | load+validate s |"
+            "| engine | N | max_parallel | bound s | makespan s | ratio | engine CPU s | load+validate s |"
         )
-        print("|---|---|---|---|---|---|---|")
+        print("|---|---|---|---|---|---|---|---|")
         for parallel in (int(p) for p in args.parallel.split(",")):
             r = run(args.n, parallel, path)
             print(
-                f"| {args.n} | {parallel or 'unbounded'} | {r['bound']:.2f} | {r['makespan']:.2f} "
-                f"| {r['makespan'] / r['bound']:.3f} | {r['cpu']:.2f} | {r['load']:.2f} |"
+                f"| heatctl | {args.n} | {parallel or 'unbounded'} | {r['bound']:.2f} "
+                f"| {r['makespan']:.2f} | {r['makespan'] / r['bound']:.3f} | {r['cpu']:.2f} "
+                f"| {r['load']:.2f} |",
+                flush=True,
+            )
+        modes = ["poll", "convergence"] if args.heat_convergence else ["poll"]
+        for mode in modes if args.heat_python else []:
+            h = heat(args.heat_python, args.n, mode)
+            bound = DEPTH * WAIT
+            if h is None:
+                print(
+                    f"| Heat 27 ({mode}) | {args.n} | - | {bound:.2f} | failed or stalled | | | |"
+                )
+                continue
+            print(
+                f"| Heat 27 ({mode}) | {args.n} | graph width | {bound:.2f} | {h['makespan']:.2f} "
+                f"| {h['makespan'] / bound:.1f} | | {h['load']:.2f} |",
+                flush=True,
             )
 
 

@@ -34,6 +34,7 @@ class Source:
     parameters: Mapping[str, Any] = field(default_factory=dict)
     parameter_files: Mapping[str, str] = field(default_factory=dict)
     allow_roots: tuple[str, ...] = ()
+    max_template_size: int | None = None  # bytes; None: the Model Interpreter's default
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -146,6 +147,8 @@ def load_model(source: Source, *, stack_name: str | None = None) -> DslModel:
         stack_name=stack_name,
         allow_file_roots=tuple(Path(r) for r in source.allow_roots),
     )
+    if source.max_template_size is not None:
+        options = dataclasses.replace(options, max_template_size=source.max_template_size)
     loaded = load_stack_template(
         source.template,
         list(source.environments),
