@@ -220,3 +220,27 @@ def test_network_topology_on_the_sandbox_leaves_nothing_behind(run_cli, state_di
         assert sandbox.inventory() == {}
     finally:
         sandbox.stop()
+
+
+def test_a_locked_stack_fails_with_exit_4_naming_the_holder(
+    run_cli, heat_template: Path, state_dir: Path
+) -> None:
+    from heatctl.engine import locks
+    from heatctl.engine.store import StateStore
+
+    assert (
+        run_cli(
+            "stack", "create", str(heat_template), "--name", "l", "-P", "db_password=x"
+        ).exit_code
+        == 0
+    )
+    with StateStore.open(state_dir) as store:
+        holder = locks.acquire(store, store.get_stack("l").id, command="heatctl stack update l")
+        result = run_cli("stack", "delete", "l", "--yes", "--lock-timeout", "0.2")
+        holder.release()
+    assert result.exit_code == ExitCode.CONFLICT
+    assert (
+        "stack 'l' is locked by pid" in result.stderr and "heatctl stack update l" in result.stderr
+    )
+    assert "raise --lock-timeout" in result.stderr
+    assert run_cli("stack", "delete", "l", "--yes").exit_code == 0
