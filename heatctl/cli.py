@@ -22,6 +22,11 @@ from heatctl.settings import Settings, default_state_dir
 # name -> (module, attribute, one-line help). Help is kept here so that listing the
 # commands in `heatctl --help` imports none of them.
 COMMAND_GROUPS: dict[str, tuple[str, str, str]] = {
+    "stack": (
+        "heatctl.commands.stack",
+        "stack",
+        "Create, inspect, change and delete stacks on a cloud (or the embedded sandbox).",
+    ),
     "template": (
         "heatctl.commands.template",
         "template",

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
+from heatctl.engine.openstack import lifecycle, methods_of
+from heatctl.engine.openstack_kinds import VOLUME
+from heatctl.engine.openstack_links import VolumeAttachmentLifecycle
 from heatctl.resources.registry import ResourceType, register
 from heatctl.resources.schema import (
     Attribute,
@@ -111,6 +114,18 @@ class Volume(ResourceType):
                 f"(given: {', '.join(sources)})",
             )
 
+    # Lifecycle: heatctl.engine.openstack_kinds.VOLUME (create, poll, update, delete, find by tag).
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = lifecycle(VOLUME)
+
 
 @register
 class VolumeAttachment(ResourceType):
@@ -131,6 +146,24 @@ class VolumeAttachment(ResourceType):
             constraints=(custom("cinder.volume"),),
         ),
     }
+    # A volume attaches once: any change detaches, then attaches again.
+    replace_delete_first: ClassVar[bool] = True
+
+    @classmethod
+    def replace_on_update(cls, old: dict[str, Any], new: dict[str, Any]) -> bool:
+        return old != new
+
+    # Lifecycle: heatctl.engine.openstack_links.VolumeAttachmentLifecycle.
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = methods_of(VolumeAttachmentLifecycle)
 
 
 @register

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
+from heatctl.engine.wait import Wait
 from heatctl.resources.registry import ResourceType, register
 from heatctl.resources.schema import (
     Attribute,
@@ -23,6 +24,30 @@ from heatctl.resources.schema import (
 )
 from heatctl.resources.values import UNKNOWN, PropertyValues, Report
 
+if TYPE_CHECKING:
+    from heatctl.engine.lifecycle import ResourceContext
+
+
+class _StateOnly:
+    """Lifecycle steps of types with no cloud object (their state is heatctl's own).
+    Not a base class: the types below pick these functions by name."""
+
+    @staticmethod
+    def named(ctx: ResourceContext) -> None:
+        ctx.physical_id = ctx.physical_id or ctx.physical_name()
+
+    @staticmethod
+    def done(self: Any, ctx: ResourceContext) -> Wait | None:
+        return None
+
+    @staticmethod
+    def no_attributes(self: Any, ctx: ResourceContext) -> dict[str, Any]:
+        return {}
+
+    @staticmethod
+    def not_in_cloud(self: Any, ctx: ResourceContext) -> str | None:
+        return None
+
 
 @register
 class NoneResource(ResourceType):
@@ -34,6 +59,15 @@ class NoneResource(ResourceType):
     )
     dynamic_attributes = True
     open_properties = True
+
+    def create(self, ctx: ResourceContext) -> Wait | None:
+        _StateOnly.named(ctx)
+        return None
+
+    check_create_complete = update = check_update_complete = _StateOnly.done
+    delete = check_delete_complete = _StateOnly.done
+    resolve_attributes = _StateOnly.no_attributes
+    find_by_tag = _StateOnly.not_in_cloud
 
 
 @register
@@ -59,6 +93,19 @@ class Value(ResourceType):
     attributes: ClassVar[dict[str, Attribute]] = {
         "value": attribute("The result of the `value` property, converted to `type` when given."),
     }
+
+    def create(self, ctx: ResourceContext) -> Wait | None:
+        _StateOnly.named(ctx)
+        return None
+
+    def resolve_attributes(self, ctx: ResourceContext) -> dict[str, Any]:
+        from heatctl.engine.builtin import convert_value
+
+        return {"value": convert_value(ctx.properties)}
+
+    check_create_complete = update = check_update_complete = _StateOnly.done
+    delete = check_delete_complete = _StateOnly.done
+    find_by_tag = _StateOnly.not_in_cloud
 
 
 @register
@@ -138,6 +185,21 @@ class RandomString(ResourceType):
             "The generated string (also what get_resource returns).", PropertyType.STRING
         ),
     }
+    # The string is often a password: stored apart from the other state and masked.
+    secret_attributes: ClassVar[tuple[str, ...]] = ("value",)
+
+    def create(self, ctx: ResourceContext) -> Wait | None:
+        from heatctl.engine.builtin import random_string
+
+        _StateOnly.named(ctx)
+        ctx.data["reference_attribute"] = "value"
+        ctx.attributes["value"] = random_string(ctx.properties)
+        return None
+
+    check_create_complete = update = check_update_complete = _StateOnly.done
+    delete = check_delete_complete = _StateOnly.done
+    resolve_attributes = _StateOnly.no_attributes
+    find_by_tag = _StateOnly.not_in_cloud
 
     @classmethod
     def check_values(cls, values: PropertyValues, report: Report) -> None:
@@ -208,6 +270,41 @@ class TestResource(ResourceType):
     attributes: ClassVar[dict[str, Attribute]] = {
         "output": attribute("The stored string (also what get_resource returns)."),
     }
+
+    @classmethod
+    def replace_on_update(cls, old: dict[str, Any], new: dict[str, Any]) -> bool:
+        from heatctl.engine.builtin import test_replaces
+
+        return test_replaces(old, new)
+
+    def create(self, ctx: ResourceContext) -> Wait | None:
+        from heatctl.engine.builtin import test_start
+
+        if not ctx.properties.get("fail"):
+            _StateOnly.named(ctx)
+        return test_start(ctx, "create")
+
+    def update(self, ctx: ResourceContext) -> Wait | None:
+        from heatctl.engine.builtin import test_update
+
+        return test_update(ctx)
+
+    def delete(self, ctx: ResourceContext) -> Wait | None:
+        from heatctl.engine.builtin import test_start
+
+        return test_start(ctx, "delete", store_value=False)
+
+    def check_create_complete(self, ctx: ResourceContext) -> Wait | None:
+        from heatctl.engine.builtin import test_check
+
+        return test_check(ctx)
+
+    check_update_complete = check_delete_complete = check_create_complete
+
+    def resolve_attributes(self, ctx: ResourceContext) -> dict[str, Any]:
+        return {"output": ctx.data.get("value")}
+
+    find_by_tag = _StateOnly.not_in_cloud
 
 
 @register

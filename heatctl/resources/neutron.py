@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from heatctl.engine.openstack import lifecycle, methods_of
+from heatctl.engine.openstack_kinds import NETWORK, PORT, ROUTER, SUBNET
+from heatctl.engine.openstack_links import RouterInterfaceLifecycle
 from heatctl.resources.registry import ResourceType, register
 from heatctl.resources.schema import (
     Attribute,
@@ -90,6 +93,18 @@ class Net(ResourceType):
     def check_values(cls, values: PropertyValues, report: Report) -> None:
         """value_specs cannot set a property (or shared, tenant_id)."""
         check_value_specs(values, report)
+
+    # Lifecycle: heatctl.engine.openstack_kinds.NETWORK (create, poll, update, delete, find by tag).
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = lifecycle(NETWORK)
 
 
 @register
@@ -226,6 +241,18 @@ class Subnet(ResourceType):
         gateway = values.get("gateway_ip")
         if isinstance(gateway, str) and gateway not in ("~", "", "auto") and not is_ip(gateway):
             report(("gateway_ip",), f"gateway_ip '{gateway}' is not an IP address")
+
+    # Lifecycle: heatctl.engine.openstack_kinds.SUBNET (create, poll, update, delete, find by tag).
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = lifecycle(SUBNET)
 
 
 @register
@@ -382,6 +409,18 @@ class Port(ResourceType):
         if values.known(fixed_ips) and fixed_ips and is_true(values.get("no_fixed_ips")):
             conflict(report, ("no_fixed_ips",), "fixed_ips", "no_fixed_ips")
 
+    # Lifecycle: heatctl.engine.openstack_kinds.PORT (create, poll, update, delete, find by tag).
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = lifecycle(PORT)
+
 
 @register
 class Router(ResourceType):
@@ -465,6 +504,18 @@ class Router(ResourceType):
         elif not ha and isinstance(agents, list) and len(agents) > 1:
             report(("l3_agent_ids",), "a router that is not HA can have only one L3 agent")
 
+    # Lifecycle: heatctl.engine.openstack_kinds.ROUTER (create, poll, update, delete, find by tag).
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = lifecycle(ROUTER)
+
 
 @register
 class RouterInterface(ResourceType):
@@ -510,3 +561,15 @@ class RouterInterface(ResourceType):
             conflict(report, (values.key("port"),), "subnet", "port")
         elif not subnet and not port:
             one_required(report, (), "subnet", "port")
+
+    # Lifecycle: heatctl.engine.openstack_links.RouterInterfaceLifecycle.
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = methods_of(RouterInterfaceLifecycle)

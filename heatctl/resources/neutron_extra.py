@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from heatctl.engine.openstack import lifecycle
+from heatctl.engine.openstack_kinds import FLOATING_IP, SECURITY_GROUP
 from heatctl.resources.registry import ResourceType, register
 from heatctl.resources.schema import (
     IP_PROTOCOL_NUMBERS,
@@ -87,6 +89,18 @@ class FloatingIP(ResourceType):
         """fixed_ip_address only with port_id."""
         if values.given("fixed_ip_address") and not values.given("port_id"):
             report(("fixed_ip_address",), "property 'fixed_ip_address' needs 'port_id'")
+
+    # Lifecycle: heatctl.engine.openstack_kinds.FLOATING_IP (create, poll, update, delete, find by tag).
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = lifecycle(FLOATING_IP)
 
 
 @register
@@ -198,6 +212,18 @@ class SecurityGroup(ResourceType):
         """Neutron reserves the name 'default'."""
         if values.get("name") == "default":
             report(("name",), "a security group cannot be named 'default'")
+
+    # Lifecycle: heatctl.engine.openstack_kinds.SECURITY_GROUP (create, poll, update, delete, find by tag).
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = lifecycle(SECURITY_GROUP)
 
 
 @register

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from heatctl.engine.openstack import lifecycle, methods_of
+from heatctl.engine.openstack_kinds import SERVER
+from heatctl.engine.openstack_links import KeyPairLifecycle
 from heatctl.resources.nova_checks import check_block_devices, check_network
 from heatctl.resources.registry import ResourceType, register
 from heatctl.resources.schema import (
@@ -341,6 +344,18 @@ class Server(ResourceType):
         if has_port and groups and values.known(groups):
             conflict(report, ("security_groups",), "security_groups", "networks[].port")
 
+    # Lifecycle: heatctl.engine.openstack_kinds.SERVER (create, poll, update, delete, find by tag).
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = lifecycle(SERVER)
+
 
 @register
 class KeyPair(ResourceType):
@@ -367,6 +382,21 @@ class KeyPair(ResourceType):
         "private_key": attribute("The generated private key, when saved.", PropertyType.STRING),
         "public_key": attribute("The public key.", PropertyType.STRING),
     }
+    # The name is the key pair's identity: a replacement must delete the old one first.
+    replace_delete_first: ClassVar[bool] = True
+    secret_attributes: ClassVar[tuple[str, ...]] = ("private_key",)
+
+    # Lifecycle: heatctl.engine.openstack_links.KeyPairLifecycle.
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = methods_of(KeyPairLifecycle)
 
 
 @register

@@ -1,0 +1,516 @@
+"""`heatctl stack`: create, inspect, change and delete stacks.
+
+Thin commands: each parses its options, calls heatctl.engine, and renders the result
+(rich tables, or JSON with --json; mutating commands stream NDJSON events with --json).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from heatctl.context import AppContext
+from heatctl.errors import OperationFailed
+
+if TYPE_CHECKING:
+    from heatctl.engine.records import StackRecord
+    from heatctl.engine.stack import OperationResult, RunOptions
+    from heatctl.engine.store import StateStore
+
+F = Callable[..., Any]
+
+
+def json_option(func: F) -> F:
+    return click.option("--json", "as_json", is_flag=True, help="Print JSON instead of tables.")(
+        func
+    )
+
+
+def run_options(func: F) -> F:
+    """Options of the commands that change a stack."""
+    options = [
+        click.option(
+            "--max-parallel",
+            type=click.IntRange(min=0),
+            default=10,
+            show_default=True,
+            help="Resources in progress at once (0: no limit).",
+        ),
+        click.option(
+            "--timeout",
+            type=click.FloatRange(min=0, min_open=True),
+            default=None,
+            metavar="MINUTES",
+            help="Fail the operation after this many minutes.",
+        ),
+        click.option(
+            "--lock-timeout",
+            type=click.FloatRange(min=0),
+            default=0,
+            show_default=True,
+            metavar="SECONDS",
+            help="Wait this long for another operation on the stack to finish.",
+        ),
+        click.option("--os-cloud", default=None, help="Cloud of clouds.yaml [env: OS_CLOUD]."),
+        click.option(
+            "--json",
+            "as_json",
+            is_flag=True,
+            help="Stream events as NDJSON on stdout, then the result.",
+        ),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _store(app: AppContext) -> StateStore:
+    from heatctl.engine.runtime import open_store
+
+    return open_store(app.settings.state_dir)
+
+
+def _options(app: AppContext, stack: str, kw: dict[str, Any], secrets: list[str]) -> RunOptions:
+    from heatctl.engine.runtime import make_progress
+    from heatctl.engine.stack import RunOptions
+
+    progress = make_progress(
+        json_output=kw["as_json"], stack=stack, err_console=app.err_console, secrets=secrets
+    )
+    timeout = kw.get("timeout")
+    return RunOptions(
+        max_parallel=kw["max_parallel"] or None,
+        timeout=None if timeout is None else timeout * 60,
+        lock_timeout=kw["lock_timeout"],
+        progress=progress,
+        command=f"heatctl stack {kw.get('command', '')} {stack}".replace("  ", " "),
+    )
+
+
+def _finish(app: AppContext, result: OperationResult, as_json: bool) -> None:
+    """Print the outcome; exit 1 with the root cause when the operation failed."""
+    from heatctl.engine.stack import raise_for
+
+    stack = result.stack
+    if as_json:  # the last line of the NDJSON stream
+        import json
+
+        result_line = {
+            "result": {
+                "stack": stack.name,
+                "id": stack.id,
+                "status": str(stack.status),
+                "reason": stack.status_reason,
+                "root_causes": result.root_causes(),
+            }
+        }
+        click.echo(json.dumps(result_line, sort_keys=True))
+    elif result.ok:
+        app.info(f"{stack.name}: {stack.status}")
+    raise_for(result)
+
+
+@click.group()
+def stack() -> None:
+    """Create, inspect, change and delete stacks."""
+
+
+@stack.command("list")
+@json_option
+@click.pass_obj
+def list_stacks(app: AppContext, as_json: bool) -> None:
+    """List the stacks of the state directory."""
+    stacks = _store(app).list_stacks()
+    rows = [_summary(s) for s in stacks]
+    if as_json:
+        app.emit_json(rows)
+        return
+    _table(
+        app,
+        ["name", "status", "created", "updated"],
+        [[r["name"], r["status"], r["created"], r["updated"]] for r in rows],
+    )
+
+
+def _summary(stack: StackRecord) -> dict[str, Any]:
+    return {
+        "id": stack.id,
+        "name": stack.name,
+        "status": str(stack.status),
+        "reason": stack.status_reason,
+        "created": _when(stack.created_at),
+        "updated": _when(stack.updated_at),
+    }
+
+
+def _when(stamp: float) -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(stamp))
+
+
+def _table(app: AppContext, columns: list[str], rows: list[list[Any]]) -> None:
+    from rich.table import Table
+
+    table = Table(*columns, box=None, pad_edge=False, header_style="bold")
+    for row in rows:
+        table.add_row(*("" if cell is None else str(cell) for cell in row))
+    app.console.print(table)
+
+
+@stack.command("show")
+@click.argument("name")
+@json_option
+@click.pass_obj
+def show(app: AppContext, name: str, as_json: bool) -> None:
+    """Show a stack: status, parameters (hidden ones masked), resources and outputs."""
+    from heatctl.engine.views import export_stack
+
+    view = export_stack(_store(app), name)
+    if as_json:
+        app.emit_json(view)
+        return
+    for key in ("name", "id", "status", "status_reason", "timeout_mins", "disable_rollback"):
+        app.console.print(f"[bold]{key}[/bold]: {view[key]}")
+    if view["parameters"]:
+        _table(app, ["parameter", "value"], [[k, v] for k, v in view["parameters"].items()])
+    _table(
+        app,
+        ["resource", "type", "status", "physical id"],
+        [[n, r["type"], r["status"], r["physical_id"]] for n, r in view["resources"].items()],
+    )
+    if view["outputs"]:
+        _table(app, ["output", "value"], [[k, _output_text(o)] for k, o in view["outputs"].items()])
+
+
+def _output_text(output: dict[str, Any]) -> str:
+    import json
+
+    if output.get("error"):
+        return f"error: {output['error']}"
+    value = output.get("value")
+    return value if isinstance(value, str) else json.dumps(value)
+
+
+@stack.command("output")
+@click.argument("name")
+@click.argument("output", required=False)
+@json_option
+@click.pass_obj
+def output(app: AppContext, name: str, output: str | None, as_json: bool) -> None:
+    """Show the stack's outputs, or the value of one (raw, for scripts)."""
+    from heatctl.engine.views import export_stack
+    from heatctl.errors import InvalidInput
+
+    outputs = export_stack(_store(app), name)["outputs"]
+    if output is not None:
+        if output not in outputs:
+            known = ", ".join(sorted(outputs)) or "none"
+            raise InvalidInput(f"stack {name!r} has no output {output!r} (outputs: {known})")
+        if outputs[output].get("error"):
+            raise OperationFailed(f"output {output!r}: {outputs[output]['error']}")
+        if as_json:
+            app.emit_json(outputs[output]["value"])
+        else:
+            click.echo(_output_text(outputs[output]))
+        return
+    if as_json:
+        app.emit_json(outputs)
+        return
+    _table(
+        app,
+        ["output", "value", "description"],
+        [[k, _output_text(o), o.get("description")] for k, o in outputs.items()],
+    )
+
+
+@stack.command("resources")
+@click.argument("name")
+@json_option
+@click.pass_obj
+def resources(app: AppContext, name: str, as_json: bool) -> None:
+    """List a stack's resources with their status and physical ids."""
+    from heatctl.engine.views import export_stack
+
+    found = export_stack(_store(app), name)["resources"]
+    if as_json:
+        app.emit_json(found)
+        return
+    _table(
+        app,
+        ["resource", "type", "status", "physical id", "reason"],
+        [
+            [n, r["type"], r["status"], r["physical_id"], r["status_reason"]]
+            for n, r in found.items()
+        ],
+    )
+
+
+@stack.command("events")
+@click.argument("name")
+@click.option(
+    "--follow", "-f", is_flag=True, help="Keep printing new events until the stack settles."
+)
+@json_option
+@click.pass_obj
+def events(app: AppContext, name: str, follow: bool, as_json: bool) -> None:
+    """Show a stack's events (NDJSON with --json), oldest first."""
+    from heatctl.engine.events import follow_events
+
+    store = _store(app)
+    for event in follow_events(store, name, follow=follow):
+        if as_json:
+            click.echo(event.to_json_line())
+        else:
+            click.echo(event.to_text())
+
+
+@stack.command("delete")
+@click.argument("name")
+@click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation.")
+@run_options
+@click.pass_obj
+def delete(app: AppContext, name: str, yes: bool, **kw: Any) -> None:
+    """Delete a stack and every resource in it (dependents first)."""
+    from heatctl.engine.runtime import CloudFactory, build_engine
+    from heatctl.engine.views import secret_values
+
+    store = _store(app)
+    record = store.get_stack(name)
+    if not yes and not click.confirm(
+        f"Delete stack {record.name} and all its resources?", err=True
+    ):
+        raise click.Abort()
+    cloud = CloudFactory(app.settings.state_dir, kw["os_cloud"], app.info)
+    options = _options(
+        app, record.name, {**kw, "command": "delete"}, secret_values(store, record.id)
+    )
+    try:
+        result = build_engine(store, cloud).delete(record.id, options)
+    finally:
+        if options.progress is not None:
+            options.progress.close()
+        cloud.close()
+    _finish(app, result, kw["as_json"])
+
+
+def template_options(func: F) -> F:
+    """Environment files and parameters, as `heatctl template` takes them."""
+    options = [
+        click.option(
+            "-e",
+            "--environment",
+            "environments",
+            multiple=True,
+            metavar="ENV",
+            type=click.Path(dir_okay=False, path_type=Path),
+            help="Environment file; repeat to merge in order.",
+        ),
+        click.option(
+            "-P",
+            "--parameter",
+            "parameters",
+            multiple=True,
+            metavar="NAME=VALUE",
+            help="Parameter value; repeat for more (a repeated name joins with ',').",
+        ),
+        click.option(
+            "--parameter-file",
+            "parameter_files",
+            multiple=True,
+            metavar="NAME=PATH",
+            help="Parameter whose value is the content of a file.",
+        ),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _source(template: Path, kw: dict[str, Any], base: Any = None) -> Any:
+    from heatctl.engine.model import Source, parse_parameters
+
+    files = parse_parameters(kw["parameter_files"])
+    params = {**(base or {}), **parse_parameters(kw["parameters"])}
+    return Source(
+        template=str(template.resolve()),
+        environments=tuple(str(Path(e).resolve()) for e in kw["environments"]),
+        parameters=params,
+        parameter_files={k: str(Path(v).resolve()) for k, v in files.items()},
+    )
+
+
+def _run(app: AppContext, name: str, kw: dict[str, Any], secrets: list[str], call: F) -> None:
+    """Run one mutating engine call with a cloud and progress; print the outcome."""
+    from heatctl.engine.runtime import CloudFactory, build_engine
+
+    cloud = CloudFactory(app.settings.state_dir, kw["os_cloud"], app.info)
+    options = _options(app, name, kw, secrets)
+    try:
+        result = call(build_engine(_store(app), cloud), options)
+    finally:
+        if options.progress is not None:
+            options.progress.close()
+        cloud.close()
+    _finish(app, result, kw["as_json"])
+
+
+@stack.command("create")
+@click.argument("template", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--name", default=None, help="Stack name [default: the template's file name].")
+@template_options
+@click.option(
+    "--rollback/--no-rollback",
+    default=False,
+    show_default=True,
+    help="Delete what was created when the create fails.",
+)
+@click.option("--dry-run", is_flag=True, help="Show the plan and stop; nothing is created.")
+@run_options
+@click.pass_obj
+def create(
+    app: AppContext, template: Path, name: str | None, rollback: bool, dry_run: bool, **kw: Any
+) -> None:
+    """Create a stack from a template (HOT or CFN) on the cloud."""
+    from heatctl.engine.model import load_model
+
+    name = name or template.name.split(".")[0]
+    model = load_model(_source(template, kw), stack_name=name)
+    if dry_run:
+        _show_plan(app, _engine_for_preview(app).preview(model), kw["as_json"])
+        return
+    secrets = model.loaded.secrets()
+
+    def call(engine: Any, options: RunOptions) -> OperationResult:
+        options.rollback = rollback
+        options.command = f"heatctl stack create {name}"
+        return engine.create(name, model, options)
+
+    _run(app, name, kw, secrets, call)
+
+
+@stack.command("update")
+@click.argument("name")
+@click.option(
+    "-t",
+    "--template",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="New template [default: the stack's current one].",
+)
+@template_options
+@click.option(
+    "--existing",
+    is_flag=True,
+    help="Keep the stack's parameters and environments; -P/-e change only what they name.",
+)
+@run_options
+@click.pass_obj
+def update(app: AppContext, name: str, template: Path | None, existing: bool, **kw: Any) -> None:
+    """Change a stack: create, update in place, replace, delete or keep each resource."""
+    from heatctl.engine.model import load_model
+
+    store = _store(app)
+    record = store.get_stack(name)
+    stored = record.environment.get("source", {})
+    base = store.stack_parameters(record.id, reveal=True) if existing else {}
+    if existing and not kw["environments"]:
+        kw["environments"] = tuple(stored.get("environments", ()))
+    path = template or Path(stored.get("template", ""))
+    model = load_model(_source(path, kw, base), stack_name=record.name)
+
+    def call(engine: Any, options: RunOptions) -> OperationResult:
+        options.command = f"heatctl stack update {record.name}"
+        return engine.update(record.id, model, options)
+
+    _run(app, record.name, kw, model.loaded.secrets(), call)
+
+
+@stack.command("preview")
+@click.argument("template", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--stack",
+    "stack_name",
+    default=None,
+    help="Preview an update of this stack [default: a create].",
+)
+@template_options
+@click.option(
+    "--detailed-exitcode",
+    is_flag=True,
+    help="Exit 0 when nothing would change, 6 (CHANGES_PRESENT) when something would.",
+)
+@click.option("--fail-on-replace", is_flag=True, help="Exit 1 when a resource would be replaced.")
+@json_option
+@click.pass_obj
+def preview(
+    app: AppContext,
+    template: Path,
+    stack_name: str | None,
+    detailed_exitcode: bool,
+    fail_on_replace: bool,
+    as_json: bool,
+    **kw: Any,
+) -> None:
+    """Show what a create or update would do, changing nothing."""
+    from heatctl.engine.model import load_model
+    from heatctl.errors import ExitCode
+
+    model = load_model(_source(template, kw), stack_name=stack_name or template.stem)
+    plan = _engine_for_preview(app).preview(model, stack_name)
+    _show_plan(app, plan, as_json)
+    if fail_on_replace and plan.replaces:
+        raise OperationFailed(f"the plan replaces {', '.join(plan.replaces)} (--fail-on-replace)")
+    if detailed_exitcode and plan.has_changes:
+        raise click.exceptions.Exit(int(ExitCode.CHANGES_PRESENT))
+
+
+def _engine_for_preview(app: AppContext) -> Any:
+    from heatctl.engine.runtime import CloudFactory, build_engine
+
+    return build_engine(_store(app), CloudFactory(app.settings.state_dir))
+
+
+def _show_plan(app: AppContext, plan: Any, as_json: bool) -> None:
+    rows = [
+        {
+            "resource": n,
+            "action": d.change.value,
+            "type": d.type,
+            "reasons": list(d.reasons),
+            "uncertain": d.uncertain,
+        }
+        for n, d in sorted(plan.decisions.items())
+    ]
+    if as_json:
+        app.emit_json({"changes": rows, "counts": plan.counts(), "replaces": plan.replaces})
+        return
+    _table(
+        app,
+        ["resource", "action", "type", "why"],
+        [[r["resource"], r["action"], r["type"], "; ".join(r["reasons"])] for r in rows],
+    )
+    counts = ", ".join(f"{n} {k}" for k, n in plan.counts().items() if n)
+    app.info(f"plan: {counts or 'nothing'}")
+
+
+@stack.command("resume")
+@click.argument("name")
+@run_options
+@click.pass_obj
+def resume(app: AppContext, name: str, **kw: Any) -> None:
+    """Finish a stack's interrupted or failed operation (create, update, delete)."""
+    from heatctl.engine.model import model_from_stack
+    from heatctl.engine.views import secret_values
+
+    store = _store(app)
+    record = store.get_stack(name)
+
+    def call(engine: Any, options: RunOptions) -> OperationResult:
+        options.command = f"heatctl stack resume {record.name}"
+        params = store.stack_parameters(record.id, reveal=True)
+        return engine.resume(record.id, lambda s: model_from_stack(s, params), options)
+
+    _run(app, record.name, kw, secret_values(store, record.id), call)

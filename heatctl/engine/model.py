@@ -1,0 +1,196 @@
+"""The Model Interpreter's loaded template, seen through the engine's TemplateModel Protocol.
+
+`load_model` runs the whole Model Interpreter (heatctl.dsl.validate.load_stack_template:
+environments, parameters, conditions, types, provider templates, dependency graph) and
+refuses a template with errors, listing every diagnostic (exit 3). The stack keeps where
+its template came from (paths, the parameters given), so `model_from_stack` can load it
+again for `stack resume`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+from heatctl.dsl.functions import UNRESOLVED, evaluate, is_partial
+from heatctl.dsl.loader import plain
+from heatctl.dsl.validate import LoadedTemplate, Options, load_stack_template
+from heatctl.engine.records import StackRecord
+from heatctl.engine.stack import OutputSpec, ResourceResolver, ResourceSpec
+from heatctl.errors import InvalidInput
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a stack's template came from: enough to load it again."""
+
+    template: str
+    environments: tuple[str, ...] = ()
+    parameters: Mapping[str, Any] = field(default_factory=dict)
+    parameter_files: Mapping[str, str] = field(default_factory=dict)
+    allow_roots: tuple[str, ...] = ()
+    max_template_size: int | None = None  # bytes; None: the Model Interpreter's default
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "template": self.template,
+            "environments": list(self.environments),
+            "parameter_files": dict(self.parameter_files),
+            "allow_roots": list(self.allow_roots),
+        }
+
+
+class DslModel:
+    """TemplateModel over a LoadedTemplate (see heatctl.engine.stack.TemplateModel)."""
+
+    def __init__(self, loaded: LoadedTemplate, source: Source) -> None:
+        assert loaded.template is not None and loaded.scope is not None
+        self.loaded = loaded
+        self.source = source
+        template = loaded.template
+        self.version = template.version
+        self.scope = loaded.scope
+        self.document: dict[str, Any] = plain(template.doc)
+        self.environment: dict[str, Any] = {"source": source.to_json()}
+        self.parameters: dict[str, Any] = dict(source.parameters)
+        hidden = {n for n, p in template.parameters.items() if p.hidden}
+        self.hidden_parameters = sorted(hidden & set(self.parameters))
+        self.files: dict[str, str] = {}
+        self.graph: nx.DiGraph = loaded.graph.graph if loaded.graph is not None else nx.DiGraph()
+        self.resources: dict[str, ResourceSpec] = {name: self._spec(name) for name in loaded.active}
+        self.outputs: dict[str, OutputSpec] = {
+            name: OutputSpec(out.value, out.description or "")
+            for name, out in template.outputs.items()
+        }
+
+    def bind(self, stack_id: str, stack_name: str) -> DslModel:
+        """Give OS::stack_id / OS::stack_name their values for this stack."""
+        self.scope = dataclasses.replace(self.scope, stack_id=stack_id, stack_name=stack_name)
+        return self
+
+    def _spec(self, name: str) -> ResourceSpec:
+        definition = self.loaded.active[name]
+        resolution = self.loaded.types.get(name)
+        type_name = definition.type or ""
+        if resolution is not None:
+            if resolution.kind == "template":
+                raise InvalidInput(
+                    f"resource {name!r}: provider template {resolution.name} cannot be "
+                    "deployed by this heatctl yet"
+                )
+            type_name = "OS::Heat::None" if resolution.kind == "none" else resolution.name
+        policy = self._plain(definition.deletion_policy) or "Delete"
+        external = self._plain(definition.external_id)
+        return ResourceSpec(
+            name,
+            type_name,
+            dict(definition.properties or {}),
+            str(policy).capitalize(),
+            None if external in (None, "") else str(external),
+        )
+
+    def _plain(self, value: Any) -> Any:
+        return None if value is None else evaluate(value, self.scope)
+
+    def evaluate(self, value: Any, resources: ResourceResolver) -> Any:
+        scope = dataclasses.replace(self.scope, resources=_Deferring(resources))
+        return evaluate(value, scope)
+
+    def is_partial(self, value: Any) -> bool:
+        return is_partial(value, self.version)
+
+
+class _Deferring:
+    """The engine's resolvers raise LookupError for a resource without a value yet; the
+    evaluator wants UNRESOLVED there (keep the call as written) and saves errors for
+    names that are not resources at all."""
+
+    def __init__(self, inner: ResourceResolver) -> None:
+        self.inner = inner
+
+    def reference(self, name: str) -> Any:
+        try:
+            return self.inner.reference(name)
+        except LookupError:
+            return self._missing(name)
+
+    def attribute(self, name: str, attr: str, path: list[Any]) -> Any:
+        try:
+            return self.inner.attribute(name, attr, path)
+        except LookupError:
+            return self._missing(name)
+
+    def all_attributes(self, name: str) -> Any:
+        try:
+            return self.inner.all_attributes(name)
+        except LookupError:
+            return self._missing(name)
+
+    def has_resource(self, name: str) -> bool:
+        return self.inner.has_resource(name)
+
+    def _missing(self, name: str) -> Any:
+        if not self.inner.has_resource(name):
+            raise LookupError(name)
+        return UNRESOLVED
+
+
+def load_model(source: Source, *, stack_name: str | None = None) -> DslModel:
+    """Load and validate a template for deployment; InvalidInput with every diagnostic."""
+    options = Options(
+        require_parameters=True,
+        stack_name=stack_name,
+        allow_file_roots=tuple(Path(r) for r in source.allow_roots),
+    )
+    if source.max_template_size is not None:
+        options = dataclasses.replace(options, max_template_size=source.max_template_size)
+    loaded = load_stack_template(
+        source.template,
+        list(source.environments),
+        dict(source.parameters),
+        dict(source.parameter_files),
+        options,
+    )
+    secrets = loaded.secrets()
+    if not loaded.ok or loaded.template is None:
+        from heatctl.dsl.validate import _scrub
+
+        diagnostics = _scrub(loaded.diagnostics.sorted(), secrets)
+        errors = [d for d in diagnostics if d.severity == "error"]
+        raise InvalidInput(
+            f"{source.template}: {len(errors)} error(s); nothing was deployed", errors
+        )
+    return DslModel(loaded, source)
+
+
+def model_from_stack(stack: StackRecord, parameters: Mapping[str, Any]) -> DslModel:
+    """Load a stack's template again from where it came from (for resume)."""
+    stored = stack.environment.get("source")
+    if not isinstance(stored, Mapping):
+        raise InvalidInput(f"stack {stack.name!r} does not record where its template came from")
+    source = Source(
+        template=str(stored["template"]),
+        environments=tuple(stored.get("environments", ())),
+        parameters=dict(parameters),
+        parameter_files=dict(stored.get("parameter_files", {})),
+        allow_roots=tuple(stored.get("allow_roots", ())),
+    )
+    return load_model(source, stack_name=stack.name).bind(stack.id, stack.name)
+
+
+def parse_parameters(pairs: Sequence[str]) -> dict[str, str]:
+    """-P NAME=VALUE pairs; a repeated name joins with ',' (a comma_delimited_list)."""
+    from heatctl.errors import UsageError
+
+    values: dict[str, str] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name:
+            raise UsageError(f"-P {pair!r}: expected NAME=VALUE")
+        values[name] = f"{values[name]},{value}" if name in values else value
+    return values

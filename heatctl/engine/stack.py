@@ -1,0 +1,552 @@
+"""Stack operations: create, update, delete, resume, preview; outputs at the end.
+
+The template side comes in through `TemplateModel` (the Model Interpreter's loaded template
+behind a small Protocol), the cloud side through resource plugins (`plugin_for`). One
+operation = lock the stack, move it to ACTION_IN_PROGRESS, plan, apply with the walker,
+resolve outputs, move it to ACTION_COMPLETE/FAILED, unlock. Any crash in between leaves
+a state from which `resume` finishes the same operation: it re-plans against the stored
+template and rows (interrupted creates are adopted by tag, see apply.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import networkx as nx
+
+from heatctl.engine import locks
+from heatctl.engine.apply import ApplyOptions, Operation, apply_plan
+from heatctl.engine.lifecycle import ResourceFailed, ResourceLifecycle
+from heatctl.engine.planner import (
+    UNKNOWN,
+    Change,
+    Decision,
+    DesiredResource,
+    Plan,
+    Step,
+    TypeInfo,
+    plan,
+)
+from heatctl.engine.progress import Progress, ProgressEvent
+from heatctl.engine.records import StackRecord
+from heatctl.engine.states import Action, State, Status
+from heatctl.engine.store import StateStore
+from heatctl.engine.walker import Phase, WalkResult
+from heatctl.errors import ConflictError, OperationFailed
+
+
+@dataclass(frozen=True)
+class ResourceSpec:
+    """A resource as the template writes it (properties may hold function calls)."""
+
+    name: str
+    type: str
+    properties: Mapping[str, Any] = field(default_factory=dict)
+    deletion_policy: str = "Delete"
+    external_id: str | None = None
+
+
+@dataclass(frozen=True)
+class OutputSpec:
+    value: Any
+    description: str = ""
+
+
+class ResourceResolver(Protocol):
+    """heatctl.dsl.functions' view of resources (reference/attribute raise LookupError)."""
+
+    def reference(self, name: str) -> Any: ...
+
+    def attribute(self, name: str, attr: str, path: list[Any]) -> Any: ...
+
+    def all_attributes(self, name: str) -> dict[str, Any]: ...
+
+    def has_resource(self, name: str) -> bool: ...
+
+
+class TemplateModel(Protocol):
+    """What the engine needs from a loaded, validated template."""
+
+    document: dict[str, Any]
+    environment: dict[str, Any]
+    parameters: dict[str, Any]
+    hidden_parameters: list[str]
+    files: dict[str, str]
+    resources: Mapping[str, ResourceSpec]
+    outputs: Mapping[str, OutputSpec]
+    graph: nx.DiGraph  # edges requirement -> dependent
+
+    def evaluate(self, value: Any, resources: ResourceResolver) -> Any:
+        """Evaluate functions in `value`; calls whose resource is unknown stay as written."""
+        ...
+
+    def is_partial(self, value: Any) -> bool:
+        """True when `value` still holds a function call."""
+        ...
+
+    def bind(self, stack_id: str, stack_name: str) -> Any:
+        """Give the pseudo parameters (OS::stack_id, OS::stack_name) their values."""
+        ...
+
+
+class StoreResolver:
+    """Answers get_resource/get_attr from the stored rows of a stack.
+
+    `allowed` limits the answers to some resources (planning: only those that keep their
+    physical id); others raise LookupError so their references stay unresolved."""
+
+    def __init__(
+        self,
+        store: StateStore,
+        stack_id: str,
+        allowed: Callable[[str], bool] | None = None,
+        names: frozenset[str] | None = None,
+    ) -> None:
+        self.store = store
+        self.stack_id = stack_id
+        self.allowed = allowed or (lambda name: True)
+        self.names = names
+        self._rows: dict[str, Any] = {}  # one evaluation reads each row once
+
+    def _row(self, name: str) -> Any:
+        if name not in self._rows:
+            found = self.store.find_resource(self.stack_id, name) if self.allowed(name) else None
+            self._rows[name] = found
+        row = self._rows[name]
+        if row is None or row.physical_id is None or row.status.action is Action.INIT:
+            raise LookupError(name)
+        return row
+
+    def reference(self, name: str) -> Any:
+        row = self._row(name)
+        attribute = row.data.get("reference_attribute")
+        if attribute:  # e.g. RandomString: get_resource gives the generated string
+            return self.store.resource_attributes(row.id, reveal=True).get(attribute)
+        return row.physical_id
+
+    def attribute(self, name: str, attr: str, path: list[Any]) -> Any:
+        row = self._row(name)
+        values = self.store.resource_attributes(row.id, reveal=True)
+        if attr not in values:
+            return None
+        return select_path(values[attr], path)
+
+    def all_attributes(self, name: str) -> dict[str, Any]:
+        row = self._row(name)
+        values = self.store.resource_attributes(row.id, reveal=True)
+        return {k: v for k, v in values.items() if k != "show"}
+
+    def has_resource(self, name: str) -> bool:
+        if self.names is not None:
+            return name in self.names
+        return self.store.find_resource(self.stack_id, name) is not None
+
+
+def select_path(value: Any, path: Sequence[Any]) -> Any:
+    """Walk keys/indexes into a value; a step that does not fit gives None (Heat)."""
+    for step in path:
+        if isinstance(value, Mapping):
+            value = value.get(step)
+        elif isinstance(value, list):
+            try:
+                value = value[int(step)]
+            except (ValueError, IndexError, TypeError):
+                return None
+        else:
+            return None
+    return value
+
+
+@dataclass
+class RunOptions:
+    """How one stack operation runs."""
+
+    max_parallel: int | None = 10
+    timeout: float | None = None  # seconds for the whole operation
+    lock_timeout: float = 0.0
+    rollback: bool = False
+    command: str = "heatctl"
+    progress: Progress | None = None
+    heartbeat_interval: float = 15.0
+    walker_options: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class OperationResult:
+    """How a stack operation ended."""
+
+    stack: StackRecord
+    walk: WalkResult | None
+    plan: Plan | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.stack.status.state is State.COMPLETE
+
+    def root_causes(self) -> dict[str, str]:
+        if self.walk is None:
+            return {}
+        return {str(getattr(n, "name", n)): reason for n, reason in self.walk.failed.items()}
+
+
+class StackEngine:
+    """Stack operations over one state store and one set of plugins."""
+
+    def __init__(
+        self,
+        store: StateStore,
+        plugin_for: Callable[[str], ResourceLifecycle],
+        type_info: Callable[[str], TypeInfo],
+        *,
+        connection_factory: Callable[[], Any] | None = None,
+        secret_attributes: Callable[[str], tuple[str, ...]] = lambda type_name: (),
+    ) -> None:
+        self.store = store
+        self.plugin_for = plugin_for
+        self.type_info = type_info
+        self.connection_factory = connection_factory
+        self.secret_attributes = secret_attributes
+        self._last_event: dict[str, int] = {}
+
+    # -- operations -----------------------------------------------------------------------
+
+    def create(self, name: str, model: TemplateModel, options: RunOptions) -> OperationResult:
+        """Create a stack from a model; with rollback, a failed create is deleted again."""
+        stack = self.store.create_stack(
+            name,
+            model.document,
+            environment=model.environment,
+            parameters=model.parameters,
+            hidden_parameters=model.hidden_parameters,
+            files=model.files,
+            timeout_mins=None if options.timeout is None else max(1, round(options.timeout / 60)),
+            disable_rollback=not options.rollback,
+        )
+        model.bind(stack.id, stack.name)
+        with self._locked(stack, options):
+            return self._converge(stack, model, Action.CREATE, options)
+
+    def update(self, name_or_id: str, model: TemplateModel, options: RunOptions) -> OperationResult:
+        """Change a stack to a new model: create / update / replace / delete / keep."""
+        stack = self.store.get_stack(name_or_id)
+        model.bind(stack.id, stack.name)
+        with self._locked(stack, options):
+            # In progress first: a crash right after leaves UPDATE_IN_PROGRESS, which resume
+            # finishes, never a COMPLETE stack whose stored template its resources lack.
+            stack = self._set_stack(
+                stack, Status(Action.UPDATE, State.IN_PROGRESS), "stack operation started", options
+            )
+            stack = self.store.update_stack_definition(
+                stack.id,
+                model.document,
+                environment=model.environment,
+                parameters=model.parameters,
+                hidden_parameters=model.hidden_parameters,
+                files=model.files,
+            )
+            return self._converge(stack, model, Action.UPDATE, options)
+
+    def delete(self, name_or_id: str, options: RunOptions) -> OperationResult:
+        """Delete every resource (dependents first), then the stack."""
+        stack = self.store.get_stack(name_or_id)
+        with self._locked(stack, options):
+            return self._delete(stack, Action.DELETE, options)
+
+    def resume(
+        self,
+        name_or_id: str,
+        model_for: Callable[[StackRecord], TemplateModel],
+        options: RunOptions,
+    ) -> OperationResult:
+        """Finish the stack's interrupted or failed operation."""
+        stack = self.store.get_stack(name_or_id)
+        with self._locked(stack, options):
+            stack = self.store.get_stack(stack.id)
+            action = stack.status.action
+            if stack.status.state is State.COMPLETE:
+                raise ConflictError(
+                    f"stack {stack.name!r} is {stack.status}: there is nothing to resume"
+                )
+            if action in (Action.DELETE, Action.ROLLBACK):
+                return self._delete(stack, action, options)
+            return self._converge(stack, model_for(stack), action, options)
+
+    def preview(self, model: TemplateModel, name_or_id: str | None = None) -> Plan:
+        """The plan of a create (no stack yet) or an update, without changing anything."""
+        stack = self.store.get_stack(name_or_id) if name_or_id else None
+        return self._plan(stack, model)
+
+    # -- the common path ------------------------------------------------------------------
+
+    def _locked(self, stack: StackRecord, options: RunOptions) -> locks.StackLock:
+        # Progress shows this operation's events only, not the stack's history.
+        self._last_event[stack.id] = self.store.last_event_id(stack.id)
+        lock = locks.acquire(
+            self.store,
+            stack.id,
+            command=options.command,
+            lock_timeout=options.lock_timeout,
+            stack_name=stack.name,
+        )
+        if lock.took_over_from is not None and options.progress is not None:
+            options.progress.event(
+                ProgressEvent(
+                    stack.name,
+                    str(stack.status),
+                    reason=f"took over the lock of {lock.took_over_from.describe()}, which is gone",
+                )
+            )
+        return lock
+
+    def _set_stack(
+        self, stack: StackRecord, status: Status, reason: str, options: RunOptions
+    ) -> StackRecord:
+        stack = self.store.set_stack_status(stack.id, status, reason)
+        if options.progress is not None:
+            self._forward_events(stack, options)
+        return stack
+
+    def _plan(self, stack: StackRecord | None, model: TemplateModel) -> Plan:
+        stored = self.store.resources(stack.id, current_only=False) if stack else []
+        desired = {n: self._desired(spec, spec.properties) for n, spec in model.resources.items()}
+        names = frozenset(model.resources)
+
+        def resolve(want: DesiredResource, decided: Mapping[str, Decision]) -> Mapping[str, Any]:
+            if stack is None:
+                return _unknown_where_partial(
+                    model, model.evaluate(want.properties, _NoResources())
+                )
+
+            def kept(name: str) -> bool:
+                decision = decided.get(name)
+                return decision is not None and decision.change is Change.KEEP
+
+            resolver = StoreResolver(self.store, stack.id, allowed=kept, names=names)
+            return _unknown_where_partial(model, model.evaluate(want.properties, resolver))
+
+        return plan(desired, model.graph, stored, self.type_info, resolve)
+
+    def _desired(self, spec: ResourceSpec, properties: Mapping[str, Any]) -> DesiredResource:
+        policy = "Retain" if spec.external_id else spec.deletion_policy
+        return DesiredResource(spec.name, spec.type, properties, policy, spec.external_id)
+
+    def _converge(
+        self, stack: StackRecord, model: TemplateModel, action: Action, options: RunOptions
+    ) -> OperationResult:
+        graph = model.graph
+        requires = {n: frozenset(graph.predecessors(n)) for n in model.resources}
+        if stack.status != Status(action, State.IN_PROGRESS) or action is Action.CREATE:
+            stack = self._set_stack(
+                stack, Status(action, State.IN_PROGRESS), "stack operation started", options
+            )
+        self.store.add_initial_resources(
+            stack.id,
+            (
+                (n, s.type, requires[n], "Retain" if s.external_id else s.deletion_policy)
+                for n, s in model.resources.items()
+                if action is Action.CREATE
+            ),
+        )
+        the_plan = self._plan(stack, model)
+        add_leftover_cleanups(the_plan, self.store.resources(stack.id, current_only=False))
+        walk = self._apply(stack, model, the_plan, requires, options)
+        self._store_outputs(stack, model)
+        if walk.ok:
+            stack = self._set_stack(
+                stack, Status(action, State.COMPLETE), "stack operation completed", options
+            )
+            return OperationResult(stack, walk, the_plan)
+        reason = failure_reason(action, walk)
+        stack = self._set_stack(stack, Status(action, State.FAILED), reason, options)
+        if options.rollback and action is Action.CREATE:
+            stack = self._set_stack(
+                stack, Status(Action.ROLLBACK, State.IN_PROGRESS), reason, options
+            )
+            return self._delete(stack, Action.ROLLBACK, options, first_walk=walk)
+        return OperationResult(stack, walk, the_plan)
+
+    def _delete(
+        self,
+        stack: StackRecord,
+        action: Action,
+        options: RunOptions,
+        first_walk: WalkResult | None = None,
+    ) -> OperationResult:
+        if not stack.status.in_progress or stack.status.action is not action:
+            stack = self._set_stack(
+                stack, Status(action, State.IN_PROGRESS), "stack operation started", options
+            )
+        stored = self.store.resources(stack.id, current_only=False)
+        the_plan = plan({}, nx.DiGraph(), stored, self.type_info)
+        add_leftover_cleanups(the_plan, stored)
+        walk = self._apply(stack, None, the_plan, {}, options)
+        if walk.ok:
+            self.store.set_outputs(stack.id, {})
+            stack = self._set_stack(
+                stack, Status(action, State.COMPLETE), "stack operation completed", options
+            )
+        else:
+            stack = self._set_stack(
+                stack, Status(action, State.FAILED), failure_reason(action, walk), options
+            )
+        return OperationResult(stack, first_walk or walk, the_plan)
+
+    def _apply(
+        self,
+        stack: StackRecord,
+        model: TemplateModel | None,
+        the_plan: Plan,
+        requires: Mapping[str, frozenset[str]],
+        options: RunOptions,
+    ) -> WalkResult:
+        specs = model.resources if model is not None else {}
+        names = frozenset(specs)
+        desired = {n: self._desired(s, s.properties) for n, s in specs.items()}
+        running: set[str] = set()
+
+        def resolve_now(want: DesiredResource) -> dict[str, Any]:
+            assert model is not None
+            resolver = StoreResolver(self.store, stack.id, names=names)
+            value = model.evaluate(want.properties, resolver)
+            unresolved = sorted(k for k, v in value.items() if model.is_partial(v))
+            if unresolved:
+                raise ResourceFailed(
+                    f"{want.name}: {', '.join(unresolved)} refer to resources that have no value"
+                )
+            return dict(value)
+
+        def on_event(node: Hashable, phase: Phase, detail: str) -> None:
+            name = node.name if isinstance(node, Step) else str(node)
+            if phase is Phase.STARTED:
+                running.add(name)
+            elif phase in (Phase.COMPLETE, Phase.FAILED):
+                running.discard(name)
+            if options.progress is not None:
+                self._forward_events(stack, options)
+
+        def on_idle(elapsed: float) -> None:
+            if options.progress is not None:
+                options.progress.heartbeat(elapsed, sorted(running))
+
+        op = Operation(
+            store=self.store,
+            stack=stack,
+            plugin_for=self.plugin_for,
+            desired=desired,
+            requires=requires,
+            resolve=resolve_now,
+            options=ApplyOptions(
+                max_parallel=options.max_parallel,
+                timeout=options.timeout,
+                on_event=on_event,
+                connection_factory=self.connection_factory,
+                walker_options={
+                    "on_idle": on_idle,
+                    "idle_interval": options.heartbeat_interval,
+                    **options.walker_options,
+                },
+            ),
+            secret_attributes=self.secret_attributes,
+        )
+        result = apply_plan(op, the_plan)
+        if options.progress is not None:
+            self._forward_events(stack, options)
+        return result
+
+    def _forward_events(self, stack: StackRecord, options: RunOptions) -> None:
+        assert options.progress is not None
+        last = self._last_event.get(stack.id, 0)
+        types = {r.name: r.type for r in self.store.resources(stack.id, current_only=False)}
+        for event in self.store.events(stack.id, after_id=last):
+            options.progress.event(
+                ProgressEvent(
+                    stack.name,
+                    str(event.status),
+                    event.resource_name,
+                    types.get(event.resource_name or ""),
+                    event.reason,
+                    event.timestamp,
+                )
+            )
+            last = event.id
+        self._last_event[stack.id] = last
+
+    def _store_outputs(self, stack: StackRecord, model: TemplateModel) -> None:
+        resolver = StoreResolver(self.store, stack.id)
+        values: dict[str, dict[str, Any]] = {}
+        for name, output in model.outputs.items():
+            entry: dict[str, Any] = {
+                "description": output.description,
+                "value": None,
+                "error": None,
+            }
+            try:
+                value = model.evaluate(output.value, resolver)
+                if model.is_partial(value):
+                    entry["error"] = "refers to resources that have no value"
+                else:
+                    entry["value"] = value
+            except Exception as error:  # an output error is reported with the output
+                entry["error"] = str(error)
+            values[name] = entry
+        self.store.set_outputs(stack.id, values)
+
+
+class _NoResources:
+    """A resolver that knows no resource: every reference stays as written."""
+
+    def reference(self, name: str) -> Any:
+        raise LookupError(name)
+
+    def attribute(self, name: str, attr: str, path: list[Any]) -> Any:
+        raise LookupError(name)
+
+    def all_attributes(self, name: str) -> dict[str, Any]:
+        raise LookupError(name)
+
+    def has_resource(self, name: str) -> bool:
+        return True
+
+
+def _unknown_where_partial(model: TemplateModel, properties: Any) -> dict[str, Any]:
+    return {k: (UNKNOWN if model.is_partial(v) else v) for k, v in dict(properties).items()}
+
+
+def add_leftover_cleanups(the_plan: Plan, stored: Sequence[Any]) -> None:
+    """Rows that are not current and that no step of the plan will take over (an old
+    generation whose cleanup never ran, a replacement that an interrupted update left
+    unfinished and the new plan no longer wants) are deleted too."""
+    covered = {step.row for step in the_plan.steps if step.kind == "cleanup"}
+    replacing = {n for n, d in the_plan.decisions.items() if d.change is Change.REPLACE}
+    current = {r.id: r.name for r in stored if r.current}
+    for record in stored:
+        if record.current or record.id in covered:
+            continue
+        if record.replaces in current and record.name in replacing:
+            continue  # the replace step adopts this unfinished replacement
+        cleanup = Step("cleanup", record.name, record.id)
+        the_plan.steps.add_node(cleanup)
+        for requirement in record.requires:
+            target = Step("delete", requirement)
+            if target in the_plan.steps:
+                the_plan.steps.add_edge(cleanup, target)
+
+
+def failure_reason(action: Action, walk: WalkResult) -> str:
+    """`Resource CREATE failed: subnet: No valid host was found` (root causes only)."""
+    if walk.failed:
+        causes = "; ".join(f"{getattr(n, 'name', n)}: {r}" for n, r in walk.failed.items())
+        return f"Resource {action.value} failed: {causes}"
+    if walk.cancelled:
+        return "cancelled"
+    return f"{action.value} did not finish"
+
+
+def raise_for(result: OperationResult) -> None:
+    """OperationFailed (exit 1) with the stack's reason when the operation failed."""
+    if not result.ok:
+        raise OperationFailed(
+            f"stack {result.stack.name!r} {result.stack.status}: {result.stack.status_reason}"
+        )
