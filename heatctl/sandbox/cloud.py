@@ -43,6 +43,8 @@ class Timings:
     volume_create: float = 0.5
     volume_attach: float = 0.0
     volume_detach: float = 0.0
+    server_delete: float = 0.0
+    volume_delete: float = 0.0
     token_ttl: float = 3600.0
 
     @classmethod
@@ -95,6 +97,8 @@ class Cloud:
         body = self.store.get(kind, id_)
         if body is not None and body.get("_next"):
             self._settle(kind, body)
+            if body.get("_gone"):
+                return None
         return body
 
     def query(self, kind: str, **filters: str | None) -> list[Body]:
@@ -103,7 +107,7 @@ class Cloud:
         for body in bodies:
             if body.get("_next"):
                 self._settle(kind, body)
-        return bodies
+        return [body for body in bodies if not body.get("_gone")]
 
     def save(self, kind: str, body: Body) -> None:
         """Write a resource; its index columns travel in body['_cols']."""
@@ -135,6 +139,18 @@ class Cloud:
         for _, changes in due:
             body.update(changes)
         body["_next"] = [step for step in pending if step[0] > now]
+        if body.get("_gone"):  # a delete that took its time has finished
+            self.store.delete(kind, str(body.get("_cols", {}).get("id") or body["id"]))
+            return
+        self.save(kind, body)
+
+    def delete_later(self, kind: str, body: Body, delay: float, changes: Body) -> None:
+        """Delete now (delay 0) or show `changes` until `delay` seconds have passed."""
+        if delay <= 0:
+            self.store.delete(kind, str(body.get("_cols", {}).get("id") or body["id"]))
+            return
+        body.update(changes)
+        self.schedule(body, delay, {"_gone": True})
         self.save(kind, body)
 
     def require(

@@ -502,11 +502,14 @@ class Servers:
         body = self.find(request.params["id"])
         if body.get("locked"):
             raise ApiError(409, f"Instance {body['id']} is locked")
+        if body.get("OS-EXT-STS:task_state") == "deleting":
+            return empty(204)  # already on its way out
         self.release(body)
         return empty(204)
 
     def release(self, body: Body) -> None:
-        """Free everything a server holds and remove it."""
+        """Free everything a server holds and remove it (after `server_delete` seconds,
+        during which it shows task_state `deleting`)."""
         for port in self.cloud.store.query("port", owner=body["id"]):
             if port.get("_nova_created"):
                 self.net.ports.delete_port(port)
@@ -524,7 +527,10 @@ class Servers:
             if body["id"] in group["members"]:
                 group["members"] = [m for m in group["members"] if m != body["id"]]
                 self.cloud.save("server_group", group)
-        self.cloud.store.delete("server", body["id"])
+        body["_attachments"] = []
+        self.cloud.delete_later(
+            "server", body, self.cloud.timings.server_delete, {"OS-EXT-STS:task_state": "deleting"}
+        )
 
     # -- actions -----------------------------------------------------------------------
     def action(self, request: Request) -> Response:

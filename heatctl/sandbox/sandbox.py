@@ -209,6 +209,8 @@ class Sandbox:
                     continue
                 key = f"{services.get(kind, 'network')}/{kind}"
                 for id_, name, body in rows:
+                    if body.get("_next") and self.cloud.load(kind, id_) is None:
+                        continue  # a delay-deleted resource whose time is up
                     if include_seeded or not body.get("_seeded"):
                         shown = name if kind in ("keypair", "container") else id_
                         result.setdefault(key, []).append(str(shown))

@@ -274,8 +274,10 @@ class VolumeService:
         return empty(202)
 
     def remove(self, body: Body) -> None:
-        """Delete a volume record."""
-        self.cloud.store.delete("volume", body["id"])
+        """Delete a volume: `deleting` for `volume_delete` seconds, then gone."""
+        self.cloud.delete_later(
+            "volume", body, self.cloud.timings.volume_delete, {"status": "deleting", "_next": []}
+        )
 
     # -- attach / detach (called by Nova) -------------------------------------------------
     def attach(self, volume: Body, server_id: str, device: str, attachment_id: str) -> None:
