@@ -136,6 +136,15 @@ class Application:
         return self.rules.evaluate(request_facts(service, request.method, request.path, body))
 
     def _serve(self, request: Request, service: str, sub: str, decision: Decision) -> Response:
+        for slot in decision.slots:  # a per-rule concurrency cap: queue like a busy API
+            slot.acquire()
+        try:
+            return self._serve_now(request, service, sub, decision)
+        finally:
+            for slot in decision.slots:
+                slot.release()
+
+    def _serve_now(self, request: Request, service: str, sub: str, decision: Decision) -> Response:
         if decision.delay:
             time.sleep(decision.delay)  # outside the lock: other requests go on meanwhile
         if decision.reset:
