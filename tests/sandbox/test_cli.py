@@ -110,3 +110,17 @@ def test_attach_or_start_shares_a_served_state(state_dir: Path) -> None:
         assert conn.network.find_network("public") is not None
     finally:
         started.stop()
+
+
+def test_timing_option(run_cli: Any, state_dir: Path) -> None:
+    result = run_cli("sandbox", "serve", "--port", "0", "--timing", "server_biuld=3")
+    assert result.exit_code == ExitCode.USAGE
+    assert "expected STEP=SECONDS" in result.stderr and "server_build" in result.stderr
+    proc, url = _serve(state_dir, "--timing", "server_build=0", "--virtual-clock")
+    try:
+        import requests
+
+        assert requests.get(f"{url}/__sandbox__/clock", timeout=5).json()["virtual"] is True
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(10)
