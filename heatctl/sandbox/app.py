@@ -93,6 +93,8 @@ class Application:
             response = Response(404, b"404 Not Found\n", {"Content-Type": "text/plain"})
             decision = Decision()
         else:
+            if self.cloud.clock.tick:
+                self.cloud.clock.advance(self.cloud.clock.tick)
             decision = self._decide(request, service)
             response = self._serve(request, service, sub, decision)
         rule = ",".join(decision.rules) or None

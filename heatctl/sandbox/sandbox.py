@@ -44,13 +44,14 @@ class Sandbox:
         host: str = "127.0.0.1",
         port: int = 0,
         virtual_clock: bool = False,
+        tick: float = 0.0,
         timings: dict[str, float] | None = None,
         quotas: dict[str, dict[str, int]] | None = None,
         password: str = "secret",
         keystone: dict[str, str] | None = None,
     ) -> None:
         self.host, self.port = host, port
-        self.clock = Clock(virtual=virtual_clock)
+        self.clock = Clock(virtual=virtual_clock, tick=tick)
         self.store = Store(state_path if state_path is not None else ":memory:")
         rule_list, rule_seed = load_rules(rules)
         self.rules = RuleSet(rule_list, seed=rule_seed)

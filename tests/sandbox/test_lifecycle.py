@@ -126,3 +126,15 @@ def test_deletes_can_take_time(tmp_path: Path) -> None:
         sb.clock.advance(2)
         assert conn.compute.find_server(server.id) is None
         assert sb.inventory() == {}
+
+
+def test_tick_moves_the_virtual_clock_per_request() -> None:
+    with Sandbox(virtual_clock=True, tick=1.0, timings={"server_build": 5}) as sb:
+        conn = sb.connection()
+        server = _server(conn)
+        statuses = [conn.compute.get_server(server.id).status for _ in range(6)]
+        assert statuses[0] == "BUILD" and statuses[-1] == "ACTIVE"
+        assert statuses == sorted(statuses, key=["BUILD", "ACTIVE"].index)
+        # the same number of requests always gives the same answer: deterministic
+        waited = conn.compute.wait_for_server(_server(conn), interval=0, wait=5)
+        assert waited.status == "ACTIVE"
