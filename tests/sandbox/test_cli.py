@@ -124,3 +124,15 @@ def test_timing_option(run_cli: Any, state_dir: Path) -> None:
     finally:
         proc.send_signal(signal.SIGTERM)
         proc.wait(10)
+
+
+def test_every_sandbox_command_and_option_is_documented() -> None:
+    from heatctl.commands.sandbox import sandbox
+
+    page = (ROOT / "docs" / "sandbox.md").read_text()
+    for name, command in sandbox.commands.items():
+        assert f"heatctl sandbox {name}" in page, name
+        for param in command.params:
+            for flag in getattr(param, "opts", []):
+                if flag.startswith("--") and flag != "--help":
+                    assert f"`{flag}" in page, f"{name} {flag}"
