@@ -42,6 +42,7 @@ OPEN_PATHS = {
     "object-store": {"/info"},
 }
 CONTROL_PREFIX = "/__sandbox__"
+INTERNAL = "The server has either erred or is incapable of performing the requested operation."
 JSON_BODY = 114_688
 BIG_BODY = 64 * 2**20
 
@@ -86,17 +87,12 @@ class Application:
         request = Request.build(method, target, headers, raw)
         service, sub = self._service_of(request.path)
         request.service = service
-        if service == "control":
-            response = self._control(request, sub)
+        try:
+            response, decision = self._route(request, service, sub)
+        except Exception:  # a bug outside the handlers: still an answer, not a dropped socket
+            LOG.exception("sandbox: unexpected error on %s %s", method, request.path)
+            response = error_response(service or "control", ApiError(500, INTERNAL))
             decision = Decision()
-        elif not service:
-            response = Response(404, b"404 Not Found\n", {"Content-Type": "text/plain"})
-            decision = Decision()
-        else:
-            if self.cloud.clock.tick:
-                self.cloud.clock.advance(self.cloud.clock.tick)
-            decision = self._decide(request, service)
-            response = self._serve(request, service, sub, decision)
         rule = ",".join(decision.rules) or None
         if rule:
             response.headers["X-Sandbox-Rule"] = rule
@@ -116,6 +112,17 @@ class Application:
                 )
             )
         return response
+
+    def _route(self, request: Request, service: str, sub: str) -> tuple[Response, Decision]:
+        """The response, and the fault-rule decision taken for it (to report the rules)."""
+        if service == "control":
+            return self._control(request, sub), Decision()
+        if not service:
+            return Response(404, b"404 Not Found\n", {"Content-Type": "text/plain"}), Decision()
+        if self.cloud.clock.tick:
+            self.cloud.clock.advance(self.cloud.clock.tick)
+        decision = self._decide(request, service)
+        return self._serve(request, service, sub, decision), decision
 
     @staticmethod
     def _service_of(path: str) -> tuple[str, str]:
@@ -188,14 +195,7 @@ class Application:
                 return error_response(service, error)
             except Exception:
                 LOG.exception("sandbox: unexpected error on %s %s", request.method, request.path)
-                return error_response(
-                    service,
-                    ApiError(
-                        500,
-                        "The server has either erred or is incapable of performing the "
-                        "requested operation.",
-                    ),
-                )
+                return error_response(service, ApiError(500, INTERNAL))
             finally:
                 self.cloud.lifecycle = None
 
