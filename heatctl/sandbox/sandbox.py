@@ -19,6 +19,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+from heatctl.errors import ConfigError
 from heatctl.sandbox.app import Application, RequestRecord
 from heatctl.sandbox.clock import Clock
 from heatctl.sandbox.cloud import DEFAULT_QUOTAS, Cloud, Identity, Timings
@@ -167,13 +168,27 @@ class Sandbox:
         return {"clouds": clouds}
 
     def write_clouds_yaml(self, path: str | Path) -> Path:
-        """Write clouds_yaml() to a file (mode 0600: it holds the password)."""
+        """Write clouds_yaml() to a file (mode 0600: it holds the password).
+
+        An existing clouds.yaml keeps its other clouds: only the sandbox's names are
+        replaced. A file that is not a clouds.yaml is an error, never overwritten.
+        """
         import yaml
 
+        from heatctl.dsl.loader import load_file, plain
+
         target = Path(path)
+        document: dict[str, Any] = {"clouds": {}}
+        if target.exists() and target.stat().st_size:
+            document = plain(load_file(target, what="clouds.yaml"))
+            if not isinstance(document.get("clouds", {}), dict):
+                raise ConfigError(f"{target}: 'clouds' is not a mapping; not overwriting it")
+            document.setdefault("clouds", {})
+        document["clouds"].update(self.clouds_yaml()["clouds"])
         target.parent.mkdir(parents=True, exist_ok=True)
         target.touch(mode=0o600, exist_ok=True)
-        target.write_text(yaml.safe_dump(self.clouds_yaml(), sort_keys=False))
+        target.chmod(0o600)
+        target.write_text(yaml.safe_dump(document, sort_keys=False))
         return target
 
     def connection(self, **overrides: Any) -> Any:

@@ -12,6 +12,7 @@ from typing import Any
 
 import openstack.config
 import openstack.connection
+import pytest
 import yaml
 
 from heatctl.errors import ExitCode
@@ -136,3 +137,22 @@ def test_every_sandbox_command_and_option_is_documented() -> None:
             for flag in getattr(param, "opts", []):
                 if flag.startswith("--") and flag != "--help":
                     assert f"`{flag}" in page, f"{name} {flag}"
+
+
+def test_clouds_yaml_keeps_other_clouds(tmp_path: Path) -> None:
+    from heatctl.errors import ConfigError
+    from heatctl.sandbox import Sandbox
+
+    path = tmp_path / "clouds.yaml"
+    path.write_text("clouds:\n  production:\n    auth: {auth_url: https://cloud.example}\n")
+    with Sandbox() as sb:
+        sb.write_clouds_yaml(path)
+        clouds = yaml.safe_load(path.read_text())["clouds"]
+        assert clouds["production"]["auth"]["auth_url"] == "https://cloud.example"
+        assert clouds["sandbox"]["auth"]["auth_url"] == sb.auth_url
+        assert oct(path.stat().st_mode & 0o777) == "0o600"
+        bad = tmp_path / "other.yaml"
+        bad.write_text("clouds: [not, a, mapping]\n")
+        with pytest.raises(ConfigError):
+            sb.write_clouds_yaml(bad)
+        assert bad.read_text() == "clouds: [not, a, mapping]\n"
