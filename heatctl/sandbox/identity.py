@@ -7,6 +7,7 @@ from typing import Any
 
 from heatctl.sandbox.clock import iso
 from heatctl.sandbox.cloud import Cloud
+from heatctl.sandbox.identity_admin import IdentityAdmin
 from heatctl.sandbox.web import ApiError, Body, Request, Response, Router, empty, json_response
 
 UNAUTHORIZED = "The request you have made requires authentication."
@@ -42,14 +43,9 @@ class IdentityService:
         r("GET", "/v3/auth/tokens", self.validate)
         r("DELETE", "/v3/auth/tokens", self.revoke)
         r("GET", "/v3/auth/catalog", self.catalog_view)
-        r("GET", "/v3/auth/projects", self.projects)
-        r("GET", "/v3/projects", self.projects)
-        r("GET", "/v3/projects/{id}", self.project)
-        r("GET", "/v3/users", self.users)
-        r("GET", "/v3/users/{id}", self.user)
-        r("GET", "/v3/domains", self.domains)
-        r("GET", "/v3/domains/{id}", self.domain)
-        r("GET", "/v3/roles", self.roles)
+        r("GET", "/v3/auth/projects", self.auth_projects)
+        self.admin = IdentityAdmin(self)
+        self.admin.routes(r)
 
     # -- documents -------------------------------------------------------------------
     def _v3(self) -> Body:
@@ -220,85 +216,8 @@ class IdentityService:
         self.principal(request.header("x-auth-token"))
         return json_response(200, {"catalog": self.catalog(self.cloud.identity.project_id)})
 
-    # -- read-only resource API --------------------------------------------------------
-    def _project(self) -> Body:
-        ident = self.cloud.identity
-        return {
-            "id": ident.project_id,
-            "name": ident.project_name,
-            "domain_id": "default",
-            "description": "",
-            "enabled": True,
-            "is_domain": False,
-            "parent_id": "default",
-            "tags": [],
-            "options": {},
-            "links": {"self": ""},
-        }
-
-    def _user(self) -> Body:
-        ident = self.cloud.identity
-        return {
-            "id": ident.user_id,
-            "name": ident.user_name,
-            "domain_id": "default",
-            "enabled": True,
-            "default_project_id": ident.project_id,
-            "password_expires_at": None,
-            "options": {},
-            "links": {"self": ""},
-        }
-
-    def _domain(self) -> Body:
-        return {
-            "id": "default",
-            "name": "Default",
-            "description": "The default domain",
-            "enabled": True,
-            "tags": [],
-            "options": {},
-            "links": {"self": ""},
-        }
-
-    def _listing(self, request: Request, key: str, item: Body) -> Response:
+    def auth_projects(self, request: Request) -> Response:
+        """GET /v3/auth/projects: the projects the token's user may scope to."""
         self.principal(request.header("x-auth-token"))
-        name = request.arg("name")
-        items = [item] if name is None or name == item["name"] else []
-        return json_response(
-            200, {key: items, "links": {"self": "", "next": None, "previous": None}}
-        )
-
-    def _single(self, request: Request, key: str, item: Body) -> Response:
-        self.principal(request.header("x-auth-token"))
-        if request.params["id"] not in (item["id"], item["name"]):
-            raise ApiError(404, f"Could not find {key}: {request.params['id']}.")
-        return json_response(200, {key: item})
-
-    def projects(self, request: Request) -> Response:
-        """GET /v3/projects."""
-        return self._listing(request, "projects", self._project())
-
-    def project(self, request: Request) -> Response:
-        """GET /v3/projects/{id}."""
-        return self._single(request, "project", self._project())
-
-    def users(self, request: Request) -> Response:
-        """GET /v3/users."""
-        return self._listing(request, "users", self._user())
-
-    def user(self, request: Request) -> Response:
-        """GET /v3/users/{id}."""
-        return self._single(request, "user", self._user())
-
-    def domains(self, request: Request) -> Response:
-        """GET /v3/domains."""
-        return self._listing(request, "domains", self._domain())
-
-    def domain(self, request: Request) -> Response:
-        """GET /v3/domains/{id}."""
-        return self._single(request, "domain", self._domain())
-
-    def roles(self, request: Request) -> Response:
-        """GET /v3/roles."""
-        self.principal(request.header("x-auth-token"))
-        return json_response(200, {"roles": ROLES, "links": {"self": "", "next": None}})
+        projects = self.admin.builtin("project")
+        return json_response(200, {"projects": projects, "links": {"self": "", "next": None}})
