@@ -307,8 +307,11 @@ class Ports:
 
     # -- tags ----------------------------------------------------------------------------
     def _tagged(self, request: Request) -> tuple[str, Body]:
-        collection = request.path.split("/v2.0/", 1)[1].split("/", 1)[0]
+        rest = request.path.split("/v2.0/", 1)[1]
+        collection = rest[: rest.rindex("/" + request.params["id"] + "/")]
         kind = COLLECTIONS[collection]
+        if kind == "qos_policy":
+            return kind, self.net.qos.find(request.params["id"])
         return kind, self.net.find(kind, request.params["id"])
 
     def tags(self, request: Request) -> Response:

@@ -179,3 +179,17 @@ def test_nova_port_quota_is_403() -> None:
                 networks="auto",
                 image_id=conn.image.find_image("cirros").id,
             )
+
+
+def test_qos_policy_rules_and_in_use(conn: Any) -> None:
+    policy = conn.network.create_qos_policy(name="gold")
+    conn.network.create_qos_bandwidth_limit_rule(policy, max_kbps=1000, max_burst_kbps=100)
+    with pytest.raises(exceptions.ConflictException):
+        conn.network.create_qos_bandwidth_limit_rule(policy, max_kbps=5)  # same direction
+    net = conn.network.create_network(name="q", qos_policy_id=policy.id)
+    assert [r["type"] for r in conn.network.get_qos_policy(policy.id).rules] == ["bandwidth_limit"]
+    with pytest.raises(exceptions.ConflictException) as info:
+        conn.network.delete_qos_policy(policy)
+    assert info.value.response.json()["NeutronError"]["type"] == "QosPolicyInUse"
+    conn.network.delete_network(net)
+    conn.network.delete_qos_policy(policy)

@@ -30,6 +30,11 @@ MINIMUM_PASSES = {
     "network.v2.test_security_group": 10,  # of 10
     "network.v2.test_security_group_rule": 3,  # of 3
     "network.v2.test_floating_ip": 12,  # of 12
+    "network.v2.test_qos_policy": 5,  # of 5
+    "network.v2.test_qos_bandwidth_limit_rule": 4,  # of 4
+    "network.v2.test_qos_dscp_marking_rule": 4,  # of 4
+    "network.v2.test_qos_minimum_bandwidth_rule": 4,  # of 4
+    "network.v2.test_extension": 2,  # of 2
     "compute.v2.test_server": 4,  # of 4
     "compute.v2.test_keypair": 2,  # of 2
     "compute.v2.test_volume_attachment": 1,  # of 1
