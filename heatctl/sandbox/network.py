@@ -302,6 +302,8 @@ class NetworkService:
         entity = request.entity("network")
         check_fields(entity, NETWORK_FIELDS, where="network", neutron=True)
         check_name_like(entity.get("name"), "name")
+        if entity.get("qos_policy_id"):
+            self.qos.find(str(entity["qos_policy_id"]))
         project = self.project(request, entity)
         self.quota_check(project, "network", "network")
         body = self.new_network(project, entity)

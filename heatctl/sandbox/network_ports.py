@@ -127,6 +127,8 @@ class Ports:
                 kind="HTTPBadRequest",
             )
         network = self.net.find("network", str(entity["network_id"]))
+        if entity.get("qos_policy_id"):
+            self.net.qos.find(str(entity["qos_policy_id"]))
         project = self.net.project(request, entity)
         self.net.quota_check(project, "port", "port")
         body = self.create_port(project, network, entity)

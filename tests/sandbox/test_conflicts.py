@@ -193,3 +193,5 @@ def test_qos_policy_rules_and_in_use(conn: Any) -> None:
     assert info.value.response.json()["NeutronError"]["type"] == "QosPolicyInUse"
     conn.network.delete_network(net)
     conn.network.delete_qos_policy(policy)
+    with pytest.raises(exceptions.NotFoundException, match="QoS policy"):
+        conn.network.create_network(name="q2", qos_policy_id=policy.id)
