@@ -183,6 +183,7 @@ class Application:
             except ApiError as error:
                 return error_response(service, error)
             request.project_id, request.user_id = principal.project_id, principal.user_id
+            request.is_admin = principal.admin
             open_path = True
         with self.cloud.lock:
             self.cloud.lifecycle = state
@@ -201,10 +202,10 @@ class Application:
 
     def _authenticate(self, request: Request) -> None:
         token = self.services["identity"].principal(request.header("x-auth-token"))
-        identity = self.cloud.identity
-        request.project_id = identity.project_id
-        request.user_id = identity.user_id
-        request.is_admin = token is not None
+        account = self.cloud.identity.account(str(token.get("user_id", "")))
+        request.project_id = account.project_id
+        request.user_id = account.user_id
+        request.is_admin = account.admin
 
     def _control(self, request: Request, sub: str) -> Response:
         if self.control is None:

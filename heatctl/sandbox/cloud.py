@@ -59,8 +59,20 @@ class Timings:
 
 
 @dataclass
+class Account:
+    """A user who can log in, with the one project it has roles on."""
+
+    user_id: str
+    user_name: str
+    project_id: str
+    project_name: str
+    admin: bool
+
+
+@dataclass
 class Identity:
-    """The seeded DevStack-like identity: one domain, project and user."""
+    """The seeded DevStack-like identity: the admin (the sandbox's main user) and, as in
+    DevStack, `demo` and `alt_demo`, each a member of its own project."""
 
     project_id: str
     project_name: str
@@ -69,6 +81,20 @@ class Identity:
     password: str
     domain_id: str = "default"
     domain_name: str = "Default"
+    others: list[Account] = field(default_factory=list)
+
+    @property
+    def accounts(self) -> list[Account]:
+        """Every account, the admin first."""
+        admin = Account(self.user_id, self.user_name, self.project_id, self.project_name, True)
+        return [admin, *self.others]
+
+    def account(self, user_id: str) -> Account:
+        """The account of a user id (the admin's for unknown ids, e.g. old tokens)."""
+        for account in self.accounts:
+            if account.user_id == user_id:
+                return account
+        return self.accounts[0]
 
 
 @dataclass

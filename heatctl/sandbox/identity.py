@@ -6,7 +6,7 @@ import secrets
 from typing import Any
 
 from heatctl.sandbox.clock import iso
-from heatctl.sandbox.cloud import Cloud
+from heatctl.sandbox.cloud import Account, Cloud
 from heatctl.sandbox.identity_admin import IdentityAdmin
 from heatctl.sandbox.web import ApiError, Body, Request, Response, Router, empty, json_response
 
@@ -103,13 +103,14 @@ class IdentityService:
         if not isinstance(methods, list) or not methods:
             raise ApiError(400, "Expecting to find methods in identity.")
         if "password" in methods:
-            self._check_password(identity.get("password"))
+            account = self._check_password(identity.get("password"))
         elif "token" in methods:
             previous = (identity.get("token") or {}).get("id")
-            self.principal(str(previous or ""))
+            old = self.principal(str(previous or ""))
+            account = self.cloud.identity.account(str(old.get("user_id", "")))
         else:
             raise ApiError(401, "The request you have made requires authentication.")
-        scope = self._scope(auth.get("scope"))
+        scope = self._scope(auth.get("scope"), account)
         token_id = secrets.token_hex(32)
         token = {
             "id": token_id,
@@ -117,6 +118,9 @@ class IdentityService:
             "issued": self.cloud.now(),
             "scope": scope,
             "methods": methods,
+            "user_id": account.user_id,
+            "project_id": account.project_id,
+            "admin": account.admin,
         }
         if len(self._tokens) >= TOKEN_SWEEP:
             self._sweep()
@@ -132,34 +136,36 @@ class IdentityService:
                 del self._tokens[token_id]
                 self.cloud.store.delete("token", token_id)
 
-    def _check_password(self, block: Any) -> None:
+    def _check_password(self, block: Any) -> Account:
         ident = self.cloud.identity
         user = (block or {}).get("user") if isinstance(block, dict) else None
         if not isinstance(user, dict):
             raise ApiError(400, "Expecting to find user in password.")
-        matches = user.get("id") == ident.user_id or user.get("name") == ident.user_name
-        if not matches or user.get("password") != ident.password:
-            raise ApiError(401, UNAUTHORIZED)
+        for account in ident.accounts:
+            named = user.get("id") == account.user_id or user.get("name") == account.user_name
+            if named and user.get("password") == ident.password:
+                return account
+        raise ApiError(401, UNAUTHORIZED)
 
-    def _scope(self, scope: Any) -> str:
-        ident = self.cloud.identity
+    def _scope(self, scope: Any, account: Account) -> str:
         if not scope:
             return "unscoped"
         if not isinstance(scope, dict):
             raise ApiError(400, "Invalid scope.")
-        if "system" in scope:
-            return "system"
-        if "domain" in scope:
-            return "domain"
+        if "system" in scope or "domain" in scope:
+            if not account.admin:  # only the admin has system and domain roles
+                raise ApiError(401, UNAUTHORIZED)
+            return "system" if "system" in scope else "domain"
         project = scope.get("project")
         if isinstance(project, dict) and (
-            project.get("id") == ident.project_id or project.get("name") == ident.project_name
+            project.get("id") == account.project_id or project.get("name") == account.project_name
         ):
             return "project"
         raise ApiError(401, UNAUTHORIZED)
 
     def _token_body(self, token: Body) -> Body:
         ident = self.cloud.identity
+        account = ident.account(str(token.get("user_id", "")))
         domain = {"id": ident.domain_id, "name": ident.domain_name}
         body: Body = {
             "methods": token["methods"],
@@ -168,18 +174,22 @@ class IdentityService:
             "issued_at": iso(token["issued"], micro=True),
             "is_domain": False,
             "user": {
-                "id": ident.user_id,
-                "name": ident.user_name,
+                "id": account.user_id,
+                "name": account.user_name,
                 "domain": domain,
                 "password_expires_at": None,
             },
         }
         scope = token["scope"]
         if scope != "unscoped":
-            body["roles"] = ROLES
-            body["catalog"] = self.catalog(ident.project_id)
+            body["roles"] = ROLES if account.admin else ROLES[1:]
+            body["catalog"] = self.catalog(account.project_id)
         if scope == "project":
-            body["project"] = {"id": ident.project_id, "name": ident.project_name, "domain": domain}
+            body["project"] = {
+                "id": account.project_id,
+                "name": account.project_name,
+                "domain": domain,
+            }
         elif scope == "system":
             body["system"] = {"all": True}
         elif scope == "domain":
@@ -218,6 +228,7 @@ class IdentityService:
 
     def auth_projects(self, request: Request) -> Response:
         """GET /v3/auth/projects: the projects the token's user may scope to."""
-        self.principal(request.header("x-auth-token"))
-        projects = self.admin.builtin("project")
+        token = self.principal(request.header("x-auth-token"))
+        account = self.cloud.identity.account(str(token.get("user_id", "")))
+        projects = [p for p in self.admin.builtin("project") if p["id"] == account.project_id]
         return json_response(200, {"projects": projects, "links": {"self": "", "next": None}})

@@ -178,8 +178,8 @@ class IdentityAdmin:
             ],
             "project": [
                 {
-                    "id": ident.project_id,
-                    "name": ident.project_name,
+                    "id": account.project_id,
+                    "name": account.project_name,
                     "domain_id": "default",
                     "description": "",
                     "enabled": True,
@@ -188,17 +188,19 @@ class IdentityAdmin:
                     "tags": [],
                     "options": {},
                 }
+                for account in ident.accounts
             ],
             "user": [
                 {
-                    "id": ident.user_id,
-                    "name": ident.user_name,
+                    "id": account.user_id,
+                    "name": account.user_name,
                     "domain_id": "default",
                     "enabled": True,
-                    "default_project_id": ident.project_id,
+                    "default_project_id": account.project_id,
                     "password_expires_at": None,
                     "options": {},
                 }
+                for account in ident.accounts
             ],
             "role": [
                 {**role, "domain_id": None, "description": None, "options": {}} for role in ROLES
@@ -393,12 +395,14 @@ class IdentityAdmin:
         grants = [
             {
                 "target_type": "project",
-                "target": ident.project_id,
+                "target": account.project_id,
                 "actor_type": "user",
-                "actor": ident.user_id,
+                "actor": account.user_id,
                 "role": role["id"],
             }
+            for account in ident.accounts
             for role in self.builtin("role")
+            if account.admin or role["name"] != "admin"
         ]
         grants += self.cloud.store.query("ks_grant")
         wanted = {

@@ -22,7 +22,7 @@ from typing import Any
 from heatctl.errors import ConfigError
 from heatctl.sandbox.app import Application, RequestRecord
 from heatctl.sandbox.clock import Clock
-from heatctl.sandbox.cloud import DEFAULT_QUOTAS, Cloud, Identity, Timings
+from heatctl.sandbox.cloud import DEFAULT_QUOTAS, Account, Cloud, Identity, Timings
 from heatctl.sandbox.control import control_handler
 from heatctl.sandbox.faults import RuleSet, load_rules
 from heatctl.sandbox.keystone import ExternalKeystone
@@ -73,10 +73,17 @@ class Sandbox:
 
     def _identity(self, password: str) -> Identity:
         ids = {}
-        for key in ("project_id", "user_id"):
-            ids[key] = self.store.get_meta(key, "") or secrets.token_hex(16)
-            self.store.set_meta(key, ids[key])
-        return Identity(ids["project_id"], "admin", ids["user_id"], "admin", password)
+        for prefix in ("", "demo_", "alt_demo_"):
+            for key in ("project_id", "user_id"):
+                ids[prefix + key] = self.store.get_meta(prefix + key, "") or secrets.token_hex(16)
+                self.store.set_meta(prefix + key, ids[prefix + key])
+        others = [
+            Account(ids[f"{name}_user_id"], name, ids[f"{name}_project_id"], name, False)
+            for name in ("demo", "alt_demo")
+        ]
+        return Identity(
+            ids["project_id"], "admin", ids["user_id"], "admin", password, others=others
+        )
 
     # -- lifecycle -----------------------------------------------------------------------
     def start(self) -> Sandbox:
@@ -161,6 +168,9 @@ class Sandbox:
     def clouds_yaml(self) -> dict[str, Any]:
         """A whole clouds.yaml document, with the cloud names openstacksdk's tests use."""
         clouds = {name: self.cloud_config() for name in CLOUD_NAMES}
+        # As in DevStack: devstack is the demo user, devstack-alt alt_demo, both members.
+        for name, user in (("devstack", "demo"), ("devstack-alt", "alt_demo")):
+            clouds[name]["auth"].update(username=user, project_name=user)
         system = clouds["devstack-system-admin"]["auth"]
         for key in ("project_name", "project_domain_name"):
             system.pop(key)
@@ -259,8 +269,11 @@ class Sandbox:
         """Wipe every resource and reseed, as a fresh DevStack (rules stay)."""
         with self.cloud.lock:
             self.store.wipe()
-            for key in ("project_id", "user_id"):
-                self.store.set_meta(key, getattr(self.cloud.identity, key))
+            for account, prefix in zip(
+                self.cloud.identity.accounts, ("", "demo_", "alt_demo_"), strict=True
+            ):
+                self.store.set_meta(prefix + "project_id", account.project_id)
+                self.store.set_meta(prefix + "user_id", account.user_id)
             self.cloud.quotas = {}
             self.app.services["identity"]._tokens.clear()
             seed(self.app)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -10,7 +11,7 @@ from openstack import exceptions
 
 def test_projects_users_roles_grants(conn: Any) -> None:
     identity = conn.identity
-    assert [p.name for p in identity.projects()] == ["admin"]
+    assert [p.name for p in identity.projects()] == ["admin", "demo", "alt_demo"]
     project = identity.create_project(name="team", description="a team", domain_id="default")
     with pytest.raises(exceptions.ConflictException):
         identity.create_project(name="team", domain_id="default")
@@ -55,3 +56,32 @@ def test_services_endpoints_and_domains(conn: Any) -> None:
     identity.delete_domain(domain)
     identity.delete_endpoint(endpoint)
     identity.delete_service(service)
+
+
+def test_demo_member_has_its_own_project(sandbox: Any, tmp_path: Path) -> None:
+    import openstack.config
+    import openstack.connection
+
+    path = sandbox.write_clouds_yaml(tmp_path / "clouds.yaml")
+    config = openstack.config.OpenStackConfig(config_files=[str(path)])
+    demo = openstack.connection.Connection(config=config.get_one(cloud="devstack"))
+    admin = sandbox.connection()
+    assert demo.current_project_id != admin.current_project_id
+    private = admin.compute.create_flavor(
+        name="secret-size", ram=64, vcpus=1, disk=1, is_public=False
+    )
+    assert demo.compute.find_flavor("secret-size") is None
+    admin.compute.flavor_add_tenant_access(private.id, demo.current_project_id)
+    assert demo.compute.find_flavor("secret-size") is not None
+    server = demo.compute.create_server(
+        name="mine", flavor_id="1", networks="none", image_id=demo.image.find_image("cirros").id
+    )
+    assert [s.id for s in demo.compute.servers()] == [server.id]
+    assert list(admin.compute.servers()) == []  # admin sees its own project by default
+    assert [s.id for s in admin.compute.servers(all_projects=True)] == [server.id]
+    volume = demo.block_storage.create_volume(size=1)
+    assert volume.project_id == demo.current_project_id
+    with pytest.raises(exceptions.SDKException, match="requires authentication"):
+        openstack.connection.Connection(
+            config=config.get_one(cloud="devstack", auth={"project_name": "admin"})
+        ).authorize()
