@@ -15,8 +15,10 @@ from heatctl.dsl.diagnostics import did_you_mean
 from heatctl.dsl.functions import (
     UNRESOLVED,
     FunctionError,
+    Reference,
     Scope,
     Unresolved,
+    analyse,
     check_functions,
     evaluate,
     find_references,
@@ -236,15 +238,6 @@ def _resource_type(
     return None
 
 
-def _function_problems(
-    value: Any, path: Path, template: Template, source: Source, names: Any
-) -> bool:
-    problems = check_functions(value, template.version, condition_names=names)
-    for where, message in problems:
-        source.error(message, (*path, *where))
-    return bool(problems)
-
-
 def _evaluate(value: Any, path: Path, scope: Scope, source: Source) -> Any:
     """`value` with every pure function evaluated; a FunctionError is reported."""
     try:
@@ -400,8 +393,13 @@ def _check_value(
     if not isinstance(value, dict | list):
         return value
     before = len(source.diagnostics.errors)
-    _function_problems(value, path, template, source, names)
-    _check_references(value, path, template, schemas, source, found, owner)
+    # One walk for both the static function checks and the references.
+    problems, references = analyse(
+        value, template.version, parameter_names=template.parameters, condition_names=names
+    )
+    for where, message in problems:
+        source.error(message, (*path, *where))
+    _check_references(references, path, template, schemas, source, found, owner)
     if len(source.diagnostics.errors) != before:
         return UNRESOLVED
     return _evaluate(value, path, scope, source)
@@ -484,7 +482,7 @@ _KIND_LABEL = {"resource": "get_resource", "attribute": "get_attr"}
 
 
 def _check_references(
-    value: Any,
+    references: list[Reference],
     path: Path,
     template: Template,
     schemas: Mapping[str, TypeSchema | None],
@@ -492,13 +490,11 @@ def _check_references(
     found: list[Dependency] | None = None,
     owner: str = "",
 ) -> None:
-    """Check what `value` refers to; with `found`, collect its dependencies for the graph."""
-    if not isinstance(value, dict | list) or not value:
-        return
+    """Check the references of a value; with `found`, collect its dependencies for the graph."""
     version = template.version
     resources = template.resources
     labels = ("Ref", "Fn::GetAtt") if template.format == "cfn" else ("get_resource", "get_attr")
-    for ref in find_references(value, version, parameter_names=template.parameters):
+    for ref in references:
         if ref.kind in ("resource", "attribute"):
             if ref.name not in resources:
                 where = (*path, *ref.path)

@@ -38,6 +38,9 @@ Public API (stable; other modules import these names from `heatctl.dsl.functions
         -> list[tuple[path, message]]
         Static checks: removed functions, argument shapes and counts, functions invalid in
         a condition context, and (when condition_names is given) unknown condition names.
+    analyse(value, version, *, parameter_names=None, condition_names=None)
+        -> (problems, references): check_functions and find_references (outside a
+        condition) in one walk of the value, with the same results.
     lint_functions(value, version, *, in_condition=False) -> list[tuple[path, message]]
         Warnings: one-key maps that are data but look like calls (a misspelt name, a
         function of a later version, equals outside a condition, a CFN function in HOT).
@@ -59,7 +62,7 @@ from functools import cache
 from typing import Any
 
 from heatctl.dsl.functions import cfn, hot, logic, structures
-from heatctl.dsl.functions.checks import Reference, check_functions, find_references
+from heatctl.dsl.functions.checks import Reference, analyse, check_functions, find_references
 from heatctl.dsl.functions.core import (
     REMOVED,
     UNRESOLVED,
@@ -85,6 +88,7 @@ __all__ = [
     "Scope",
     "StaticResources",
     "Unresolved",
+    "analyse",
     "check_functions",
     "evaluate",
     "evaluate_condition",

@@ -1,0 +1,53 @@
+"""`analyse` (one walk) gives exactly what check_functions and find_references give."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from heatctl.dsl.functions import check_functions, find_references
+from heatctl.dsl.functions.checks import analyse
+from heatctl.dsl.versions import VERSIONS
+from tests.dsl.test_functions_property import SPECS, values
+
+PARAMETERS = ["p", "n", "name"]
+
+
+def _both(value: Any, spec: Any, names: list[str] | None) -> tuple[Any, Any]:
+    expected = (
+        check_functions(value, spec, condition_names=names),
+        list(find_references(value, spec, parameter_names=PARAMETERS)),
+    )
+    return analyse(value, spec, parameter_names=PARAMETERS, condition_names=names), expected
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(values, st.sampled_from(SPECS), st.sampled_from([None, [], ["c", "on"]]))
+def test_analyse_equals_the_two_walks(value: Any, spec: Any, names: list[str] | None) -> None:
+    got, expected = _both(value, spec, names)
+    assert got == expected
+
+
+def test_analyse_where_the_two_walks_differ() -> None:
+    # A removed function (checks stop, references go on), a function invalid in a
+    # condition, an `if` inside a condition, and condition names.
+    hot = VERSIONS[("heat_template_version", "2021-04-16")]
+    value = {
+        "a": {"get_attr": ["server", "first_address"]},
+        "b": {"if": [{"and": ["c", {"get_resource": "r"}, {"not": "nope"}]}, 1, {"x": 2}]},
+        "c": {"if": [{"or": [{"if": ["c", {"get_param": "p"}, "z"]}, "on"]}, [], None]},
+        "d": [{"list_join": ["-"]}, {"get_param": ["p", 0]}, {"Ref": "p"}],
+        "e": {"Fn::Join": ["-", [{"get_resource": "inside_removed"}, {"list_join": 1}]]},
+    }
+    older = [VERSIONS[("heat_template_version", v)] for v in ("2013-05-23", "2016-10-14")]
+    cfn = VERSIONS[("AWSTemplateFormatVersion", "2010-09-09")]
+    for spec in (hot, *older, cfn):
+        for names in (None, ["c"]):
+            got, expected = _both(value, spec, names)
+            assert got == expected
+    (problems, references), _ = _both(value, hot, ["c"])
+    assert any("Fn::Join" in where for where, _ in problems)
+    assert "inside_removed" in [r.name for r in references]
+    assert any('Invalid condition "nope"' in message for _, message in problems)
