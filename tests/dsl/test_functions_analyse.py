@@ -7,7 +7,13 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from heatctl.dsl.functions import check_functions, find_references
+from heatctl.dsl.functions import (
+    check_functions,
+    dispatch_tables,
+    find_references,
+    is_partial,
+    walk_calls,
+)
 from heatctl.dsl.functions.checks import analyse
 from heatctl.dsl.versions import VERSIONS
 from tests.dsl.test_functions_property import SPECS, values
@@ -51,3 +57,10 @@ def test_analyse_where_the_two_walks_differ() -> None:
     assert any("Fn::Join" in where for where, _ in problems)
     assert "inside_removed" in [r.name for r in references]
     assert any('Invalid condition "nope"' in message for _, message in problems)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(values, st.sampled_from(SPECS))
+def test_is_partial_agrees_with_walk_calls(value: Any, spec: Any) -> None:
+    normal, _ = dispatch_tables(spec)
+    assert is_partial(value, spec) == (next(walk_calls(value, normal), None) is not None)

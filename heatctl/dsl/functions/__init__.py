@@ -221,7 +221,20 @@ def evaluate_condition(
 def is_partial(value: Any, version: VersionSpec) -> bool:
     """True when `value` still contains a call of one of `version`'s functions."""
     normal, _ = dispatch_tables(version)
-    return next(walk_calls(value, normal), None) is not None
+    # walk_calls without the paths and the generator: this is asked once per property
+    # value (and default) during validation.
+    stack = [value]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            if len(node) == 1:
+                key = next(iter(node))
+                if isinstance(key, str) and key in normal:
+                    return True
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return False
 
 
 def function_names(version: VersionSpec) -> list[str]:
