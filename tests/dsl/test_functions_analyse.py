@@ -1,4 +1,6 @@
-"""`analyse` (one walk) gives exactly what check_functions and find_references give."""
+"""Fast paths of the functions module give what the plain ones give: `analyse` (one walk)
+equals check_functions + find_references, is_partial equals walk_calls, and deferred calls
+are evaluated once each."""
 
 from __future__ import annotations
 
@@ -8,8 +10,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from heatctl.dsl.functions import (
+    Scope,
+    StaticResources,
     check_functions,
     dispatch_tables,
+    evaluate,
     find_references,
     is_partial,
     walk_calls,
@@ -64,3 +69,32 @@ def test_analyse_where_the_two_walks_differ() -> None:
 def test_is_partial_agrees_with_walk_calls(value: Any, spec: Any) -> None:
     normal, _ = dispatch_tables(spec)
     assert is_partial(value, spec) == (next(walk_calls(value, normal), None) is not None)
+
+
+class _Counting(StaticResources):
+    """Resources whose attributes are not known yet, counting the questions."""
+
+    asked = 0
+
+    def attribute(self, name: str, attr: str, path: list[Any]) -> Any:
+        self.asked += 1
+        return super().attribute(name, attr, path)
+
+
+def test_nested_deferred_calls_are_evaluated_once_each() -> None:
+    # Each list_join defers (its argument holds an attribute not yet known) and is kept
+    # as written with its arguments evaluated: the nested ones must not be evaluated again
+    # once per enclosing call (2**depth times).
+    spec = VERSIONS[("heat_template_version", "2021-04-16")]
+    value: Any = {"get_attr": ["server", "name"]}
+    for _ in range(16):
+        value = {"list_join": ["-", [value, {"list_join": [",", ["a", "b"]]}]]}
+    resources = _Counting({"server"})
+    result = evaluate(value, Scope(version=spec, resources=resources))
+    assert resources.asked <= 2
+    inner = result
+    for _ in range(16):  # kept as written, the pure sibling evaluated
+        (args,) = inner.values()
+        assert args[1][1] == "a,b"
+        inner = args[1][0]
+    assert inner == {"get_attr": ["server", "name"]}
