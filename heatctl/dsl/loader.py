@@ -420,6 +420,18 @@ def gc_paused() -> Iterator[None]:
 
 
 def _load_yaml_nodes(text: str, file: str | None, limits: Limits) -> Any:
+    from heatctl.dsl.fastload import EventBuilder, Fallback, usable
+
+    if usable(text, _BaseLoader):
+        loader = _BaseLoader(text)
+        try:
+            return EventBuilder(loader, file, limits).load()
+        except Fallback:
+            pass
+        except yaml.YAMLError as exc:
+            raise _yaml_error(exc, text, file) from None
+        finally:
+            loader.dispose()
     loader = _BaseLoader(text)
     try:
         try:
