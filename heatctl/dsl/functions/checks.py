@@ -108,7 +108,9 @@ class _ReferenceFinder:
             self.found.append(Reference("condition", node, tuple(path)))
 
     def call(self, name: str, args: Any, cond: bool) -> None:
-        self.found.extend(_references_of(name, args, tuple(self.path), self.params, cond))
+        reference = _reference_of(name, args, tuple(self.path), self.params, cond)
+        if reference is not None:
+            self.found.append(reference)
         self.path.append(name)
         if name in ("if", "Fn::If") and isinstance(args, list) and args:
             for index, item in enumerate(args):
@@ -128,25 +130,30 @@ class _ReferenceFinder:
         self.path.pop()
 
 
-def _references_of(
+def _reference_of(
     name: str, args: Any, path: Path, params: set[str], cond: bool
-) -> Iterator[Reference]:
-    first = args[0] if isinstance(args, list) and args else args
-    if name == "get_param" and isinstance(first, str):
-        yield Reference(
-            "parameter", first, path, attr_path=list(args[1:]) if isinstance(args, list) else []
-        )
-    elif name == "get_resource" and isinstance(args, str):
-        yield Reference("resource", args, path)
-    elif name in ("get_attr", "Fn::GetAtt") and isinstance(args, list) and args:
-        if isinstance(args[0], str):
+) -> Reference | None:
+    """The reference a call makes, if any (a function returns a value, no generator: this
+    runs for every call of every value)."""
+    if name == "get_param":
+        first = args[0] if isinstance(args, list) and args else args
+        if isinstance(first, str):
+            attr_path = list(args[1:]) if isinstance(args, list) else []
+            return Reference("parameter", first, path, attr_path=attr_path)
+    elif name == "get_resource":
+        if isinstance(args, str):
+            return Reference("resource", args, path)
+    elif name == "get_attr" or name == "Fn::GetAtt":
+        if isinstance(args, list) and args and isinstance(args[0], str):
             attr = args[1] if len(args) > 1 and isinstance(args[1], str) else None
-            yield Reference("attribute", args[0], path, attr, list(args[2:]))
-    elif name == "get_file" and isinstance(args, str):
-        yield Reference("file", args, path)
+            return Reference("attribute", args[0], path, attr, list(args[2:]))
+    elif name == "get_file":
+        if isinstance(args, str):
+            return Reference("file", args, path)
     elif name == "Ref" and isinstance(args, str):
         kind: ReferenceKind = "parameter" if (cond or args in params) else "resource"
-        yield Reference(kind, args, path)
+        return Reference(kind, args, path)
+    return None
 
 
 # --------------------------------------------------------------------- static checks
@@ -540,7 +547,9 @@ class _Analyser(_ReferenceFinder):
 
     def call_with(self, name: str, args: Any, cond: bool, check: bool) -> None:
         path = self.path
-        self.found.extend(_references_of(name, args, tuple(path), self.params, cond))
+        reference = _reference_of(name, args, tuple(path), self.params, cond)
+        if reference is not None:
+            self.found.append(reference)
         path.append(name)
         if name in ("if", "Fn::If") and isinstance(args, list) and args:
             for index, item in enumerate(args):
