@@ -156,6 +156,7 @@ class EventBuilder:
             return self.scalar(event, 1)
         root = self.start(event, 1)
         resolvers = self.resolvers
+        max_depth = self.limits.max_depth
         # The open collections above the current one: (container, its marks, pending key).
         stack: list[tuple[Any, list[Any], Any]] = []
         container, marks, key = root, root._marks, _NO_KEY
@@ -179,7 +180,14 @@ class EventBuilder:
             elif cls is MappingStartEvent or cls is SequenceStartEvent:
                 if key is _NO_KEY and container.__class__ is MappingNode:
                     raise Fallback  # a mapping or sequence as a key: the builder reports it
-                value = self.start(event, depth)
+                if event.tag is not None or event.anchor is not None:
+                    raise Fallback
+                if depth > max_depth:
+                    self.problem(f"nesting deeper than {max_depth} levels", mark)
+                # start(), inlined: there is one per mapping and list.
+                value = MappingNode() if cls is MappingStartEvent else SequenceNode()
+                value._at = mark.line << _SHIFT | mark.column
+                value._marks = []
             else:  # an alias
                 raise Fallback
             position = mark.line << _SHIFT | mark.column
