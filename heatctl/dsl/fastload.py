@@ -16,11 +16,13 @@ the rest of the document is parsed, and raised only if the parser found nothing.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import yaml
 from yaml.composer import ComposerError
 from yaml.events import (
+    AliasEvent,
     DocumentEndEvent,
     MappingEndEvent,
     MappingStartEvent,
@@ -43,6 +45,7 @@ from heatctl.dsl.loader import (
 )
 
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_MERGE = "tag:yaml.org,2002:merge"
 _NO_KEY = object()  # a mapping waiting for its next key
 
 
@@ -50,14 +53,20 @@ class Fallback(Exception):
     """The document needs the node-based builder (aliases, tags, complex keys)."""
 
 
+# A tag is written `!...` at the start of a node: after a line start, a space or a flow
+# indicator. A `!` inside a word ("Hello!") is text. (Tags the check misses would still
+# be caught: the builder falls back on any event with a tag or an anchor.)
+_TAG = re.compile(r"(?:^|[\s\[\]{},])!", re.MULTILINE)
+
+
 def usable(text: str, loader_class: Any) -> bool:
-    """Whether the fast path can load `text`: no alias, merge key or explicit tag (their
-    characters do not occur at all), and the loader resolves tags the standard way."""
+    """Whether the fast path may load `text`: no alias or merge key (their characters do
+    not occur), no explicit tag, and the loader resolves tags the standard way."""
     resolvers = loader_class.yaml_implicit_resolvers
     return (
         "*" not in text
         and "<<" not in text
-        and "!" not in text
+        and _TAG.search(text) is None
         and None not in resolvers
         and not getattr(loader_class, "yaml_path_resolvers", None)
     )
@@ -88,8 +97,7 @@ class EventBuilder:
         first = get()
         root = self.build(first, get)
         if self.error is not None:  # stop building; parse the rest of the document
-            while get().__class__ is not DocumentEndEvent:
-                pass
+            self.drain(get)
         else:
             get()  # DocumentEndEvent
         event = get()
@@ -104,6 +112,22 @@ class EventBuilder:
             raise self.error
         return root
 
+    def drain(self, get: Any) -> None:
+        """Parse the rest of the document after a problem. If it holds something only the
+        node-based builder handles (an alias could even be undefined), hand over to it."""
+        while True:
+            event = get()
+            cls = event.__class__
+            if cls is DocumentEndEvent:
+                return
+            if cls is AliasEvent:
+                raise Fallback
+            if cls is ScalarEvent or cls is MappingStartEvent or cls is SequenceStartEvent:
+                if event.anchor is not None or event.tag is not None:
+                    raise Fallback
+                if cls is ScalarEvent and event.implicit[0] and event.value == "<<":
+                    raise Fallback
+
     def scalar(self, event: Any, depth: int) -> Any:
         """A plain scalar's value, resolved as PyYAML does (no tag or anchor)."""
         value = event.value
@@ -115,6 +139,8 @@ class EventBuilder:
                     break
         if tag == _STR:
             return value
+        if tag == _MERGE:  # `<<`: only the node-based builder merges
+            raise Fallback
         mark = event.start_mark
         if depth > self.limits.max_depth:
             self.problem(f"nesting deeper than {self.limits.max_depth} levels", mark)
@@ -154,6 +180,8 @@ class EventBuilder:
             if event.anchor is not None or event.tag is not None:
                 raise Fallback
             return self.scalar(event, 1)
+        if cls is not MappingStartEvent and cls is not SequenceStartEvent:
+            raise Fallback  # an alias
         root = self.start(event, 1)
         resolvers = self.resolvers
         max_depth = self.limits.max_depth
