@@ -17,6 +17,7 @@ the rest of the document is parsed, and raised only if the parser found nothing.
 from __future__ import annotations
 
 import re
+from types import GeneratorType
 from typing import Any
 
 import yaml
@@ -83,6 +84,7 @@ class EventBuilder:
             first: tuple(pairs) for first, pairs in loader.yaml_implicit_resolvers.items()
         }
         self.error: LoadError | None = None  # the first problem, raised once parsed
+        self.constructors = loader.yaml_constructors
 
     def problem(self, message: str, mark: Any) -> None:
         if self.error is None:
@@ -156,6 +158,11 @@ class EventBuilder:
             return value
         node = ScalarNode(tag, value, mark, event.end_mark, event.style)
         try:
+            constructor = self.constructors.get(tag)
+            if constructor is not None:  # int, float, bool, null: no bookkeeping needed
+                result = constructor(self.loader, node)
+                if not isinstance(result, GeneratorType):
+                    return result
             return self.loader.construct_object(node, deep=True)
         except yaml.YAMLError as exc:
             self.problem(f"invalid value: {exc}", mark)
