@@ -192,57 +192,67 @@ class EventBuilder:
         root = self.start(event, 1)
         resolvers = self.resolvers
         max_depth = self.limits.max_depth
-        # The open collections above the current one: (container, its marks, pending key).
-        stack: list[tuple[Any, list[Any], Any]] = []
-        container, marks, key = root, root._marks, _NO_KEY
-        while self.error is None:
+        scalar_event, mapping_start, sequence_start = (
+            ScalarEvent,
+            MappingStartEvent,
+            SequenceStartEvent,
+        )
+        mapping_end, sequence_end, no_key = MappingEndEvent, SequenceEndEvent, _NO_KEY
+        shift = _SHIFT
+        # The open collections above the current one: (container, is it a list, its marks,
+        # pending key). Locals only: this loop runs once per node of the document.
+        stack: list[tuple[Any, bool, list[Any], Any]] = []
+        container, in_list, marks, key = root, cls is sequence_start, root._marks, no_key
+        while True:
             event = get()
             cls = event.__class__
-            if cls is MappingEndEvent or cls is SequenceEndEvent:
+            if cls is mapping_end or cls is sequence_end:
                 if not stack:
                     return root
-                container, marks, key = stack.pop()
+                container, in_list, marks, key = stack.pop()
                 continue
             mark = event.start_mark
-            depth = len(stack) + 2
-            if cls is ScalarEvent:
+            position = mark.line << shift | mark.column
+            if cls is scalar_event:
                 if event.anchor is not None or event.tag is not None:
                     raise Fallback
                 value = event.value
                 # Quoted, or a first character no implicit type starts with: a string.
                 if event.implicit[0] and value[:1] in resolvers:
-                    value = self.scalar(event, depth)
-            elif cls is MappingStartEvent or cls is SequenceStartEvent:
-                if key is _NO_KEY and container.__class__ is MappingNode:
+                    value = self.scalar(event, len(stack) + 2)
+                    if self.error is not None:
+                        return root
+            elif cls is mapping_start or cls is sequence_start:
+                if key is no_key and not in_list:
                     raise Fallback  # a mapping or sequence as a key: the builder reports it
                 if event.tag is not None or event.anchor is not None:
                     raise Fallback
-                if depth > max_depth:
+                if len(stack) + 2 > max_depth:
                     self.problem(f"nesting deeper than {max_depth} levels", mark)
+                    return root
                 # start(), inlined: there is one per mapping and list.
-                value = MappingNode() if cls is MappingStartEvent else SequenceNode()
-                value._at = mark.line << _SHIFT | mark.column
+                value = MappingNode() if cls is mapping_start else SequenceNode()
+                value._at = position
                 value._marks = []
             else:  # an alias
                 raise Fallback
-            position = mark.line << _SHIFT | mark.column
-            if container.__class__ is SequenceNode:
+            if in_list:
                 container.append(value)
                 marks.append(position)
-            elif key is _NO_KEY:
+            elif key is no_key:
                 if value in container:
                     first = _unpack(marks[marks[0::3].index(value) * 3 + 1])
                     self.problem(
                         f"duplicate key '{value}' (first defined at line {first[0]})", mark
                     )
+                    return root
                 key = value
                 marks += (value, position)
                 continue
             else:
                 container[key] = value
                 marks.append(position)
-                key = _NO_KEY
-            if cls is MappingStartEvent or cls is SequenceStartEvent:
-                stack.append((container, marks, key))
-                container, marks, key = value, value._marks, _NO_KEY
-        return root
+                key = no_key
+            if cls is not scalar_event:
+                stack.append((container, in_list, marks, key))
+                container, in_list, marks, key = value, cls is sequence_start, value._marks, no_key
