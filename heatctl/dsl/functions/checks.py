@@ -79,11 +79,21 @@ class _ReferenceFinder:
     """A recursive walk keeping the current path in one list (tuples made only on a hit)."""
 
     def __init__(self, version: VersionSpec, parameter_names: Collection[str] | None) -> None:
-        self.params = set(parameter_names or ()) | set(version.pseudo_parameters)
+        self.parameter_names = parameter_names or ()
+        self.pseudo_parameters = version.pseudo_parameters
         # Removed functions are errors (check_functions), not references.
         self.normal, self.conditional = _reference_tables(version)
         self.path: list[Any] = []
         self.found: list[Reference] = []
+        self._params: set[str] | None = None
+
+    @property
+    def params(self) -> set[str]:
+        """Parameter names and pseudo parameters (only `Ref` needs them: built on demand,
+        as a finder is made for every value)."""
+        if self._params is None:
+            self._params = {*self.parameter_names, *self.pseudo_parameters}
+        return self._params
 
     def visit(self, node: Any, cond: bool, operand: bool) -> None:
         path = self.path
@@ -108,7 +118,7 @@ class _ReferenceFinder:
             self.found.append(Reference("condition", node, tuple(path)))
 
     def call(self, name: str, args: Any, cond: bool) -> None:
-        reference = _reference_of(name, args, tuple(self.path), self.params, cond)
+        reference = _reference_of(name, args, tuple(self.path), self, cond)
         if reference is not None:
             self.found.append(reference)
         self.path.append(name)
@@ -131,7 +141,7 @@ class _ReferenceFinder:
 
 
 def _reference_of(
-    name: str, args: Any, path: Path, params: set[str], cond: bool
+    name: str, args: Any, path: Path, finder: _ReferenceFinder, cond: bool
 ) -> Reference | None:
     """The reference a call makes, if any (a function returns a value, no generator: this
     runs for every call of every value)."""
@@ -151,7 +161,7 @@ def _reference_of(
         if isinstance(args, str):
             return Reference("file", args, path)
     elif name == "Ref" and isinstance(args, str):
-        kind: ReferenceKind = "parameter" if (cond or args in params) else "resource"
+        kind: ReferenceKind = "parameter" if (cond or args in finder.params) else "resource"
         return Reference(kind, args, path)
     return None
 
@@ -505,29 +515,34 @@ class _Analyser(_ReferenceFinder):
         self.problems: list[tuple[Path, str]] = []
 
     def visit(self, node: Any, cond: bool, operand: bool, check: bool = True) -> None:
-        path = self.path
         if isinstance(node, dict):
             if len(node) == 1:
                 for name, args in node.items():
                     if not isinstance(name, str):
                         break
                     if check and name in self.removed:
-                        self.problems.append(((*path, name), removed_message(name)))
+                        self.problems.append(((*self.path, name), removed_message(name)))
                         check = False
                     if name in (self.conditional if cond else self.normal):
                         self.call_checked(name, args, cond, check)
                         return
+            path, visit = self.path, self.visit
             for key, item in node.items():
+                if isinstance(item, str):  # a leaf, not an operand: nothing to find
+                    continue
                 path.append(key)
-                self.visit(item, cond, False, check)
+                visit(item, cond, False, check)
                 path.pop()
         elif isinstance(node, list):
+            path, visit = self.path, self.visit
             for index, item in enumerate(node):
+                if isinstance(item, str):  # a leaf (items are never operands here)
+                    continue
                 path.append(index)
-                self.visit(item, cond, False, check)
+                visit(item, cond, False, check)
                 path.pop()
         elif operand and isinstance(node, str):
-            self.found.append(Reference("condition", node, tuple(path)))
+            self.found.append(Reference("condition", node, tuple(self.path)))
 
     def call_checked(self, name: str, args: Any, cond: bool, check: bool) -> None:
         if check:
@@ -547,7 +562,7 @@ class _Analyser(_ReferenceFinder):
 
     def call_with(self, name: str, args: Any, cond: bool, check: bool) -> None:
         path = self.path
-        reference = _reference_of(name, args, tuple(path), self.params, cond)
+        reference = _reference_of(name, args, tuple(path), self, cond)
         if reference is not None:
             self.found.append(reference)
         path.append(name)
