@@ -27,8 +27,15 @@ from heatctl.dsl.functions import (
 from heatctl.dsl.heat_types import HIDDEN as HIDDEN_TYPES
 from heatctl.dsl.heat_types import OFFERED
 from heatctl.dsl.template import ResourceDefinition, Source, Template
+from heatctl.dsl.validate import resolve_type, unknown_type
 from heatctl.engine.graph import Dependency
+from heatctl.resources import registry
 from heatctl.resources.schema import TypeSchema
+from heatctl.resources.validate import (
+    attribute_exists,
+    unknown_attribute_message,
+    validate_properties,
+)
 
 if TYPE_CHECKING:
     from heatctl.dsl.validate import LoadedTemplate, Nesting, _Loader
@@ -190,9 +197,6 @@ def _resource_type(
     The resolution (and provider template) is recorded under `record_as` (default: the
     resource's name) in loaded.types / loaded.providers."""
     record_as = record_as or resource.name
-    from heatctl.dsl.validate import resolve_type, unknown_type
-    from heatctl.resources import registry
-
     if resource.type is None:
         return None
     type_path = resource.path_of("type")
@@ -408,8 +412,6 @@ def _check_value(
 def _check_properties(
     schema: TypeSchema, values: dict[Any, Any], path: Path, template: Template, source: Source
 ) -> None:
-    from heatctl.resources.validate import validate_properties
-
     version = template.version
     # The checker asks about a value and then about its parts: mark every container once.
     seen: dict[int, bool] = {}
@@ -546,8 +548,6 @@ def _check_attribute(
     where: Path,
     source: Source,
 ) -> None:
-    from heatctl.resources.validate import attribute_exists, unknown_attribute_message
-
     if schema is None or not isinstance(attribute, str) or attribute_exists(schema, attribute):
         return
     resource = template.resources[name]
