@@ -1,0 +1,93 @@
+"""Property declarations several resource types share, merged into their `properties`.
+
+Heat shares these through base classes; here each type stays one declarative class and
+takes the shared dicts with `{**GROUP, ...}`, so a shared property has one definition.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from heatctl.resources.schema import (
+    Property,
+    allowed_values,
+    boolean,
+    custom,
+    integer,
+    list_of,
+    map_of,
+    string,
+    value_range,
+)
+
+
+def sorted_properties(properties: Mapping[str, Property]) -> dict[str, Property]:
+    """`properties` ordered by name, the order every type declares (and lists) them in."""
+    return dict(sorted(properties.items()))
+
+
+ALARM_COMMON: dict[str, Property] = {
+    "alarm_actions": list_of("Webhook URLs called when the alarm fires.", update_allowed=True),
+    "alarm_queues": list_of(
+        "Zaqar queues posted to when the alarm fires.",
+        item=string("A Zaqar queue.", constraints=(custom("zaqar.queue"),)),
+        default=[],
+        update_allowed=True,
+    ),
+    "description": string("Description of the alarm.", update_allowed=True),
+    "enabled": boolean(
+        "Whether the alarm is evaluated and acts.", default="true", update_allowed=True
+    ),
+    "insufficient_data_actions": list_of(
+        "Webhook URLs called when there is not enough data.", update_allowed=True
+    ),
+    "insufficient_data_queues": list_of(
+        "Zaqar queues posted to when there is not enough data.",
+        item=string("A Zaqar queue.", constraints=(custom("zaqar.queue"),)),
+        default=[],
+        update_allowed=True,
+    ),
+    "ok_actions": list_of("Webhook URLs called when the alarm returns to ok.", update_allowed=True),
+    "ok_queues": list_of(
+        "Zaqar queues posted to when the alarm returns to ok.",
+        item=string("A Zaqar queue.", constraints=(custom("zaqar.queue"),)),
+        default=[],
+        update_allowed=True,
+    ),
+    "repeat_actions": boolean(
+        "Call the actions on every evaluation while in the state, not only on a change.",
+        default="true",
+        update_allowed=True,
+    ),
+    "severity": string(
+        "Severity of the alarm.",
+        default="low",
+        update_allowed=True,
+        constraints=(allowed_values("low", "moderate", "critical"),),
+    ),
+    "time_constraints": list_of(
+        "Time windows in which the alarm is evaluated.",
+        item=map_of(
+            "One time window.",
+            {
+                "description": string("Description of the window."),
+                "duration": integer(
+                    "Length of the window, in seconds.",
+                    required=True,
+                    constraints=(value_range(min=0),),
+                ),
+                "name": string("Name of the window.", required=True),
+                "start": string(
+                    "Start of the window, as a cron expression.",
+                    required=True,
+                    constraints=(custom("cron_expression"),),
+                ),
+                "timezone": string(
+                    "Time zone of the window, e.g. Europe/Amsterdam.",
+                    constraints=(custom("timezone"),),
+                ),
+            },
+        ),
+        default=[],
+    ),
+}
