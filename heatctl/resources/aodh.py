@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from heatctl.resources.common import ALARM_COMMON, sorted_properties
+from heatctl.resources.common import ALARM_COMMON, by_name
 from heatctl.resources.registry import ResourceType, register
 from heatctl.resources.schema import (
     Property,
@@ -35,7 +35,7 @@ class Alarm(ResourceType):
 
     type_name = "OS::Aodh::Alarm"
     description = "An Aodh threshold alarm on a Ceilometer meter (deprecated by Heat)."
-    properties: ClassVar[dict[str, Property]] = sorted_properties(
+    properties: ClassVar[dict[str, Property]] = by_name(
         {
             **THRESHOLD_RULE,
             **ALARM_COMMON,
@@ -83,7 +83,7 @@ class GnocchiAggregationByResourcesAlarm(ResourceType):
 
     type_name = "OS::Aodh::GnocchiAggregationByResourcesAlarm"
     description = "An Aodh alarm on a Gnocchi metric aggregated over the resources a query selects."
-    properties: ClassVar[dict[str, Property]] = sorted_properties(
+    properties: ClassVar[dict[str, Property]] = by_name(
         {
             **THRESHOLD_RULE,
             **ALARM_COMMON,
@@ -110,7 +110,7 @@ class EventAlarm(ResourceType):
 
     type_name = "OS::Aodh::EventAlarm"
     description = "An Aodh alarm that fires on matching events."
-    properties: ClassVar[dict[str, Property]] = sorted_properties(
+    properties: ClassVar[dict[str, Property]] = by_name(
         {
             **ALARM_COMMON,
             "event_type": string(

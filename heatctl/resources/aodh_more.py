@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from heatctl.resources.common import ALARM_COMMON, sorted_properties
+from heatctl.resources.common import ALARM_COMMON, by_name
 from heatctl.resources.registry import ResourceType, register
 from heatctl.resources.schema import (
     Property,
@@ -40,7 +40,7 @@ class CompositeAlarm(ResourceType):
 
     type_name = "OS::Aodh::CompositeAlarm"
     description = "An Aodh alarm combining other alarm rules with and/or."
-    properties: ClassVar[dict[str, Property]] = sorted_properties(
+    properties: ClassVar[dict[str, Property]] = by_name(
         {
             **ALARM_COMMON,
             "composite_rule": map_of(
@@ -72,7 +72,7 @@ class GnocchiAggregationByMetricsAlarm(ResourceType):
 
     type_name = "OS::Aodh::GnocchiAggregationByMetricsAlarm"
     description = "An Aodh alarm on the aggregate of given Gnocchi metrics."
-    properties: ClassVar[dict[str, Property]] = sorted_properties(
+    properties: ClassVar[dict[str, Property]] = by_name(
         {
             **GNOCCHI_AGGREGATE_RULE,
             **ALARM_COMMON,
@@ -89,7 +89,7 @@ class GnocchiResourcesAlarm(ResourceType):
 
     type_name = "OS::Aodh::GnocchiResourcesAlarm"
     description = "An Aodh alarm on one Gnocchi metric of one resource."
-    properties: ClassVar[dict[str, Property]] = sorted_properties(
+    properties: ClassVar[dict[str, Property]] = by_name(
         {
             **GNOCCHI_AGGREGATE_RULE,
             **ALARM_COMMON,
@@ -110,7 +110,7 @@ class LBMemberHealthAlarm(ResourceType):
 
     type_name = "OS::Aodh::LBMemberHealthAlarm"
     description = "An Aodh alarm that marks unhealthy load balancer members of an autoscaling group for replacement."
-    properties: ClassVar[dict[str, Property]] = sorted_properties(
+    properties: ClassVar[dict[str, Property]] = by_name(
         {
             **ALARM_COMMON,
             "autoscaling_group_id": string(
@@ -136,7 +136,7 @@ class PrometheusAlarm(ResourceType):
 
     type_name = "OS::Aodh::PrometheusAlarm"
     description = "An Aodh alarm on the result of a Prometheus query."
-    properties: ClassVar[dict[str, Property]] = sorted_properties(
+    properties: ClassVar[dict[str, Property]] = by_name(
         {
             **ALARM_COMMON,
             "comparison_operator": string(

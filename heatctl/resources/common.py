@@ -7,6 +7,7 @@ takes the shared dicts with `{**GROUP, ...}`, so a shared property has one defin
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TypeVar
 
 from heatctl.resources.schema import (
     Property,
@@ -20,10 +21,16 @@ from heatctl.resources.schema import (
     value_range,
 )
 
+T = TypeVar("T")
 
-def sorted_properties(properties: Mapping[str, Property]) -> dict[str, Property]:
-    """`properties` ordered by name, the order every type declares (and lists) them in."""
-    return dict(sorted(properties.items()))
+
+def by_name(declared: Mapping[str, T]) -> dict[str, T]:
+    """Properties (or attributes) ordered by name, the order every type declares them in.
+
+    Merging a shared dict would otherwise put its entries first, and the order shows in
+    `heatctl resource describe` and in messages.
+    """
+    return dict(sorted(declared.items()))
 
 
 ALARM_COMMON: dict[str, Property] = {
