@@ -17,6 +17,7 @@ from heatctl.resources.schema import (
     integer,
     list_of,
     map_of,
+    number,
     string,
     value_range,
 )
@@ -98,3 +99,60 @@ ALARM_COMMON: dict[str, Property] = {
         default=[],
     ),
 }
+
+
+AWS_INSTANCE_COMMON: dict[str, Property] = {
+    "BlockDeviceMappings": list_of(
+        "Volumes to attach at boot.",
+        item=map_of(
+            "One block device.",
+            {
+                "DeviceName": string("Device name inside the instance, e.g. vdb.", required=True),
+                "Ebs": map_of(
+                    "The volume to attach.",
+                    {
+                        "DeleteOnTermination": boolean(
+                            "Delete the volume when the instance is deleted.", default=True
+                        ),
+                        "Iops": number(
+                            "Provisioned I/O operations per second (not implemented).",
+                            implemented=False,
+                        ),
+                        "SnapshotId": string(
+                            "Snapshot to create the volume from.",
+                            constraints=(custom("cinder.snapshot"),),
+                        ),
+                        "VolumeSize": string("Volume size in GB (at least the snapshot's size)."),
+                        "VolumeType": string("Volume type (not implemented).", implemented=False),
+                    },
+                ),
+                "NoDevice": map_of(
+                    "Suppress a device of the image (not implemented).", implemented=False
+                ),
+                "VirtualName": string(
+                    "Ephemeral device name, ephemeralN (not implemented).", implemented=False
+                ),
+            },
+        ),
+    ),
+    "KernelId": string("Not implemented by Heat: giving a value is an error.", implemented=False),
+    "KeyName": string("Key pair to inject.", constraints=(custom("nova.keypair"),)),
+    "NovaSchedulerHints": list_of(
+        "Hints for the Nova scheduler (Heat extension).",
+        item=map_of(
+            "One hint.",
+            {
+                "Key": string("Hint name.", required=True),
+                "Value": string("Hint value.", required=True),
+            },
+        ),
+    ),
+    "RamDiskId": string("Not implemented by Heat: giving a value is an error.", implemented=False),
+}
+
+
+QOS_RULE_POLICY = string(
+    "QoS policy (name or id) the rule belongs to.",
+    required=True,
+    constraints=(custom("neutron.qos_policy"),),
+)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from heatctl.resources.common import QOS_RULE_POLICY
 from heatctl.resources.registry import ResourceType, register
 from heatctl.resources.schema import (
     Attribute,
@@ -317,11 +318,7 @@ class QoSDscpMarkingRule(ResourceType):
                 ),
             ),
         ),
-        "policy": string(
-            "QoS policy (name or id) the rule belongs to.",
-            required=True,
-            constraints=(custom("neutron.qos_policy"),),
-        ),
+        "policy": QOS_RULE_POLICY,
         "tenant_id": string("Project that owns the rule."),
     }
 
@@ -345,11 +342,7 @@ class QoSMinimumBandwidthRule(ResourceType):
             update_allowed=True,
             constraints=(value_range(min=0),),
         ),
-        "policy": string(
-            "QoS policy (name or id) the rule belongs to.",
-            required=True,
-            constraints=(custom("neutron.qos_policy"),),
-        ),
+        "policy": QOS_RULE_POLICY,
         "tenant_id": string("Project that owns the rule."),
     }
 
@@ -373,11 +366,7 @@ class QoSMinimumPacketRateRule(ResourceType):
             update_allowed=True,
             constraints=(value_range(min=0),),
         ),
-        "policy": string(
-            "QoS policy (name or id) the rule belongs to.",
-            required=True,
-            constraints=(custom("neutron.qos_policy"),),
-        ),
+        "policy": QOS_RULE_POLICY,
         "tenant_id": string("Project that owns the rule."),
     }
 

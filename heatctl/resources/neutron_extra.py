@@ -6,6 +6,7 @@ from typing import ClassVar
 
 from heatctl.engine.openstack import lifecycle
 from heatctl.engine.openstack_kinds import FLOATING_IP, SECURITY_GROUP
+from heatctl.resources.common import QOS_RULE_POLICY
 from heatctl.resources.registry import ResourceType, register
 from heatctl.resources.schema import (
     IP_PROTOCOL_NUMBERS,
@@ -346,11 +347,7 @@ class QoSBandwidthLimitRule(ResourceType):
             update_allowed=True,
             constraints=(value_range(min=0),),
         ),
-        "policy": string(
-            "QoS policy (name or id) the rule belongs to.",
-            required=True,
-            constraints=(custom("neutron.qos_policy"),),
-        ),
+        "policy": QOS_RULE_POLICY,
         "tenant_id": string("Project that owns the rule."),
     }
 
