@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from heatctl.resources.common import AWS_INSTANCE_COMMON, by_name
+from heatctl.resources.common import AWS_INSTANCE_COMMON, aws_tags, by_name
 from heatctl.resources.registry import ResourceType, register
 from heatctl.resources.schema import (
     Attribute,
@@ -64,16 +64,7 @@ class AutoScalingGroup(ResourceType):
         "LoadBalancerNames": list_of("Load balancers to put the instances behind."),
         "MaxSize": integer("Largest number of instances.", required=True, update_allowed=True),
         "MinSize": integer("Smallest number of instances.", required=True, update_allowed=True),
-        "Tags": list_of(
-            "Tags on the group.",
-            item=map_of(
-                "One tag.",
-                {
-                    "Key": string("Tag name.", required=True),
-                    "Value": string("Tag value.", required=True),
-                },
-            ),
-        ),
+        "Tags": aws_tags("Tags on the group."),
         "VPCZoneIdentifier": list_of(
             "Subnet (one) to attach the instances to.", item=string("One entry of the list.")
         ),
@@ -370,16 +361,7 @@ class Bucket(ResourceType):
                 ),
             ),
         ),
-        "Tags": list_of(
-            "Tags on the bucket.",
-            item=map_of(
-                "One tag.",
-                {
-                    "Key": string("Tag name.", required=True),
-                    "Value": string("Tag value.", required=True),
-                },
-            ),
-        ),
+        "Tags": aws_tags("Tags on the bucket."),
         "WebsiteConfiguration": map_of(
             "Static website settings.",
             {

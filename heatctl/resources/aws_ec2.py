@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from heatctl.resources.common import AWS_INSTANCE_COMMON, by_name
+from heatctl.resources.common import AWS_INSTANCE_COMMON, aws_tags, by_name
 from heatctl.resources.registry import ResourceType, register
 from heatctl.resources.schema import (
     Attribute,
@@ -27,6 +27,22 @@ from heatctl.resources.values import (
     check_ebs_snapshots,
     conflict,
     one_required,
+)
+
+# The ingress and egress rules of AWS::EC2::SecurityGroup have the same form.
+EC2_SECURITY_GROUP_RULE = map_of(
+    "One rule.",
+    {
+        "CidrIp": string("Remote CIDR matched."),
+        "FromPort": string("Lowest port matched."),
+        "IpProtocol": string("Protocol matched (tcp, udp, icmp or a number)."),
+        "SourceSecurityGroupId": string("Security group (id) whose members are matched."),
+        "SourceSecurityGroupName": string("Security group (name) whose members are matched."),
+        "SourceSecurityGroupOwnerId": string(
+            "Owner of the source group (not implemented).", implemented=False
+        ),
+        "ToPort": string("Highest port matched."),
+    },
 )
 
 
@@ -73,17 +89,7 @@ class Instance(ResourceType):
                 "Not implemented by Heat: giving a value is an error.", implemented=False
             ),
             "SubnetId": string("Subnet to launch the instance in.", update_allowed=True),
-            "Tags": list_of(
-                "Tags on the instance.",
-                item=map_of(
-                    "One tag.",
-                    {
-                        "Key": string("Tag name.", required=True),
-                        "Value": string("Tag value.", required=True),
-                    },
-                ),
-                update_allowed=True,
-            ),
+            "Tags": aws_tags("Tags on the instance.", update_allowed=True),
             "Tenancy": string(
                 "Not implemented by Heat: giving a value is an error.",
                 constraints=(allowed_values("dedicated", "default"),),
@@ -188,17 +194,7 @@ class InternetGateway(ResourceType):
     type_name = "AWS::EC2::InternetGateway"
     description = "An internet gateway (an external network) for a VPC."
     properties: ClassVar[dict[str, Property]] = {
-        "Tags": list_of(
-            "Tags on the gateway.",
-            item=map_of(
-                "One tag.",
-                {
-                    "Key": string("Tag name.", required=True),
-                    "Value": string("Tag value.", required=True),
-                },
-                implemented=False,
-            ),
-        ),
+        "Tags": aws_tags("Tags on the gateway.", implemented=False),
     }
 
 
@@ -218,17 +214,7 @@ class NetworkInterface(ResourceType):
         "SubnetId": string(
             "Subnet of the interface.", required=True, constraints=(custom("neutron.subnet"),)
         ),
-        "Tags": list_of(
-            "Tags on the interface.",
-            item=map_of(
-                "One tag.",
-                {
-                    "Key": string("Tag name.", required=True),
-                    "Value": string("Tag value.", required=True),
-                },
-                implemented=False,
-            ),
-        ),
+        "Tags": aws_tags("Tags on the interface.", implemented=False),
     }
     attributes: ClassVar[dict[str, Attribute]] = {
         "PrivateIpAddress": attribute("Fixed IP address of the interface.", PropertyType.STRING),
@@ -242,17 +228,7 @@ class RouteTable(ResourceType):
     type_name = "AWS::EC2::RouteTable"
     description = "A route table (a Neutron router) of a VPC."
     properties: ClassVar[dict[str, Property]] = {
-        "Tags": list_of(
-            "Tags on the route table.",
-            item=map_of(
-                "One tag.",
-                {
-                    "Key": string("Tag name.", required=True),
-                    "Value": string("Tag value.", required=True),
-                },
-                implemented=False,
-            ),
-        ),
+        "Tags": aws_tags("Tags on the route table.", implemented=False),
         "VpcId": string("VPC the route table belongs to.", required=True),
     }
 
@@ -267,46 +243,12 @@ class SecurityGroup(ResourceType):
         "GroupDescription": string("Description of the group.", required=True),
         "SecurityGroupEgress": list_of(
             "Egress rules of the group.",
-            item=map_of(
-                "One rule.",
-                {
-                    "CidrIp": string("Remote CIDR matched."),
-                    "FromPort": string("Lowest port matched."),
-                    "IpProtocol": string("Protocol matched (tcp, udp, icmp or a number)."),
-                    "SourceSecurityGroupId": string(
-                        "Security group (id) whose members are matched."
-                    ),
-                    "SourceSecurityGroupName": string(
-                        "Security group (name) whose members are matched."
-                    ),
-                    "SourceSecurityGroupOwnerId": string(
-                        "Owner of the source group (not implemented).", implemented=False
-                    ),
-                    "ToPort": string("Highest port matched."),
-                },
-            ),
+            item=EC2_SECURITY_GROUP_RULE,
             update_allowed=True,
         ),
         "SecurityGroupIngress": list_of(
             "Ingress rules of the group.",
-            item=map_of(
-                "One rule.",
-                {
-                    "CidrIp": string("Remote CIDR matched."),
-                    "FromPort": string("Lowest port matched."),
-                    "IpProtocol": string("Protocol matched (tcp, udp, icmp or a number)."),
-                    "SourceSecurityGroupId": string(
-                        "Security group (id) whose members are matched."
-                    ),
-                    "SourceSecurityGroupName": string(
-                        "Security group (name) whose members are matched."
-                    ),
-                    "SourceSecurityGroupOwnerId": string(
-                        "Owner of the source group (not implemented).", implemented=False
-                    ),
-                    "ToPort": string("Highest port matched."),
-                },
-            ),
+            item=EC2_SECURITY_GROUP_RULE,
             update_allowed=True,
         ),
         "VpcId": string("VPC of the group (selects Neutron groups)."),
@@ -322,17 +264,7 @@ class Subnet(ResourceType):
     properties: ClassVar[dict[str, Property]] = {
         "AvailabilityZone": string("Availability zone of the subnet."),
         "CidrBlock": string("CIDR of the subnet.", required=True),
-        "Tags": list_of(
-            "Tags on the subnet.",
-            item=map_of(
-                "One tag.",
-                {
-                    "Key": string("Tag name.", required=True),
-                    "Value": string("Tag value.", required=True),
-                },
-                implemented=False,
-            ),
-        ),
+        "Tags": aws_tags("Tags on the subnet.", implemented=False),
         "VpcId": string("VPC the subnet belongs to.", required=True),
     }
     attributes: ClassVar[dict[str, Attribute]] = {
@@ -366,17 +298,7 @@ class VPC(ResourceType):
             constraints=(allowed_values("default", "dedicated"),),
             implemented=False,
         ),
-        "Tags": list_of(
-            "Tags on the VPC.",
-            item=map_of(
-                "One tag.",
-                {
-                    "Key": string("Tag name.", required=True),
-                    "Value": string("Tag value.", required=True),
-                },
-                implemented=False,
-            ),
-        ),
+        "Tags": aws_tags("Tags on the VPC.", implemented=False),
     }
 
 
@@ -411,17 +333,7 @@ class Volume(ResourceType):
             immutable=True,
             constraints=(custom("cinder.backup"),),
         ),
-        "Tags": list_of(
-            "Tags on the volume.",
-            item=map_of(
-                "One tag.",
-                {
-                    "Key": string("Tag name.", required=True),
-                    "Value": string("Tag value.", required=True),
-                },
-            ),
-            immutable=True,
-        ),
+        "Tags": aws_tags("Tags on the volume.", immutable=True),
     }
 
 

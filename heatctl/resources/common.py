@@ -7,7 +7,7 @@ takes the shared dicts with `{**GROUP, ...}`, so a shared property has one defin
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from heatctl.resources.schema import (
     Property,
@@ -156,3 +156,19 @@ QOS_RULE_POLICY = string(
     required=True,
     constraints=(custom("neutron.qos_policy"),),
 )
+
+
+AWS_TAG_FIELDS: dict[str, Property] = {
+    "Key": string("Tag name.", required=True),
+    "Value": string("Tag value.", required=True),
+}
+
+
+def aws_tags(description: str, *, implemented: bool = True, **kwargs: Any) -> Property:
+    """An AWS `Tags` property: a list of {Key, Value} maps.
+
+    `implemented=False` marks the tag items of types on which Heat rejects tags.
+    """
+    return list_of(
+        description, item=map_of("One tag.", AWS_TAG_FIELDS, implemented=implemented), **kwargs
+    )

@@ -19,6 +19,7 @@ from heatctl.resources.schema import (
 )
 from heatctl.resources.values import PropertyValues, Report, check_role_assignments
 
+# User, Group and the two role assignment types take the same `roles` list.
 ROLE_ASSIGNMENTS = list_of(
     "Role assignments, each on a project or a domain.",
     item=map_of(
