@@ -172,3 +172,19 @@ def aws_tags(description: str, *, implemented: bool = True, **kwargs: Any) -> Pr
     return list_of(
         description, item=map_of("One tag.", AWS_TAG_FIELDS, implemented=implemented), **kwargs
     )
+
+
+def quota(things: str) -> Property:
+    """A quota property: the most `things` a project may have (-1 for no limit)."""
+    return integer(
+        f"Most {things} (-1 for no limit).",
+        update_allowed=True,
+        constraints=(value_range(min=-1),),
+    )
+
+
+QUOTA_PROJECT = string(
+    "Project (name or id) the quotas apply to.",
+    required=True,
+    constraints=(custom("keystone.project"),),
+)

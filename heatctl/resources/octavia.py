@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from heatctl.resources.common import QUOTA_PROJECT, quota
 from heatctl.resources.registry import ResourceType, register
 from heatctl.resources.schema import (
     Attribute,
@@ -486,34 +487,12 @@ class Quota(ResourceType):
     type_name = "OS::Octavia::Quota"
     description = "Octavia quotas of a project (admin only)."
     properties: ClassVar[dict[str, Property]] = {
-        "healthmonitor": integer(
-            "Most health monitors (-1 for no limit).",
-            update_allowed=True,
-            constraints=(value_range(min=-1),),
-        ),
-        "listener": integer(
-            "Most listeners (-1 for no limit).",
-            update_allowed=True,
-            constraints=(value_range(min=-1),),
-        ),
-        "loadbalancer": integer(
-            "Most load balancers (-1 for no limit).",
-            update_allowed=True,
-            constraints=(value_range(min=-1),),
-        ),
-        "member": integer(
-            "Most pool members (-1 for no limit).",
-            update_allowed=True,
-            constraints=(value_range(min=-1),),
-        ),
-        "pool": integer(
-            "Most pools (-1 for no limit).", update_allowed=True, constraints=(value_range(min=-1),)
-        ),
-        "project": string(
-            "Project (name or id) the quotas apply to.",
-            required=True,
-            constraints=(custom("keystone.project"),),
-        ),
+        "healthmonitor": quota("health monitors"),
+        "listener": quota("listeners"),
+        "loadbalancer": quota("load balancers"),
+        "member": quota("pool members"),
+        "pool": quota("pools"),
+        "project": QUOTA_PROJECT,
     }
 
     @classmethod
