@@ -29,6 +29,25 @@ THRESHOLD_RULE: dict[str, Property] = {
 }
 
 
+# A condition on a sample or event attribute (a threshold alarm's and an event alarm's query).
+QUERY_CONDITION = map_of(
+    "One condition.",
+    {
+        "field": string("Attribute compared."),
+        "op": string(
+            "Comparison operator.",
+            constraints=(allowed_values("le", "ge", "eq", "lt", "gt", "ne"),),
+        ),
+        "type": string(
+            "Type of the attribute.",
+            default="string",
+            constraints=(allowed_values("integer", "float", "string", "boolean", "datetime"),),
+        ),
+        "value": string("Value compared with."),
+    },
+)
+
+
 @register
 class Alarm(ResourceType):
     """OS::Aodh::Alarm: An Aodh threshold alarm on a Ceilometer meter (deprecated by Heat)."""
@@ -48,24 +67,7 @@ class Alarm(ResourceType):
             "period": integer("Length of an evaluation period, in seconds.", update_allowed=True),
             "query": list_of(
                 "Conditions on sample attributes, added to matching_metadata.",
-                item=map_of(
-                    "One condition.",
-                    {
-                        "field": string("Attribute compared."),
-                        "op": string(
-                            "Comparison operator.",
-                            constraints=(allowed_values("le", "ge", "eq", "lt", "gt", "ne"),),
-                        ),
-                        "type": string(
-                            "Type of the attribute.",
-                            default="string",
-                            constraints=(
-                                allowed_values("integer", "float", "string", "boolean", "datetime"),
-                            ),
-                        ),
-                        "value": string("Value compared with."),
-                    },
-                ),
+                item=QUERY_CONDITION,
                 update_allowed=True,
             ),
             "statistic": string(
@@ -118,24 +120,7 @@ class EventAlarm(ResourceType):
             ),
             "query": list_of(
                 "Conditions events must meet.",
-                item=map_of(
-                    "One condition.",
-                    {
-                        "field": string("Attribute compared."),
-                        "op": string(
-                            "Comparison operator.",
-                            constraints=(allowed_values("le", "ge", "eq", "lt", "gt", "ne"),),
-                        ),
-                        "type": string(
-                            "Type of the attribute.",
-                            default="string",
-                            constraints=(
-                                allowed_values("integer", "float", "string", "boolean", "datetime"),
-                            ),
-                        ),
-                        "value": string("Value compared with."),
-                    },
-                ),
+                item=QUERY_CONDITION,
                 update_allowed=True,
             ),
         }

@@ -24,6 +24,20 @@ from heatctl.resources.schema import (
 from heatctl.resources.values import PropertyValues, Report, check_any_quota, one_required
 
 
+def provider_profile(settings_key: str) -> dict[str, Property]:
+    """The properties of a flavor or availability zone profile; `settings_key` holds its settings."""
+    return {
+        settings_key: string(
+            "The provider settings, as a JSON string.",
+            required=True,
+            update_allowed=True,
+            constraints=(custom("json_string"),),
+        ),
+        "name": string("Name of the profile.", update_allowed=True),
+        "provider_name": string("Octavia provider the profile is for.", update_allowed=True),
+    }
+
+
 @register
 class LoadBalancer(ResourceType):
     """OS::Octavia::LoadBalancer: An Octavia load balancer with a VIP on a subnet."""
@@ -423,16 +437,7 @@ class FlavorProfile(ResourceType):
 
     type_name = "OS::Octavia::FlavorProfile"
     description = "Provider-specific settings of an Octavia flavor (admin only)."
-    properties: ClassVar[dict[str, Property]] = {
-        "flavor_data": string(
-            "The provider settings, as a JSON string.",
-            required=True,
-            update_allowed=True,
-            constraints=(custom("json_string"),),
-        ),
-        "name": string("Name of the profile.", update_allowed=True),
-        "provider_name": string("Octavia provider the profile is for.", update_allowed=True),
-    }
+    properties: ClassVar[dict[str, Property]] = provider_profile("flavor_data")
 
 
 @register
@@ -468,16 +473,7 @@ class AvailabilityZoneProfile(ResourceType):
 
     type_name = "OS::Octavia::AvailabilityZoneProfile"
     description = "Provider-specific settings of an Octavia availability zone (admin only)."
-    properties: ClassVar[dict[str, Property]] = {
-        "availability_zone_data": string(
-            "The provider settings, as a JSON string.",
-            required=True,
-            update_allowed=True,
-            constraints=(custom("json_string"),),
-        ),
-        "name": string("Name of the profile.", update_allowed=True),
-        "provider_name": string("Octavia provider the profile is for.", update_allowed=True),
-    }
+    properties: ClassVar[dict[str, Property]] = provider_profile("availability_zone_data")
 
 
 @register
