@@ -120,6 +120,11 @@ DEPLOYMENT_GROUP_OUTPUTS: dict[str, Attribute] = {
 }
 
 
+DEPLOYMENT_SERVERS = map_of(
+    "Map of deployment name to server id.", required=True, update_allowed=True
+)
+
+
 @register
 class SoftwareConfig(ResourceType):
     """OS::Heat::SoftwareConfig: A script or manifest, with its inputs and outputs, for deployments to apply to servers."""
@@ -226,9 +231,7 @@ class SoftwareDeployment(ResourceType):
             "server": string("Server (id) to apply the config to.", required=True),
         }
     )
-    attributes: ClassVar[dict[str, Attribute]] = {
-        **DEPLOYMENT_OUTPUTS,
-    }
+    attributes: ClassVar[dict[str, Attribute]] = {**DEPLOYMENT_OUTPUTS}
     dynamic_attributes = True
 
 
@@ -245,9 +248,7 @@ class StructuredDeployment(ResourceType):
             "server": string("Server (id) to apply the config to.", required=True),
         }
     )
-    attributes: ClassVar[dict[str, Attribute]] = {
-        **DEPLOYMENT_OUTPUTS,
-    }
+    attributes: ClassVar[dict[str, Attribute]] = {**DEPLOYMENT_OUTPUTS}
     dynamic_attributes = True
 
 
@@ -260,14 +261,10 @@ class SoftwareDeploymentGroup(ResourceType):
     properties: ClassVar[dict[str, Property]] = by_name(
         {
             **DEPLOYMENT_COMMON,
-            "servers": map_of(
-                "Map of deployment name to server id.", required=True, update_allowed=True
-            ),
+            "servers": DEPLOYMENT_SERVERS,
         }
     )
-    attributes: ClassVar[dict[str, Attribute]] = {
-        **DEPLOYMENT_GROUP_OUTPUTS,
-    }
+    attributes: ClassVar[dict[str, Attribute]] = {**DEPLOYMENT_GROUP_OUTPUTS}
     dynamic_attributes = True
 
 
@@ -281,14 +278,10 @@ class StructuredDeploymentGroup(ResourceType):
         {
             **DEPLOYMENT_COMMON,
             **STRUCTURED_INPUTS,
-            "servers": map_of(
-                "Map of deployment name to server id.", required=True, update_allowed=True
-            ),
+            "servers": DEPLOYMENT_SERVERS,
         }
     )
-    attributes: ClassVar[dict[str, Attribute]] = {
-        **DEPLOYMENT_GROUP_OUTPUTS,
-    }
+    attributes: ClassVar[dict[str, Attribute]] = {**DEPLOYMENT_GROUP_OUTPUTS}
     dynamic_attributes = True
 
 
