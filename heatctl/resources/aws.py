@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from heatctl.resources.common import AWS_INSTANCE_COMMON, aws_tags, by_name
 from heatctl.resources.registry import ResourceType, register
 from heatctl.resources.schema import (
     Attribute,
@@ -11,12 +12,10 @@ from heatctl.resources.schema import (
     PropertyType,
     allowed_values,
     attribute,
-    boolean,
     custom,
     integer,
     list_of,
     map_of,
-    number,
     string,
     value_range,
 )
@@ -65,16 +64,7 @@ class AutoScalingGroup(ResourceType):
         "LoadBalancerNames": list_of("Load balancers to put the instances behind."),
         "MaxSize": integer("Largest number of instances.", required=True, update_allowed=True),
         "MinSize": integer("Smallest number of instances.", required=True, update_allowed=True),
-        "Tags": list_of(
-            "Tags on the group.",
-            item=map_of(
-                "One tag.",
-                {
-                    "Key": string("Tag name.", required=True),
-                    "Value": string("Tag value.", required=True),
-                },
-            ),
-        ),
+        "Tags": aws_tags("Tags on the group."),
         "VPCZoneIdentifier": list_of(
             "Subnet (one) to attach the instances to.", item=string("One entry of the list.")
         ),
@@ -107,73 +97,20 @@ class LaunchConfiguration(ResourceType):
 
     type_name = "AWS::AutoScaling::LaunchConfiguration"
     description = "How to build the instances of an AutoScalingGroup."
-    properties: ClassVar[dict[str, Property]] = {
-        "BlockDeviceMappings": list_of(
-            "Volumes to attach at boot.",
-            item=map_of(
-                "One block device.",
-                {
-                    "DeviceName": string(
-                        "Device name inside the instance, e.g. vdb.", required=True
-                    ),
-                    "Ebs": map_of(
-                        "The volume to attach.",
-                        {
-                            "DeleteOnTermination": boolean(
-                                "Delete the volume when the instance is deleted.", default=True
-                            ),
-                            "Iops": number(
-                                "Provisioned I/O operations per second (not implemented).",
-                                implemented=False,
-                            ),
-                            "SnapshotId": string(
-                                "Snapshot to create the volume from.",
-                                constraints=(custom("cinder.snapshot"),),
-                            ),
-                            "VolumeSize": string(
-                                "Volume size in GB (at least the snapshot's size)."
-                            ),
-                            "VolumeType": string(
-                                "Volume type (not implemented).", implemented=False
-                            ),
-                        },
-                    ),
-                    "NoDevice": map_of(
-                        "Suppress a device of the image (not implemented).", implemented=False
-                    ),
-                    "VirtualName": string(
-                        "Ephemeral device name, ephemeralN (not implemented).", implemented=False
-                    ),
-                },
+    properties: ClassVar[dict[str, Property]] = by_name(
+        {
+            **AWS_INSTANCE_COMMON,
+            "ImageId": string(
+                "Image (name or id) to boot from.", constraints=(custom("glance.image"),)
             ),
-        ),
-        "ImageId": string(
-            "Image (name or id) to boot from.", constraints=(custom("glance.image"),)
-        ),
-        "InstanceId": string(
-            "Existing instance to copy the settings from.", constraints=(custom("nova.server"),)
-        ),
-        "InstanceType": string("Flavor to boot with.", constraints=(custom("nova.flavor"),)),
-        "KernelId": string(
-            "Not implemented by Heat: giving a value is an error.", implemented=False
-        ),
-        "KeyName": string("Key pair to inject.", constraints=(custom("nova.keypair"),)),
-        "NovaSchedulerHints": list_of(
-            "Hints for the Nova scheduler (Heat extension).",
-            item=map_of(
-                "One hint.",
-                {
-                    "Key": string("Hint name.", required=True),
-                    "Value": string("Hint value.", required=True),
-                },
+            "InstanceId": string(
+                "Existing instance to copy the settings from.", constraints=(custom("nova.server"),)
             ),
-        ),
-        "RamDiskId": string(
-            "Not implemented by Heat: giving a value is an error.", implemented=False
-        ),
-        "SecurityGroups": list_of("Security groups (names) of the instances."),
-        "UserData": string("User data passed to the instances."),
-    }
+            "InstanceType": string("Flavor to boot with.", constraints=(custom("nova.flavor"),)),
+            "SecurityGroups": list_of("Security groups (names) of the instances."),
+            "UserData": string("User data passed to the instances."),
+        }
+    )
 
     @classmethod
     def check_values(cls, values: PropertyValues, report: Report) -> None:
@@ -424,16 +361,7 @@ class Bucket(ResourceType):
                 ),
             ),
         ),
-        "Tags": list_of(
-            "Tags on the bucket.",
-            item=map_of(
-                "One tag.",
-                {
-                    "Key": string("Tag name.", required=True),
-                    "Value": string("Tag value.", required=True),
-                },
-            ),
-        ),
+        "Tags": aws_tags("Tags on the bucket."),
         "WebsiteConfiguration": map_of(
             "Static website settings.",
             {

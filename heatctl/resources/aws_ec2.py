@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from heatctl.resources.common import AWS_INSTANCE_COMMON, aws_tags, by_name
 from heatctl.resources.registry import ResourceType, register
 from heatctl.resources.schema import (
     Attribute,
@@ -17,7 +18,6 @@ from heatctl.resources.schema import (
     integer,
     list_of,
     map_of,
-    number,
     string,
     value_range,
 )
@@ -29,6 +29,22 @@ from heatctl.resources.values import (
     one_required,
 )
 
+# The ingress and egress rules of AWS::EC2::SecurityGroup have the same form.
+EC2_SECURITY_GROUP_RULE = map_of(
+    "One rule.",
+    {
+        "CidrIp": string("Remote CIDR matched."),
+        "FromPort": string("Lowest port matched."),
+        "IpProtocol": string("Protocol matched (tcp, udp, icmp or a number)."),
+        "SourceSecurityGroupId": string("Security group (id) whose members are matched."),
+        "SourceSecurityGroupName": string("Security group (name) whose members are matched."),
+        "SourceSecurityGroupOwnerId": string(
+            "Owner of the source group (not implemented).", implemented=False
+        ),
+        "ToPort": string("Highest port matched."),
+    },
+)
+
 
 @register
 class Instance(ResourceType):
@@ -36,130 +52,69 @@ class Instance(ResourceType):
 
     type_name = "AWS::EC2::Instance"
     description = "An EC2-style instance, built as a Nova server."
-    properties: ClassVar[dict[str, Property]] = {
-        "AvailabilityZone": string("Availability zone to launch in."),
-        "BlockDeviceMappings": list_of(
-            "Volumes to attach at boot.",
-            item=map_of(
-                "One block device.",
-                {
-                    "DeviceName": string(
-                        "Device name inside the instance, e.g. vdb.", required=True
-                    ),
-                    "Ebs": map_of(
-                        "The volume to attach.",
-                        {
-                            "DeleteOnTermination": boolean(
-                                "Delete the volume when the instance is deleted.", default=True
-                            ),
-                            "Iops": number(
-                                "Provisioned I/O operations per second (not implemented).",
-                                implemented=False,
-                            ),
-                            "SnapshotId": string(
-                                "Snapshot to create the volume from.",
-                                constraints=(custom("cinder.snapshot"),),
-                            ),
-                            "VolumeSize": string(
-                                "Volume size in GB (at least the snapshot's size)."
-                            ),
-                            "VolumeType": string(
-                                "Volume type (not implemented).", implemented=False
-                            ),
-                        },
-                    ),
-                    "NoDevice": map_of(
-                        "Suppress a device of the image (not implemented).", implemented=False
-                    ),
-                    "VirtualName": string(
-                        "Ephemeral device name, ephemeralN (not implemented).", implemented=False
-                    ),
-                },
+    properties: ClassVar[dict[str, Property]] = by_name(
+        {
+            **AWS_INSTANCE_COMMON,
+            "AvailabilityZone": string("Availability zone to launch in."),
+            "DisableApiTermination": string(
+                "Not implemented by Heat: giving a value is an error.", implemented=False
             ),
-        ),
-        "DisableApiTermination": string(
-            "Not implemented by Heat: giving a value is an error.", implemented=False
-        ),
-        "ImageId": string(
-            "Image (name or id) to boot from.", required=True, constraints=(custom("glance.image"),)
-        ),
-        "InstanceType": string(
-            "Flavor to boot with.",
-            required=True,
-            update_allowed=True,
-            constraints=(custom("nova.flavor"),),
-        ),
-        "KernelId": string(
-            "Not implemented by Heat: giving a value is an error.", implemented=False
-        ),
-        "KeyName": string("Key pair to inject.", constraints=(custom("nova.keypair"),)),
-        "Monitoring": boolean(
-            "Not implemented by Heat: giving a value is an error.", implemented=False
-        ),
-        "NetworkInterfaces": list_of(
-            "Network interfaces (ids, or maps with NetworkInterfaceId and DeviceIndex).",
-            update_allowed=True,
-        ),
-        "NovaSchedulerHints": list_of(
-            "Hints for the Nova scheduler (Heat extension).",
-            item=map_of(
-                "One hint.",
-                {
-                    "Key": string("Hint name.", required=True),
-                    "Value": string("Hint value.", required=True),
-                },
+            "ImageId": string(
+                "Image (name or id) to boot from.",
+                required=True,
+                constraints=(custom("glance.image"),),
             ),
-        ),
-        "PlacementGroupName": string(
-            "Not implemented by Heat: giving a value is an error.", implemented=False
-        ),
-        "PrivateIpAddress": string(
-            "Not implemented by Heat: giving a value is an error.", implemented=False
-        ),
-        "RamDiskId": string(
-            "Not implemented by Heat: giving a value is an error.", implemented=False
-        ),
-        "SecurityGroupIds": list_of("Security groups (ids) of the instance."),
-        "SecurityGroups": list_of("Security groups (names) of the instance."),
-        "SourceDestCheck": boolean(
-            "Not implemented by Heat: giving a value is an error.", implemented=False
-        ),
-        "SubnetId": string("Subnet to launch the instance in.", update_allowed=True),
-        "Tags": list_of(
-            "Tags on the instance.",
-            item=map_of(
-                "One tag.",
-                {
-                    "Key": string("Tag name.", required=True),
-                    "Value": string("Tag value.", required=True),
-                },
+            "InstanceType": string(
+                "Flavor to boot with.",
+                required=True,
+                update_allowed=True,
+                constraints=(custom("nova.flavor"),),
             ),
-            update_allowed=True,
-        ),
-        "Tenancy": string(
-            "Not implemented by Heat: giving a value is an error.",
-            constraints=(allowed_values("dedicated", "default"),),
-            implemented=False,
-        ),
-        "UserData": string("User data passed to the instance."),
-        "Volumes": list_of(
-            "Volumes to attach after boot.",
-            item=map_of(
-                "One volume.",
-                {
-                    "Device": string(
-                        "Device path to expose the volume at (a hint).", required=True
-                    ),
-                    "VolumeId": string(
-                        "Volume (id) to attach.",
-                        required=True,
-                        constraints=(custom("cinder.volume"),),
-                    ),
-                },
+            "Monitoring": boolean(
+                "Not implemented by Heat: giving a value is an error.", implemented=False
             ),
-            default=[],
-        ),
-    }
+            "NetworkInterfaces": list_of(
+                "Network interfaces (ids, or maps with NetworkInterfaceId and DeviceIndex).",
+                update_allowed=True,
+            ),
+            "PlacementGroupName": string(
+                "Not implemented by Heat: giving a value is an error.", implemented=False
+            ),
+            "PrivateIpAddress": string(
+                "Not implemented by Heat: giving a value is an error.", implemented=False
+            ),
+            "SecurityGroupIds": list_of("Security groups (ids) of the instance."),
+            "SecurityGroups": list_of("Security groups (names) of the instance."),
+            "SourceDestCheck": boolean(
+                "Not implemented by Heat: giving a value is an error.", implemented=False
+            ),
+            "SubnetId": string("Subnet to launch the instance in.", update_allowed=True),
+            "Tags": aws_tags("Tags on the instance.", update_allowed=True),
+            "Tenancy": string(
+                "Not implemented by Heat: giving a value is an error.",
+                constraints=(allowed_values("dedicated", "default"),),
+                implemented=False,
+            ),
+            "UserData": string("User data passed to the instance."),
+            "Volumes": list_of(
+                "Volumes to attach after boot.",
+                item=map_of(
+                    "One volume.",
+                    {
+                        "Device": string(
+                            "Device path to expose the volume at (a hint).", required=True
+                        ),
+                        "VolumeId": string(
+                            "Volume (id) to attach.",
+                            required=True,
+                            constraints=(custom("cinder.volume"),),
+                        ),
+                    },
+                ),
+                default=[],
+            ),
+        }
+    )
     attributes: ClassVar[dict[str, Attribute]] = {
         "AvailabilityZone": attribute("Availability zone of the instance.", PropertyType.STRING),
         "PrivateDnsName": attribute("Private DNS name (the private IP).", PropertyType.STRING),
@@ -239,17 +194,7 @@ class InternetGateway(ResourceType):
     type_name = "AWS::EC2::InternetGateway"
     description = "An internet gateway (an external network) for a VPC."
     properties: ClassVar[dict[str, Property]] = {
-        "Tags": list_of(
-            "Tags on the gateway.",
-            item=map_of(
-                "One tag.",
-                {
-                    "Key": string("Tag name.", required=True),
-                    "Value": string("Tag value.", required=True),
-                },
-                implemented=False,
-            ),
-        ),
+        "Tags": aws_tags("Tags on the gateway.", implemented=False),
     }
 
 
@@ -269,17 +214,7 @@ class NetworkInterface(ResourceType):
         "SubnetId": string(
             "Subnet of the interface.", required=True, constraints=(custom("neutron.subnet"),)
         ),
-        "Tags": list_of(
-            "Tags on the interface.",
-            item=map_of(
-                "One tag.",
-                {
-                    "Key": string("Tag name.", required=True),
-                    "Value": string("Tag value.", required=True),
-                },
-                implemented=False,
-            ),
-        ),
+        "Tags": aws_tags("Tags on the interface.", implemented=False),
     }
     attributes: ClassVar[dict[str, Attribute]] = {
         "PrivateIpAddress": attribute("Fixed IP address of the interface.", PropertyType.STRING),
@@ -293,17 +228,7 @@ class RouteTable(ResourceType):
     type_name = "AWS::EC2::RouteTable"
     description = "A route table (a Neutron router) of a VPC."
     properties: ClassVar[dict[str, Property]] = {
-        "Tags": list_of(
-            "Tags on the route table.",
-            item=map_of(
-                "One tag.",
-                {
-                    "Key": string("Tag name.", required=True),
-                    "Value": string("Tag value.", required=True),
-                },
-                implemented=False,
-            ),
-        ),
+        "Tags": aws_tags("Tags on the route table.", implemented=False),
         "VpcId": string("VPC the route table belongs to.", required=True),
     }
 
@@ -318,46 +243,12 @@ class SecurityGroup(ResourceType):
         "GroupDescription": string("Description of the group.", required=True),
         "SecurityGroupEgress": list_of(
             "Egress rules of the group.",
-            item=map_of(
-                "One rule.",
-                {
-                    "CidrIp": string("Remote CIDR matched."),
-                    "FromPort": string("Lowest port matched."),
-                    "IpProtocol": string("Protocol matched (tcp, udp, icmp or a number)."),
-                    "SourceSecurityGroupId": string(
-                        "Security group (id) whose members are matched."
-                    ),
-                    "SourceSecurityGroupName": string(
-                        "Security group (name) whose members are matched."
-                    ),
-                    "SourceSecurityGroupOwnerId": string(
-                        "Owner of the source group (not implemented).", implemented=False
-                    ),
-                    "ToPort": string("Highest port matched."),
-                },
-            ),
+            item=EC2_SECURITY_GROUP_RULE,
             update_allowed=True,
         ),
         "SecurityGroupIngress": list_of(
             "Ingress rules of the group.",
-            item=map_of(
-                "One rule.",
-                {
-                    "CidrIp": string("Remote CIDR matched."),
-                    "FromPort": string("Lowest port matched."),
-                    "IpProtocol": string("Protocol matched (tcp, udp, icmp or a number)."),
-                    "SourceSecurityGroupId": string(
-                        "Security group (id) whose members are matched."
-                    ),
-                    "SourceSecurityGroupName": string(
-                        "Security group (name) whose members are matched."
-                    ),
-                    "SourceSecurityGroupOwnerId": string(
-                        "Owner of the source group (not implemented).", implemented=False
-                    ),
-                    "ToPort": string("Highest port matched."),
-                },
-            ),
+            item=EC2_SECURITY_GROUP_RULE,
             update_allowed=True,
         ),
         "VpcId": string("VPC of the group (selects Neutron groups)."),
@@ -373,17 +264,7 @@ class Subnet(ResourceType):
     properties: ClassVar[dict[str, Property]] = {
         "AvailabilityZone": string("Availability zone of the subnet."),
         "CidrBlock": string("CIDR of the subnet.", required=True),
-        "Tags": list_of(
-            "Tags on the subnet.",
-            item=map_of(
-                "One tag.",
-                {
-                    "Key": string("Tag name.", required=True),
-                    "Value": string("Tag value.", required=True),
-                },
-                implemented=False,
-            ),
-        ),
+        "Tags": aws_tags("Tags on the subnet.", implemented=False),
         "VpcId": string("VPC the subnet belongs to.", required=True),
     }
     attributes: ClassVar[dict[str, Attribute]] = {
@@ -417,17 +298,7 @@ class VPC(ResourceType):
             constraints=(allowed_values("default", "dedicated"),),
             implemented=False,
         ),
-        "Tags": list_of(
-            "Tags on the VPC.",
-            item=map_of(
-                "One tag.",
-                {
-                    "Key": string("Tag name.", required=True),
-                    "Value": string("Tag value.", required=True),
-                },
-                implemented=False,
-            ),
-        ),
+        "Tags": aws_tags("Tags on the VPC.", implemented=False),
     }
 
 
@@ -462,17 +333,7 @@ class Volume(ResourceType):
             immutable=True,
             constraints=(custom("cinder.backup"),),
         ),
-        "Tags": list_of(
-            "Tags on the volume.",
-            item=map_of(
-                "One tag.",
-                {
-                    "Key": string("Tag name.", required=True),
-                    "Value": string("Tag value.", required=True),
-                },
-            ),
-            immutable=True,
-        ),
+        "Tags": aws_tags("Tags on the volume.", immutable=True),
     }
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from heatctl.resources.common import by_name
 from heatctl.resources.registry import ResourceType, register
 from heatctl.resources.schema import (
     Attribute,
@@ -20,6 +21,109 @@ from heatctl.resources.schema import (
 )
 from heatctl.resources.values import PropertyValues, Report
 
+CONFIG_IO: dict[str, Property] = {
+    "inputs": list_of(
+        "Inputs the config expects.",
+        item=map_of(
+            "One input.",
+            {
+                "default": any_value("Value used when a deployment gives none."),
+                "description": string("Description of the input."),
+                "name": string("Name of the input.", required=True),
+                "replace_on_change": boolean(
+                    "Replace the deployment rather than update it when this input changes.",
+                    default=False,
+                ),
+                "type": string(
+                    "Type of the input's value.",
+                    default="String",
+                    constraints=(
+                        allowed_values("String", "Number", "CommaDelimitedList", "Json", "Boolean"),
+                    ),
+                ),
+            },
+        ),
+    ),
+    "options": map_of("Options for the configuration tool."),
+    "outputs": list_of(
+        "Outputs the config produces.",
+        item=map_of(
+            "One output.",
+            {
+                "description": string("Description of the output."),
+                "error_output": boolean(
+                    "Mark the deployment failed when this output has a value.", default=False
+                ),
+                "name": string("Name of the output.", required=True),
+                "type": string(
+                    "Type of the output's value.",
+                    default="String",
+                    constraints=(
+                        allowed_values("String", "Number", "CommaDelimitedList", "Json", "Boolean"),
+                    ),
+                ),
+            },
+        ),
+    ),
+}
+
+
+DEPLOYMENT_COMMON: dict[str, Property] = {
+    "actions": list_of(
+        "Lifecycle actions of this resource that trigger the deployment.",
+        default=["CREATE", "UPDATE"],
+        update_allowed=True,
+        constraints=(allowed_values("CREATE", "UPDATE", "DELETE", "SUSPEND", "RESUME"),),
+    ),
+    "config": string("Software config (id) to apply.", update_allowed=True),
+    "input_values": map_of("Values for the config's inputs.", update_allowed=True),
+    "name": string(
+        "Name of the derived config; deployments on a server run in name order.",
+        update_allowed=True,
+    ),
+    "signal_transport": string(
+        "How the server reports the deployment's outputs back.",
+        default="CFN_SIGNAL",
+        constraints=(
+            allowed_values(
+                "CFN_SIGNAL", "TEMP_URL_SIGNAL", "HEAT_SIGNAL", "NO_SIGNAL", "ZAQAR_SIGNAL"
+            ),
+        ),
+    ),
+}
+
+
+STRUCTURED_INPUTS: dict[str, Property] = {
+    "input_key": string(
+        "Key of the map form that marks an input to substitute (e.g. {get_input: x}).",
+        default="get_input",
+    ),
+    "input_values_validate": string(
+        "STRICT fails when a declared input has no value; LAX does not.",
+        default="LAX",
+        constraints=(allowed_values("LAX", "STRICT"),),
+    ),
+}
+
+
+DEPLOYMENT_OUTPUTS: dict[str, Attribute] = {
+    "deploy_status_code": attribute("Exit code of the deployment.", PropertyType.STRING),
+    "deploy_stderr": attribute("Standard error of the deployment.", PropertyType.STRING),
+    "deploy_stdout": attribute("Standard output of the deployment.", PropertyType.STRING),
+}
+
+
+DEPLOYMENT_GROUP_OUTPUTS: dict[str, Attribute] = {
+    "deploy_status_codes": attribute("Map of deployment name to its exit code.", PropertyType.MAP),
+    "deploy_stderrs": attribute("Map of deployment name to its standard error.", PropertyType.MAP),
+    "deploy_stdouts": attribute("Map of deployment name to its standard output.", PropertyType.MAP),
+}
+
+
+DEPLOYMENT_SERVERS = map_of(
+    "Map of deployment name to server id.", required=True, update_allowed=True
+)
+
 
 @register
 class SoftwareConfig(ResourceType):
@@ -29,60 +133,16 @@ class SoftwareConfig(ResourceType):
     description = (
         "A script or manifest, with its inputs and outputs, for deployments to apply to servers."
     )
-    properties: ClassVar[dict[str, Property]] = {
-        "config": string("The script or manifest to run."),
-        "group": string(
-            "Tool that applies the config on the server (script, puppet, ansible, ...).",
-            default="Heat::Ungrouped",
-        ),
-        "inputs": list_of(
-            "Inputs the config expects.",
-            item=map_of(
-                "One input.",
-                {
-                    "default": any_value("Value used when a deployment gives none."),
-                    "description": string("Description of the input."),
-                    "name": string("Name of the input.", required=True),
-                    "replace_on_change": boolean(
-                        "Replace the deployment rather than update it when this input changes.",
-                        default=False,
-                    ),
-                    "type": string(
-                        "Type of the input's value.",
-                        default="String",
-                        constraints=(
-                            allowed_values(
-                                "String", "Number", "CommaDelimitedList", "Json", "Boolean"
-                            ),
-                        ),
-                    ),
-                },
+    properties: ClassVar[dict[str, Property]] = by_name(
+        {
+            **CONFIG_IO,
+            "config": string("The script or manifest to run."),
+            "group": string(
+                "Tool that applies the config on the server (script, puppet, ansible, ...).",
+                default="Heat::Ungrouped",
             ),
-        ),
-        "options": map_of("Options for the configuration tool."),
-        "outputs": list_of(
-            "Outputs the config produces.",
-            item=map_of(
-                "One output.",
-                {
-                    "description": string("Description of the output."),
-                    "error_output": boolean(
-                        "Mark the deployment failed when this output has a value.", default=False
-                    ),
-                    "name": string("Name of the output.", required=True),
-                    "type": string(
-                        "Type of the output's value.",
-                        default="String",
-                        constraints=(
-                            allowed_values(
-                                "String", "Number", "CommaDelimitedList", "Json", "Boolean"
-                            ),
-                        ),
-                    ),
-                },
-            ),
-        ),
-    }
+        }
+    )
     attributes: ClassVar[dict[str, Attribute]] = {
         "config": attribute("The config content.", PropertyType.STRING),
     }
@@ -94,60 +154,16 @@ class StructuredConfig(ResourceType):
 
     type_name = "OS::Heat::StructuredConfig"
     description = "A software config whose content is a map (serialized as JSON), with get_input substitution."
-    properties: ClassVar[dict[str, Property]] = {
-        "config": map_of("The configuration data as a map."),
-        "group": string(
-            "Tool that applies the config on the server (script, puppet, ansible, ...).",
-            default="Heat::Ungrouped",
-        ),
-        "inputs": list_of(
-            "Inputs the config expects.",
-            item=map_of(
-                "One input.",
-                {
-                    "default": any_value("Value used when a deployment gives none."),
-                    "description": string("Description of the input."),
-                    "name": string("Name of the input.", required=True),
-                    "replace_on_change": boolean(
-                        "Replace the deployment rather than update it when this input changes.",
-                        default=False,
-                    ),
-                    "type": string(
-                        "Type of the input's value.",
-                        default="String",
-                        constraints=(
-                            allowed_values(
-                                "String", "Number", "CommaDelimitedList", "Json", "Boolean"
-                            ),
-                        ),
-                    ),
-                },
+    properties: ClassVar[dict[str, Property]] = by_name(
+        {
+            **CONFIG_IO,
+            "config": map_of("The configuration data as a map."),
+            "group": string(
+                "Tool that applies the config on the server (script, puppet, ansible, ...).",
+                default="Heat::Ungrouped",
             ),
-        ),
-        "options": map_of("Options for the configuration tool."),
-        "outputs": list_of(
-            "Outputs the config produces.",
-            item=map_of(
-                "One output.",
-                {
-                    "description": string("Description of the output."),
-                    "error_output": boolean(
-                        "Mark the deployment failed when this output has a value.", default=False
-                    ),
-                    "name": string("Name of the output.", required=True),
-                    "type": string(
-                        "Type of the output's value.",
-                        default="String",
-                        constraints=(
-                            allowed_values(
-                                "String", "Number", "CommaDelimitedList", "Json", "Boolean"
-                            ),
-                        ),
-                    ),
-                },
-            ),
-        ),
-    }
+        }
+    )
     attributes: ClassVar[dict[str, Attribute]] = {
         "config": attribute("The config content.", PropertyType.STRING),
     }
@@ -159,75 +175,32 @@ class SoftwareComponent(ResourceType):
 
     type_name = "OS::Heat::SoftwareComponent"
     description = "A software config with one script or manifest per lifecycle action."
-    properties: ClassVar[dict[str, Property]] = {
-        "configs": list_of(
-            "The configs, each for some lifecycle actions.",
-            item=map_of(
-                "One config.",
-                {
-                    "actions": list_of(
-                        "Lifecycle actions the config runs for.",
-                        item=string("One entry of the list."),
-                        default=["CREATE", "UPDATE"],
-                        constraints=(length(min=1),),
-                    ),
-                    "config": string("The script or manifest."),
-                    "tool": string(
-                        "Tool that applies the config (must be the same for all).", required=True
-                    ),
-                },
-            ),
-            required=True,
-            constraints=(length(min=1),),
-        ),
-        "inputs": list_of(
-            "Inputs the config expects.",
-            item=map_of(
-                "One input.",
-                {
-                    "default": any_value("Value used when a deployment gives none."),
-                    "description": string("Description of the input."),
-                    "name": string("Name of the input.", required=True),
-                    "replace_on_change": boolean(
-                        "Replace the deployment rather than update it when this input changes.",
-                        default=False,
-                    ),
-                    "type": string(
-                        "Type of the input's value.",
-                        default="String",
-                        constraints=(
-                            allowed_values(
-                                "String", "Number", "CommaDelimitedList", "Json", "Boolean"
-                            ),
+    properties: ClassVar[dict[str, Property]] = by_name(
+        {
+            **CONFIG_IO,
+            "configs": list_of(
+                "The configs, each for some lifecycle actions.",
+                item=map_of(
+                    "One config.",
+                    {
+                        "actions": list_of(
+                            "Lifecycle actions the config runs for.",
+                            item=string("One entry of the list."),
+                            default=["CREATE", "UPDATE"],
+                            constraints=(length(min=1),),
                         ),
-                    ),
-                },
-            ),
-        ),
-        "options": map_of("Options for the configuration tool."),
-        "outputs": list_of(
-            "Outputs the config produces.",
-            item=map_of(
-                "One output.",
-                {
-                    "description": string("Description of the output."),
-                    "error_output": boolean(
-                        "Mark the deployment failed when this output has a value.", default=False
-                    ),
-                    "name": string("Name of the output.", required=True),
-                    "type": string(
-                        "Type of the output's value.",
-                        default="String",
-                        constraints=(
-                            allowed_values(
-                                "String", "Number", "CommaDelimitedList", "Json", "Boolean"
-                            ),
+                        "config": string("The script or manifest."),
+                        "tool": string(
+                            "Tool that applies the config (must be the same for all).",
+                            required=True,
                         ),
-                    ),
-                },
+                    },
+                ),
+                required=True,
+                constraints=(length(min=1),),
             ),
-        ),
-    }
+        }
+    )
     attributes: ClassVar[dict[str, Attribute]] = {
         "config": attribute("The config content.", PropertyType.STRING),
     }
@@ -252,35 +225,13 @@ class SoftwareDeployment(ResourceType):
 
     type_name = "OS::Heat::SoftwareDeployment"
     description = "Applies a software config to one server and waits for its result."
-    properties: ClassVar[dict[str, Property]] = {
-        "actions": list_of(
-            "Lifecycle actions of this resource that trigger the deployment.",
-            default=["CREATE", "UPDATE"],
-            update_allowed=True,
-            constraints=(allowed_values("CREATE", "UPDATE", "DELETE", "SUSPEND", "RESUME"),),
-        ),
-        "config": string("Software config (id) to apply.", update_allowed=True),
-        "input_values": map_of("Values for the config's inputs.", update_allowed=True),
-        "name": string(
-            "Name of the derived config; deployments on a server run in name order.",
-            update_allowed=True,
-        ),
-        "server": string("Server (id) to apply the config to.", required=True),
-        "signal_transport": string(
-            "How the server reports the deployment's outputs back.",
-            default="CFN_SIGNAL",
-            constraints=(
-                allowed_values(
-                    "CFN_SIGNAL", "TEMP_URL_SIGNAL", "HEAT_SIGNAL", "NO_SIGNAL", "ZAQAR_SIGNAL"
-                ),
-            ),
-        ),
-    }
-    attributes: ClassVar[dict[str, Attribute]] = {
-        "deploy_status_code": attribute("Exit code of the deployment.", PropertyType.STRING),
-        "deploy_stderr": attribute("Standard error of the deployment.", PropertyType.STRING),
-        "deploy_stdout": attribute("Standard output of the deployment.", PropertyType.STRING),
-    }
+    properties: ClassVar[dict[str, Property]] = by_name(
+        {
+            **DEPLOYMENT_COMMON,
+            "server": string("Server (id) to apply the config to.", required=True),
+        }
+    )
+    attributes: ClassVar[dict[str, Attribute]] = {**DEPLOYMENT_OUTPUTS}
     dynamic_attributes = True
 
 
@@ -290,44 +241,14 @@ class StructuredDeployment(ResourceType):
 
     type_name = "OS::Heat::StructuredDeployment"
     description = "Applies a structured config to one server, substituting its inputs."
-    properties: ClassVar[dict[str, Property]] = {
-        "actions": list_of(
-            "Lifecycle actions of this resource that trigger the deployment.",
-            default=["CREATE", "UPDATE"],
-            update_allowed=True,
-            constraints=(allowed_values("CREATE", "UPDATE", "DELETE", "SUSPEND", "RESUME"),),
-        ),
-        "config": string("Software config (id) to apply.", update_allowed=True),
-        "input_key": string(
-            "Key of the map form that marks an input to substitute (e.g. {get_input: x}).",
-            default="get_input",
-        ),
-        "input_values": map_of("Values for the config's inputs.", update_allowed=True),
-        "input_values_validate": string(
-            "STRICT fails when a declared input has no value; LAX does not.",
-            default="LAX",
-            constraints=(allowed_values("LAX", "STRICT"),),
-        ),
-        "name": string(
-            "Name of the derived config; deployments on a server run in name order.",
-            update_allowed=True,
-        ),
-        "server": string("Server (id) to apply the config to.", required=True),
-        "signal_transport": string(
-            "How the server reports the deployment's outputs back.",
-            default="CFN_SIGNAL",
-            constraints=(
-                allowed_values(
-                    "CFN_SIGNAL", "TEMP_URL_SIGNAL", "HEAT_SIGNAL", "NO_SIGNAL", "ZAQAR_SIGNAL"
-                ),
-            ),
-        ),
-    }
-    attributes: ClassVar[dict[str, Attribute]] = {
-        "deploy_status_code": attribute("Exit code of the deployment.", PropertyType.STRING),
-        "deploy_stderr": attribute("Standard error of the deployment.", PropertyType.STRING),
-        "deploy_stdout": attribute("Standard output of the deployment.", PropertyType.STRING),
-    }
+    properties: ClassVar[dict[str, Property]] = by_name(
+        {
+            **DEPLOYMENT_COMMON,
+            **STRUCTURED_INPUTS,
+            "server": string("Server (id) to apply the config to.", required=True),
+        }
+    )
+    attributes: ClassVar[dict[str, Attribute]] = {**DEPLOYMENT_OUTPUTS}
     dynamic_attributes = True
 
 
@@ -337,43 +258,13 @@ class SoftwareDeploymentGroup(ResourceType):
 
     type_name = "OS::Heat::SoftwareDeploymentGroup"
     description = "Applies one software config to several servers."
-    properties: ClassVar[dict[str, Property]] = {
-        "actions": list_of(
-            "Lifecycle actions of this resource that trigger the deployment.",
-            default=["CREATE", "UPDATE"],
-            update_allowed=True,
-            constraints=(allowed_values("CREATE", "UPDATE", "DELETE", "SUSPEND", "RESUME"),),
-        ),
-        "config": string("Software config (id) to apply.", update_allowed=True),
-        "input_values": map_of("Values for the config's inputs.", update_allowed=True),
-        "name": string(
-            "Name of the derived config; deployments on a server run in name order.",
-            update_allowed=True,
-        ),
-        "servers": map_of(
-            "Map of deployment name to server id.", required=True, update_allowed=True
-        ),
-        "signal_transport": string(
-            "How the server reports the deployment's outputs back.",
-            default="CFN_SIGNAL",
-            constraints=(
-                allowed_values(
-                    "CFN_SIGNAL", "TEMP_URL_SIGNAL", "HEAT_SIGNAL", "NO_SIGNAL", "ZAQAR_SIGNAL"
-                ),
-            ),
-        ),
-    }
-    attributes: ClassVar[dict[str, Attribute]] = {
-        "deploy_status_codes": attribute(
-            "Map of deployment name to its exit code.", PropertyType.MAP
-        ),
-        "deploy_stderrs": attribute(
-            "Map of deployment name to its standard error.", PropertyType.MAP
-        ),
-        "deploy_stdouts": attribute(
-            "Map of deployment name to its standard output.", PropertyType.MAP
-        ),
-    }
+    properties: ClassVar[dict[str, Property]] = by_name(
+        {
+            **DEPLOYMENT_COMMON,
+            "servers": DEPLOYMENT_SERVERS,
+        }
+    )
+    attributes: ClassVar[dict[str, Attribute]] = {**DEPLOYMENT_GROUP_OUTPUTS}
     dynamic_attributes = True
 
 
@@ -383,52 +274,14 @@ class StructuredDeploymentGroup(ResourceType):
 
     type_name = "OS::Heat::StructuredDeploymentGroup"
     description = "Applies one structured config to several servers."
-    properties: ClassVar[dict[str, Property]] = {
-        "actions": list_of(
-            "Lifecycle actions of this resource that trigger the deployment.",
-            default=["CREATE", "UPDATE"],
-            update_allowed=True,
-            constraints=(allowed_values("CREATE", "UPDATE", "DELETE", "SUSPEND", "RESUME"),),
-        ),
-        "config": string("Software config (id) to apply.", update_allowed=True),
-        "input_key": string(
-            "Key of the map form that marks an input to substitute (e.g. {get_input: x}).",
-            default="get_input",
-        ),
-        "input_values": map_of("Values for the config's inputs.", update_allowed=True),
-        "input_values_validate": string(
-            "STRICT fails when a declared input has no value; LAX does not.",
-            default="LAX",
-            constraints=(allowed_values("LAX", "STRICT"),),
-        ),
-        "name": string(
-            "Name of the derived config; deployments on a server run in name order.",
-            update_allowed=True,
-        ),
-        "servers": map_of(
-            "Map of deployment name to server id.", required=True, update_allowed=True
-        ),
-        "signal_transport": string(
-            "How the server reports the deployment's outputs back.",
-            default="CFN_SIGNAL",
-            constraints=(
-                allowed_values(
-                    "CFN_SIGNAL", "TEMP_URL_SIGNAL", "HEAT_SIGNAL", "NO_SIGNAL", "ZAQAR_SIGNAL"
-                ),
-            ),
-        ),
-    }
-    attributes: ClassVar[dict[str, Attribute]] = {
-        "deploy_status_codes": attribute(
-            "Map of deployment name to its exit code.", PropertyType.MAP
-        ),
-        "deploy_stderrs": attribute(
-            "Map of deployment name to its standard error.", PropertyType.MAP
-        ),
-        "deploy_stdouts": attribute(
-            "Map of deployment name to its standard output.", PropertyType.MAP
-        ),
-    }
+    properties: ClassVar[dict[str, Property]] = by_name(
+        {
+            **DEPLOYMENT_COMMON,
+            **STRUCTURED_INPUTS,
+            "servers": DEPLOYMENT_SERVERS,
+        }
+    )
+    attributes: ClassVar[dict[str, Attribute]] = {**DEPLOYMENT_GROUP_OUTPUTS}
     dynamic_attributes = True
 
 

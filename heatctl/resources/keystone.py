@@ -19,6 +19,28 @@ from heatctl.resources.schema import (
 )
 from heatctl.resources.values import PropertyValues, Report, check_role_assignments
 
+# User, Group and the two role assignment types take the same `roles` list.
+ROLE_ASSIGNMENTS = list_of(
+    "Role assignments, each on a project or a domain.",
+    item=map_of(
+        "One role assignment.",
+        {
+            "domain": string(
+                "Domain the role is granted on.", constraints=(custom("keystone.domain"),)
+            ),
+            "project": string(
+                "Project the role is granted on.", constraints=(custom("keystone.project"),)
+            ),
+            "role": string(
+                "Role (name or id) granted.",
+                required=True,
+                constraints=(custom("keystone.role"),),
+            ),
+        },
+    ),
+    update_allowed=True,
+)
+
 
 @register
 class Project(ResourceType):
@@ -76,26 +98,7 @@ class User(ResourceType):
         ),
         "name": string("Name of the user.", update_allowed=True),
         "password": string("Password of the user.", update_allowed=True),
-        "roles": list_of(
-            "Role assignments, each on a project or a domain.",
-            item=map_of(
-                "One role assignment.",
-                {
-                    "domain": string(
-                        "Domain the role is granted on.", constraints=(custom("keystone.domain"),)
-                    ),
-                    "project": string(
-                        "Project the role is granted on.", constraints=(custom("keystone.project"),)
-                    ),
-                    "role": string(
-                        "Role (name or id) granted.",
-                        required=True,
-                        constraints=(custom("keystone.role"),),
-                    ),
-                },
-            ),
-            update_allowed=True,
-        ),
+        "roles": ROLE_ASSIGNMENTS,
     }
     attributes: ClassVar[dict[str, Attribute]] = {
         "default_project_id": attribute("Id of the default project.", PropertyType.STRING),
@@ -141,26 +144,7 @@ class Group(ResourceType):
             constraints=(custom("keystone.domain"),),
         ),
         "name": string("Name of the group.", update_allowed=True),
-        "roles": list_of(
-            "Role assignments, each on a project or a domain.",
-            item=map_of(
-                "One role assignment.",
-                {
-                    "domain": string(
-                        "Domain the role is granted on.", constraints=(custom("keystone.domain"),)
-                    ),
-                    "project": string(
-                        "Project the role is granted on.", constraints=(custom("keystone.project"),)
-                    ),
-                    "role": string(
-                        "Role (name or id) granted.",
-                        required=True,
-                        constraints=(custom("keystone.role"),),
-                    ),
-                },
-            ),
-            update_allowed=True,
-        ),
+        "roles": ROLE_ASSIGNMENTS,
     }
 
     @classmethod
@@ -251,26 +235,7 @@ class UserRoleAssignment(ResourceType):
     type_name = "OS::Keystone::UserRoleAssignment"
     description = "Grants roles to an existing Keystone user."
     properties: ClassVar[dict[str, Property]] = {
-        "roles": list_of(
-            "Role assignments, each on a project or a domain.",
-            item=map_of(
-                "One role assignment.",
-                {
-                    "domain": string(
-                        "Domain the role is granted on.", constraints=(custom("keystone.domain"),)
-                    ),
-                    "project": string(
-                        "Project the role is granted on.", constraints=(custom("keystone.project"),)
-                    ),
-                    "role": string(
-                        "Role (name or id) granted.",
-                        required=True,
-                        constraints=(custom("keystone.role"),),
-                    ),
-                },
-            ),
-            update_allowed=True,
-        ),
+        "roles": ROLE_ASSIGNMENTS,
         "user": string(
             "User (name or id) to grant the roles to.",
             required=True,
@@ -298,26 +263,7 @@ class GroupRoleAssignment(ResourceType):
             update_allowed=True,
             constraints=(custom("keystone.group"),),
         ),
-        "roles": list_of(
-            "Role assignments, each on a project or a domain.",
-            item=map_of(
-                "One role assignment.",
-                {
-                    "domain": string(
-                        "Domain the role is granted on.", constraints=(custom("keystone.domain"),)
-                    ),
-                    "project": string(
-                        "Project the role is granted on.", constraints=(custom("keystone.project"),)
-                    ),
-                    "role": string(
-                        "Role (name or id) granted.",
-                        required=True,
-                        constraints=(custom("keystone.role"),),
-                    ),
-                },
-            ),
-            update_allowed=True,
-        ),
+        "roles": ROLE_ASSIGNMENTS,
     }
 
     @classmethod

@@ -21,6 +21,27 @@ from heatctl.resources.schema import (
 )
 from heatctl.resources.values import PropertyValues, Report, one_required
 
+# The lifecycle actions an external resource can run a workflow on.
+WORKFLOW_ACTIONS = ("CREATE", "DELETE", "RESUME", "SUSPEND", "UPDATE")
+
+
+def action_workflow(action: str) -> Property:
+    """The workflow (and its parameters) an external resource runs on `action`."""
+    return map_of(
+        f"Workflow run on {action}.",
+        {
+            "params": map_of(
+                "Extra workflow parameters (task_name for reverse workflows).",
+                default={},
+            ),
+            "workflow": string(
+                "Workflow (name or id) to run.",
+                required=True,
+                constraints=(custom("mistral.workflow"),),
+            ),
+        },
+    )
+
 
 @register
 class Workflow(ResourceType):
@@ -150,78 +171,7 @@ class ExternalResource(ResourceType):
     properties: ClassVar[dict[str, Property]] = {
         "actions": map_of(
             "Workflows per lifecycle action.",
-            {
-                "CREATE": map_of(
-                    "Workflow run on CREATE.",
-                    {
-                        "params": map_of(
-                            "Extra workflow parameters (task_name for reverse workflows).",
-                            default={},
-                        ),
-                        "workflow": string(
-                            "Workflow (name or id) to run.",
-                            required=True,
-                            constraints=(custom("mistral.workflow"),),
-                        ),
-                    },
-                ),
-                "DELETE": map_of(
-                    "Workflow run on DELETE.",
-                    {
-                        "params": map_of(
-                            "Extra workflow parameters (task_name for reverse workflows).",
-                            default={},
-                        ),
-                        "workflow": string(
-                            "Workflow (name or id) to run.",
-                            required=True,
-                            constraints=(custom("mistral.workflow"),),
-                        ),
-                    },
-                ),
-                "RESUME": map_of(
-                    "Workflow run on RESUME.",
-                    {
-                        "params": map_of(
-                            "Extra workflow parameters (task_name for reverse workflows).",
-                            default={},
-                        ),
-                        "workflow": string(
-                            "Workflow (name or id) to run.",
-                            required=True,
-                            constraints=(custom("mistral.workflow"),),
-                        ),
-                    },
-                ),
-                "SUSPEND": map_of(
-                    "Workflow run on SUSPEND.",
-                    {
-                        "params": map_of(
-                            "Extra workflow parameters (task_name for reverse workflows).",
-                            default={},
-                        ),
-                        "workflow": string(
-                            "Workflow (name or id) to run.",
-                            required=True,
-                            constraints=(custom("mistral.workflow"),),
-                        ),
-                    },
-                ),
-                "UPDATE": map_of(
-                    "Workflow run on UPDATE.",
-                    {
-                        "params": map_of(
-                            "Extra workflow parameters (task_name for reverse workflows).",
-                            default={},
-                        ),
-                        "workflow": string(
-                            "Workflow (name or id) to run.",
-                            required=True,
-                            constraints=(custom("mistral.workflow"),),
-                        ),
-                    },
-                ),
-            },
+            {action: action_workflow(action) for action in WORKFLOW_ACTIONS},
             required=True,
         ),
         "always_update": boolean(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from heatctl.resources.common import QOS_RULE_POLICY, QUOTA_PROJECT, quota
 from heatctl.resources.registry import ResourceType, register
 from heatctl.resources.schema import (
     Attribute,
@@ -317,11 +318,7 @@ class QoSDscpMarkingRule(ResourceType):
                 ),
             ),
         ),
-        "policy": string(
-            "QoS policy (name or id) the rule belongs to.",
-            required=True,
-            constraints=(custom("neutron.qos_policy"),),
-        ),
+        "policy": QOS_RULE_POLICY,
         "tenant_id": string("Project that owns the rule."),
     }
 
@@ -345,11 +342,7 @@ class QoSMinimumBandwidthRule(ResourceType):
             update_allowed=True,
             constraints=(value_range(min=0),),
         ),
-        "policy": string(
-            "QoS policy (name or id) the rule belongs to.",
-            required=True,
-            constraints=(custom("neutron.qos_policy"),),
-        ),
+        "policy": QOS_RULE_POLICY,
         "tenant_id": string("Project that owns the rule."),
     }
 
@@ -373,11 +366,7 @@ class QoSMinimumPacketRateRule(ResourceType):
             update_allowed=True,
             constraints=(value_range(min=0),),
         ),
-        "policy": string(
-            "QoS policy (name or id) the rule belongs to.",
-            required=True,
-            constraints=(custom("neutron.qos_policy"),),
-        ),
+        "policy": QOS_RULE_POLICY,
         "tenant_id": string("Project that owns the rule."),
     }
 
@@ -389,54 +378,16 @@ class Quota(ResourceType):
     type_name = "OS::Neutron::Quota"
     description = "Neutron quotas of a project (admin only)."
     properties: ClassVar[dict[str, Property]] = {
-        "floatingip": integer(
-            "Most floating IPs (-1 for no limit).",
-            update_allowed=True,
-            constraints=(value_range(min=-1),),
-        ),
-        "network": integer(
-            "Most networks (-1 for no limit).",
-            update_allowed=True,
-            constraints=(value_range(min=-1),),
-        ),
-        "port": integer(
-            "Most ports (-1 for no limit).", update_allowed=True, constraints=(value_range(min=-1),)
-        ),
-        "project": string(
-            "Project (name or id) the quotas apply to.",
-            required=True,
-            constraints=(custom("keystone.project"),),
-        ),
-        "rbac_policy": integer(
-            "Most RBAC policies (-1 for no limit).",
-            update_allowed=True,
-            constraints=(value_range(min=-1),),
-        ),
-        "router": integer(
-            "Most routers (-1 for no limit).",
-            update_allowed=True,
-            constraints=(value_range(min=-1),),
-        ),
-        "security_group": integer(
-            "Most security groups (-1 for no limit).",
-            update_allowed=True,
-            constraints=(value_range(min=-1),),
-        ),
-        "security_group_rule": integer(
-            "Most security group rules (-1 for no limit).",
-            update_allowed=True,
-            constraints=(value_range(min=-1),),
-        ),
-        "subnet": integer(
-            "Most subnets (-1 for no limit).",
-            update_allowed=True,
-            constraints=(value_range(min=-1),),
-        ),
-        "subnetpool": integer(
-            "Most subnet pools (-1 for no limit).",
-            update_allowed=True,
-            constraints=(value_range(min=-1),),
-        ),
+        "floatingip": quota("floating IPs"),
+        "network": quota("networks"),
+        "port": quota("ports"),
+        "project": QUOTA_PROJECT,
+        "rbac_policy": quota("RBAC policies"),
+        "router": quota("routers"),
+        "security_group": quota("security groups"),
+        "security_group_rule": quota("security group rules"),
+        "subnet": quota("subnets"),
+        "subnetpool": quota("subnet pools"),
     }
 
     @classmethod

@@ -6,6 +6,7 @@ from typing import ClassVar
 
 from heatctl.engine.openstack import lifecycle
 from heatctl.engine.openstack_kinds import FLOATING_IP, SECURITY_GROUP
+from heatctl.resources.common import QOS_RULE_POLICY, by_name
 from heatctl.resources.registry import ResourceType, register
 from heatctl.resources.schema import (
     IP_PROTOCOL_NUMBERS,
@@ -23,6 +24,50 @@ from heatctl.resources.schema import (
     value_range,
 )
 from heatctl.resources.values import PropertyValues, Report, as_int, conflict
+
+# What a security group rule can match: an IP protocol number or one of the names Neutron knows.
+SECURITY_GROUP_PROTOCOLS = allowed_values(
+    *IP_PROTOCOL_NUMBERS,
+    "ah",
+    "dccp",
+    "egp",
+    "esp",
+    "gre",
+    "icmp",
+    "icmpv6",
+    "igmp",
+    "ipv6-encap",
+    "ipv6-frag",
+    "ipv6-icmp",
+    "ipv6-nonxt",
+    "ipv6-opts",
+    "ipv6-route",
+    "ospf",
+    "pgm",
+    "rsvp",
+    "sctp",
+    "tcp",
+    "udp",
+    "udplite",
+    "vrrp",
+)
+
+
+# The rule properties a group's inline rules and OS::Neutron::SecurityGroupRule share.
+SECURITY_GROUP_RULE_MATCH: dict[str, Property] = {
+    "description": string("Description of the rule."),
+    "ethertype": string(
+        "IPv4 or IPv6.", default="IPv4", constraints=(allowed_values("IPv4", "IPv6"),)
+    ),
+    "port_range_max": integer(
+        "Highest port matched.", constraints=(value_range(min=0, max=65535),)
+    ),
+    "port_range_min": integer(
+        "Lowest port matched (for ICMP, the type).",
+        constraints=(value_range(min=0, max=65535),),
+    ),
+    "remote_ip_prefix": string("Remote CIDR matched.", constraints=(custom("net_cidr"),)),
+}
 
 
 @register
@@ -138,68 +183,29 @@ class SecurityGroup(ResourceType):
             "Rules of the group.",
             item=map_of(
                 "One rule.",
-                {
-                    "description": string("Description of the rule."),
-                    "direction": string(
-                        "Traffic the rule applies to: ingress (into the server) or egress.",
-                        default="ingress",
-                        constraints=(allowed_values("ingress", "egress"),),
-                    ),
-                    "ethertype": string(
-                        "IPv4 or IPv6.",
-                        default="IPv4",
-                        constraints=(allowed_values("IPv4", "IPv6"),),
-                    ),
-                    "port_range_max": integer(
-                        "Highest port matched.", constraints=(value_range(min=0, max=65535),)
-                    ),
-                    "port_range_min": integer(
-                        "Lowest port matched (for ICMP, the type).",
-                        constraints=(value_range(min=0, max=65535),),
-                    ),
-                    "protocol": string(
-                        "Protocol matched, by name or number.",
-                        constraints=(
-                            allowed_values(
-                                *IP_PROTOCOL_NUMBERS,
-                                "ah",
-                                "dccp",
-                                "egp",
-                                "esp",
-                                "gre",
-                                "icmp",
-                                "icmpv6",
-                                "igmp",
-                                "ipv6-encap",
-                                "ipv6-frag",
-                                "ipv6-icmp",
-                                "ipv6-nonxt",
-                                "ipv6-opts",
-                                "ipv6-route",
-                                "ospf",
-                                "pgm",
-                                "rsvp",
-                                "sctp",
-                                "tcp",
-                                "udp",
-                                "udplite",
-                                "vrrp",
-                            ),
+                by_name(
+                    {
+                        **SECURITY_GROUP_RULE_MATCH,
+                        "direction": string(
+                            "Traffic the rule applies to: ingress (into the server) or egress.",
+                            default="ingress",
+                            constraints=(allowed_values("ingress", "egress"),),
                         ),
-                    ),
-                    "remote_group_id": string(
-                        "Security group whose members are matched (instead of an IP prefix).",
-                        constraints=(custom("neutron.security_group"),),
-                    ),
-                    "remote_ip_prefix": string(
-                        "Remote CIDR matched.", constraints=(custom("net_cidr"),)
-                    ),
-                    "remote_mode": string(
-                        "Match by remote_ip_prefix or by remote_group_id.",
-                        default="remote_ip_prefix",
-                        constraints=(allowed_values("remote_ip_prefix", "remote_group_id"),),
-                    ),
-                },
+                        "protocol": string(
+                            "Protocol matched, by name or number.",
+                            constraints=(SECURITY_GROUP_PROTOCOLS,),
+                        ),
+                        "remote_group_id": string(
+                            "Security group whose members are matched (instead of an IP prefix).",
+                            constraints=(custom("neutron.security_group"),),
+                        ),
+                        "remote_mode": string(
+                            "Match by remote_ip_prefix or by remote_group_id.",
+                            default="remote_ip_prefix",
+                            constraints=(allowed_values("remote_ip_prefix", "remote_group_id"),),
+                        ),
+                    }
+                ),
             ),
             default=[],
             update_allowed=True,
@@ -232,65 +238,30 @@ class SecurityGroupRule(ResourceType):
 
     type_name = "OS::Neutron::SecurityGroupRule"
     description = "One rule added to an existing Neutron security group."
-    properties: ClassVar[dict[str, Property]] = {
-        "description": string("Description of the rule."),
-        "direction": string(
-            "Traffic the rule applies to: ingress or egress.",
-            default="ingress",
-            constraints=(allowed_values("ingress", "egress"),),
-        ),
-        "ethertype": string(
-            "IPv4 or IPv6.", default="IPv4", constraints=(allowed_values("IPv4", "IPv6"),)
-        ),
-        "port_range_max": integer(
-            "Highest port matched.", constraints=(value_range(min=0, max=65535),)
-        ),
-        "port_range_min": integer(
-            "Lowest port matched (for ICMP, the type).",
-            constraints=(value_range(min=0, max=65535),),
-        ),
-        "protocol": string(
-            "Protocol matched, by name or number.",
-            default="tcp",
-            constraints=(
-                allowed_values(
-                    *IP_PROTOCOL_NUMBERS,
-                    "ah",
-                    "dccp",
-                    "egp",
-                    "esp",
-                    "gre",
-                    "icmp",
-                    "icmpv6",
-                    "igmp",
-                    "ipv6-encap",
-                    "ipv6-frag",
-                    "ipv6-icmp",
-                    "ipv6-nonxt",
-                    "ipv6-opts",
-                    "ipv6-route",
-                    "ospf",
-                    "pgm",
-                    "rsvp",
-                    "sctp",
-                    "tcp",
-                    "udp",
-                    "udplite",
-                    "vrrp",
-                ),
+    properties: ClassVar[dict[str, Property]] = by_name(
+        {
+            **SECURITY_GROUP_RULE_MATCH,
+            "direction": string(
+                "Traffic the rule applies to: ingress or egress.",
+                default="ingress",
+                constraints=(allowed_values("ingress", "egress"),),
             ),
-        ),
-        "remote_group": string(
-            "Security group (name or id) whose members are matched.",
-            constraints=(custom("neutron.security_group"),),
-        ),
-        "remote_ip_prefix": string("Remote CIDR matched.", constraints=(custom("net_cidr"),)),
-        "security_group": string(
-            "Security group (name or id) to add the rule to.",
-            required=True,
-            constraints=(custom("neutron.security_group"),),
-        ),
-    }
+            "protocol": string(
+                "Protocol matched, by name or number.",
+                default="tcp",
+                constraints=(SECURITY_GROUP_PROTOCOLS,),
+            ),
+            "remote_group": string(
+                "Security group (name or id) whose members are matched.",
+                constraints=(custom("neutron.security_group"),),
+            ),
+            "security_group": string(
+                "Security group (name or id) to add the rule to.",
+                required=True,
+                constraints=(custom("neutron.security_group"),),
+            ),
+        }
+    )
 
     @classmethod
     def check_values(cls, values: PropertyValues, report: Report) -> None:
@@ -346,11 +317,7 @@ class QoSBandwidthLimitRule(ResourceType):
             update_allowed=True,
             constraints=(value_range(min=0),),
         ),
-        "policy": string(
-            "QoS policy (name or id) the rule belongs to.",
-            required=True,
-            constraints=(custom("neutron.qos_policy"),),
-        ),
+        "policy": QOS_RULE_POLICY,
         "tenant_id": string("Project that owns the rule."),
     }
 

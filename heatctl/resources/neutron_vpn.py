@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from heatctl.resources.common import by_name
 from heatctl.resources.registry import ResourceType, register
 from heatctl.resources.schema import (
     Attribute,
@@ -18,6 +19,98 @@ from heatctl.resources.schema import (
     map_of,
     string,
 )
+
+
+def policy_algorithms(*, update_allowed: bool) -> dict[str, Property]:
+    """The algorithm and lifetime properties IKE and IPsec policies share.
+
+    An IKE policy declares them updatable, an IPsec policy does not.
+    """
+    return {
+        "auth_algorithm": string(
+            "Authentication hash algorithm.",
+            default="sha1",
+            update_allowed=update_allowed,
+            constraints=(
+                allowed_values("sha1", "sha256", "sha384", "sha512", "aes-xcbc", "aes-cmac"),
+            ),
+        ),
+        "encryption_algorithm": string(
+            "Encryption algorithm.",
+            default="aes-128",
+            update_allowed=update_allowed,
+            constraints=(
+                allowed_values(
+                    "3des",
+                    "aes-128",
+                    "aes-192",
+                    "aes-256",
+                    "aes-128-ccm-8",
+                    "aes-192-ccm-8",
+                    "aes-256-ccm-8",
+                    "aes-128-ccm-12",
+                    "aes-192-ccm-12",
+                    "aes-256-ccm-12",
+                    "aes-128-ccm-16",
+                    "aes-192-ccm-16",
+                    "aes-256-ccm-16",
+                    "aes-128-gcm-8",
+                    "aes-192-gcm-8",
+                    "aes-256-gcm-8",
+                    "aes-128-gcm-12",
+                    "aes-192-gcm-12",
+                    "aes-256-gcm-12",
+                    "aes-128-gcm-16",
+                    "aes-192-gcm-16",
+                    "aes-256-gcm-16",
+                    "aes-128-ctr",
+                    "aes-192-ctr",
+                    "aes-256-ctr",
+                ),
+            ),
+        ),
+        "lifetime": map_of(
+            "Security association lifetime.",
+            {
+                "units": string(
+                    "Unit of the lifetime.",
+                    default="seconds",
+                    constraints=(allowed_values("seconds", "kilobytes"),),
+                ),
+                "value": integer("Length of the lifetime.", default=3600),
+            },
+            update_allowed=update_allowed,
+        ),
+        "pfs": string(
+            "Perfect forward secrecy group.",
+            default="group5",
+            update_allowed=update_allowed,
+            constraints=(
+                allowed_values(
+                    "group2",
+                    "group5",
+                    "group14",
+                    "group15",
+                    "group16",
+                    "group17",
+                    "group18",
+                    "group19",
+                    "group20",
+                    "group21",
+                    "group22",
+                    "group23",
+                    "group24",
+                    "group25",
+                    "group26",
+                    "group27",
+                    "group28",
+                    "group29",
+                    "group30",
+                    "group31",
+                ),
+            ),
+        ),
+    }
 
 
 @register
@@ -72,102 +165,22 @@ class IKEPolicy(ResourceType):
 
     type_name = "OS::Neutron::IKEPolicy"
     description = "A Neutron VPNaaS IKE policy."
-    properties: ClassVar[dict[str, Property]] = {
-        "auth_algorithm": string(
-            "Authentication hash algorithm.",
-            default="sha1",
-            update_allowed=True,
-            constraints=(
-                allowed_values("sha1", "sha256", "sha384", "sha512", "aes-xcbc", "aes-cmac"),
+    properties: ClassVar[dict[str, Property]] = by_name(
+        {
+            **policy_algorithms(update_allowed=True),
+            "description": string("Description of the policy.", update_allowed=True),
+            "ike_version": string(
+                "IKE version.",
+                default="v1",
+                update_allowed=True,
+                constraints=(allowed_values("v1", "v2"),),
             ),
-        ),
-        "description": string("Description of the policy.", update_allowed=True),
-        "encryption_algorithm": string(
-            "Encryption algorithm.",
-            default="aes-128",
-            update_allowed=True,
-            constraints=(
-                allowed_values(
-                    "3des",
-                    "aes-128",
-                    "aes-192",
-                    "aes-256",
-                    "aes-128-ccm-8",
-                    "aes-192-ccm-8",
-                    "aes-256-ccm-8",
-                    "aes-128-ccm-12",
-                    "aes-192-ccm-12",
-                    "aes-256-ccm-12",
-                    "aes-128-ccm-16",
-                    "aes-192-ccm-16",
-                    "aes-256-ccm-16",
-                    "aes-128-gcm-8",
-                    "aes-192-gcm-8",
-                    "aes-256-gcm-8",
-                    "aes-128-gcm-12",
-                    "aes-192-gcm-12",
-                    "aes-256-gcm-12",
-                    "aes-128-gcm-16",
-                    "aes-192-gcm-16",
-                    "aes-256-gcm-16",
-                    "aes-128-ctr",
-                    "aes-192-ctr",
-                    "aes-256-ctr",
-                ),
+            "name": string("Name of the policy.", update_allowed=True),
+            "phase1_negotiation_mode": string(
+                "Phase 1 negotiation mode.", default="main", constraints=(allowed_values("main"),)
             ),
-        ),
-        "ike_version": string(
-            "IKE version.",
-            default="v1",
-            update_allowed=True,
-            constraints=(allowed_values("v1", "v2"),),
-        ),
-        "lifetime": map_of(
-            "Security association lifetime.",
-            {
-                "units": string(
-                    "Unit of the lifetime.",
-                    default="seconds",
-                    constraints=(allowed_values("seconds", "kilobytes"),),
-                ),
-                "value": integer("Length of the lifetime.", default=3600),
-            },
-            update_allowed=True,
-        ),
-        "name": string("Name of the policy.", update_allowed=True),
-        "pfs": string(
-            "Perfect forward secrecy group.",
-            default="group5",
-            update_allowed=True,
-            constraints=(
-                allowed_values(
-                    "group2",
-                    "group5",
-                    "group14",
-                    "group15",
-                    "group16",
-                    "group17",
-                    "group18",
-                    "group19",
-                    "group20",
-                    "group21",
-                    "group22",
-                    "group23",
-                    "group24",
-                    "group25",
-                    "group26",
-                    "group27",
-                    "group28",
-                    "group29",
-                    "group30",
-                    "group31",
-                ),
-            ),
-        ),
-        "phase1_negotiation_mode": string(
-            "Phase 1 negotiation mode.", default="main", constraints=(allowed_values("main"),)
-        ),
-    }
+        }
+    )
     attributes: ClassVar[dict[str, Attribute]] = {
         "auth_algorithm": attribute("Authentication hash algorithm.", PropertyType.STRING),
         "description": attribute("Description of the policy.", PropertyType.STRING),
@@ -187,99 +200,23 @@ class IPsecPolicy(ResourceType):
 
     type_name = "OS::Neutron::IPsecPolicy"
     description = "A Neutron VPNaaS IPsec policy."
-    properties: ClassVar[dict[str, Property]] = {
-        "auth_algorithm": string(
-            "Authentication hash algorithm.",
-            default="sha1",
-            constraints=(
-                allowed_values("sha1", "sha256", "sha384", "sha512", "aes-xcbc", "aes-cmac"),
+    properties: ClassVar[dict[str, Property]] = by_name(
+        {
+            **policy_algorithms(update_allowed=False),
+            "description": string("Description of the policy.", update_allowed=True),
+            "encapsulation_mode": string(
+                "Tunnel or transport mode.",
+                default="tunnel",
+                constraints=(allowed_values("tunnel", "transport"),),
             ),
-        ),
-        "description": string("Description of the policy.", update_allowed=True),
-        "encapsulation_mode": string(
-            "Tunnel or transport mode.",
-            default="tunnel",
-            constraints=(allowed_values("tunnel", "transport"),),
-        ),
-        "encryption_algorithm": string(
-            "Encryption algorithm.",
-            default="aes-128",
-            constraints=(
-                allowed_values(
-                    "3des",
-                    "aes-128",
-                    "aes-192",
-                    "aes-256",
-                    "aes-128-ccm-8",
-                    "aes-192-ccm-8",
-                    "aes-256-ccm-8",
-                    "aes-128-ccm-12",
-                    "aes-192-ccm-12",
-                    "aes-256-ccm-12",
-                    "aes-128-ccm-16",
-                    "aes-192-ccm-16",
-                    "aes-256-ccm-16",
-                    "aes-128-gcm-8",
-                    "aes-192-gcm-8",
-                    "aes-256-gcm-8",
-                    "aes-128-gcm-12",
-                    "aes-192-gcm-12",
-                    "aes-256-gcm-12",
-                    "aes-128-gcm-16",
-                    "aes-192-gcm-16",
-                    "aes-256-gcm-16",
-                    "aes-128-ctr",
-                    "aes-192-ctr",
-                    "aes-256-ctr",
-                ),
+            "name": string("Name of the policy.", update_allowed=True),
+            "transform_protocol": string(
+                "Transform protocol.",
+                default="esp",
+                constraints=(allowed_values("esp", "ah", "ah-esp"),),
             ),
-        ),
-        "lifetime": map_of(
-            "Security association lifetime.",
-            {
-                "units": string(
-                    "Unit of the lifetime.",
-                    default="seconds",
-                    constraints=(allowed_values("seconds", "kilobytes"),),
-                ),
-                "value": integer("Length of the lifetime.", default=3600),
-            },
-        ),
-        "name": string("Name of the policy.", update_allowed=True),
-        "pfs": string(
-            "Perfect forward secrecy group.",
-            default="group5",
-            constraints=(
-                allowed_values(
-                    "group2",
-                    "group5",
-                    "group14",
-                    "group15",
-                    "group16",
-                    "group17",
-                    "group18",
-                    "group19",
-                    "group20",
-                    "group21",
-                    "group22",
-                    "group23",
-                    "group24",
-                    "group25",
-                    "group26",
-                    "group27",
-                    "group28",
-                    "group29",
-                    "group30",
-                    "group31",
-                ),
-            ),
-        ),
-        "transform_protocol": string(
-            "Transform protocol.",
-            default="esp",
-            constraints=(allowed_values("esp", "ah", "ah-esp"),),
-        ),
-    }
+        }
+    )
     attributes: ClassVar[dict[str, Attribute]] = {
         "auth_algorithm": attribute("Authentication hash algorithm.", PropertyType.STRING),
         "description": attribute("Description of the policy.", PropertyType.STRING),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from heatctl.resources.common import QUOTA_PROJECT, quota
 from heatctl.resources.registry import ResourceType, register
 from heatctl.resources.schema import (
     Attribute,
@@ -21,6 +22,20 @@ from heatctl.resources.schema import (
     value_range,
 )
 from heatctl.resources.values import PropertyValues, Report, check_any_quota, one_required
+
+
+def provider_profile(settings_key: str) -> dict[str, Property]:
+    """The properties of a flavor or availability zone profile; `settings_key` holds its settings."""
+    return {
+        settings_key: string(
+            "The provider settings, as a JSON string.",
+            required=True,
+            update_allowed=True,
+            constraints=(custom("json_string"),),
+        ),
+        "name": string("Name of the profile.", update_allowed=True),
+        "provider_name": string("Octavia provider the profile is for.", update_allowed=True),
+    }
 
 
 @register
@@ -422,16 +437,7 @@ class FlavorProfile(ResourceType):
 
     type_name = "OS::Octavia::FlavorProfile"
     description = "Provider-specific settings of an Octavia flavor (admin only)."
-    properties: ClassVar[dict[str, Property]] = {
-        "flavor_data": string(
-            "The provider settings, as a JSON string.",
-            required=True,
-            update_allowed=True,
-            constraints=(custom("json_string"),),
-        ),
-        "name": string("Name of the profile.", update_allowed=True),
-        "provider_name": string("Octavia provider the profile is for.", update_allowed=True),
-    }
+    properties: ClassVar[dict[str, Property]] = provider_profile("flavor_data")
 
 
 @register
@@ -467,16 +473,7 @@ class AvailabilityZoneProfile(ResourceType):
 
     type_name = "OS::Octavia::AvailabilityZoneProfile"
     description = "Provider-specific settings of an Octavia availability zone (admin only)."
-    properties: ClassVar[dict[str, Property]] = {
-        "availability_zone_data": string(
-            "The provider settings, as a JSON string.",
-            required=True,
-            update_allowed=True,
-            constraints=(custom("json_string"),),
-        ),
-        "name": string("Name of the profile.", update_allowed=True),
-        "provider_name": string("Octavia provider the profile is for.", update_allowed=True),
-    }
+    properties: ClassVar[dict[str, Property]] = provider_profile("availability_zone_data")
 
 
 @register
@@ -486,34 +483,12 @@ class Quota(ResourceType):
     type_name = "OS::Octavia::Quota"
     description = "Octavia quotas of a project (admin only)."
     properties: ClassVar[dict[str, Property]] = {
-        "healthmonitor": integer(
-            "Most health monitors (-1 for no limit).",
-            update_allowed=True,
-            constraints=(value_range(min=-1),),
-        ),
-        "listener": integer(
-            "Most listeners (-1 for no limit).",
-            update_allowed=True,
-            constraints=(value_range(min=-1),),
-        ),
-        "loadbalancer": integer(
-            "Most load balancers (-1 for no limit).",
-            update_allowed=True,
-            constraints=(value_range(min=-1),),
-        ),
-        "member": integer(
-            "Most pool members (-1 for no limit).",
-            update_allowed=True,
-            constraints=(value_range(min=-1),),
-        ),
-        "pool": integer(
-            "Most pools (-1 for no limit).", update_allowed=True, constraints=(value_range(min=-1),)
-        ),
-        "project": string(
-            "Project (name or id) the quotas apply to.",
-            required=True,
-            constraints=(custom("keystone.project"),),
-        ),
+        "healthmonitor": quota("health monitors"),
+        "listener": quota("listeners"),
+        "loadbalancer": quota("load balancers"),
+        "member": quota("pool members"),
+        "pool": quota("pools"),
+        "project": QUOTA_PROJECT,
     }
 
     @classmethod
