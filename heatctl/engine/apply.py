@@ -123,6 +123,9 @@ class StepWork:
             if self.row is None:
                 self.phases = []
                 return
+            if str(self.row.status) == "INIT_COMPLETE" and self.row.physical_id is None:
+                self.phases = []  # never created: nothing in the cloud, straight to gone
+                return
             self.phases = ["delete"]
             self._transition(Action.DELETE, State.IN_PROGRESS, "state changed")
         else:  # pragma: no cover - the planner makes no other kinds

@@ -27,6 +27,7 @@ from heatctl.engine.planner import (
     Plan,
     Step,
     TypeInfo,
+    coerce_properties,
     plan,
 )
 from heatctl.engine.progress import Progress, ProgressEvent
@@ -415,7 +416,7 @@ class StackEngine:
                 raise ResourceFailed(
                     f"{want.name}: {', '.join(unresolved)} refer to resources that have no value"
                 )
-            return dict(value)
+            return coerce_properties(value, self.type_info(want.type))
 
         def on_event(node: Hashable, phase: Phase, detail: str) -> None:
             name = node.name if isinstance(node, Step) else str(node)
