@@ -514,3 +514,35 @@ def resume(app: AppContext, name: str, **kw: Any) -> None:
         return engine.resume(record.id, lambda s: model_from_stack(s, params), options)
 
     _run(app, record.name, kw, secret_values(store, record.id), call)
+
+
+@stack.command("signal")
+@click.argument("name")
+@click.argument("resource")
+@click.option(
+    "--data",
+    "data",
+    default=None,
+    metavar="JSON",
+    help='Signal body, e.g. \'{"status": "SUCCESS", "reason": "booted", "data": "..."}\'.',
+)
+@click.pass_obj
+def signal(app: AppContext, name: str, resource: str, data: str | None) -> None:
+    """Send a signal to a resource (a WaitConditionHandle), as a server's boot script would."""
+    import json
+
+    from heatctl.engine.builtin import normalize_signal
+    from heatctl.errors import InvalidInput
+
+    store = _store(app)
+    record = store.get_stack(name)
+    row = store.find_resource(record.id, resource)
+    if row is None or row.physical_id is None:
+        raise InvalidInput(f"stack {record.name!r} has no created resource {resource!r} to signal")
+    try:
+        payload = json.loads(data) if data else {}
+        body = normalize_signal(payload, len(store.signals(record.id, row.physical_id)) + 1)
+    except ValueError as error:  # JSONDecodeError is a ValueError
+        raise InvalidInput(f"--data: {error}") from error
+    store.add_signal(record.id, row.physical_id, resource, body)
+    app.info(f"{record.name}/{resource}: signal {body['id']} ({body['status']}) recorded")

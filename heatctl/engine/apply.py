@@ -215,6 +215,7 @@ class StepWork:
                 journal=self.op.store.journal,
                 retry_policy=self.op.options.retry_policy,
                 secret_attributes=self.op.secret_attributes(row.type),
+                signals=lambda target: self.op.store.signals(row.stack_id, target),
             )
         return self.ctx
 
@@ -291,7 +292,10 @@ class StepWork:
             return
         ctx = self._context()
         plugin = self.op.plugin_for(ctx.type)
-        attributes = {**ctx.attributes, **plugin.resolve_attributes(ctx)}
+        kept = {}
+        if self.action is Action.UPDATE:  # what only the create knew (a generated token)
+            kept = self.op.store.resource_attributes(self.row.id, reveal=True)
+        attributes = {**kept, **ctx.attributes, **plugin.resolve_attributes(ctx)}
         self.row = self.op.store.set_resource_data(
             self.row.id,
             physical_id=ctx.physical_id,

@@ -72,6 +72,8 @@ class ResourceContext:
     attributes: dict[str, Any] = field(default_factory=dict)
     """Attribute values a plugin knows before the action completes (stored with the
     result of resolve_attributes when it does)."""
+    signals: Callable[[str], list[dict[str, Any]]] = lambda target: []
+    """The signals sent so far to the resource with this physical id (the state store)."""
 
     @property
     def conn(self) -> Any:

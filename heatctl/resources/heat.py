@@ -335,6 +335,26 @@ class WaitCondition(ResourceType):
         ),
     }
 
+    def create(self, ctx: ResourceContext) -> Wait | None:
+        from heatctl.engine.builtin import wait_start
+
+        _StateOnly.named(ctx)
+        return wait_start(ctx)
+
+    def check_create_complete(self, ctx: ResourceContext) -> Wait | None:
+        from heatctl.engine.builtin import wait_check
+
+        return wait_check(ctx)
+
+    def resolve_attributes(self, ctx: ResourceContext) -> dict[str, Any]:
+        from heatctl.engine.builtin import wait_data
+
+        return wait_data(ctx)
+
+    update = check_update_complete = check_create_complete
+    delete = check_delete_complete = _StateOnly.done
+    find_by_tag = _StateOnly.not_in_cloud
+
 
 @register
 class WaitConditionHandle(ResourceType):
@@ -373,6 +393,20 @@ class WaitConditionHandle(ResourceType):
             PropertyType.STRING,
         ),
     }
+    # The token lets whoever holds it signal the handle: stored apart and masked.
+    secret_attributes: ClassVar[tuple[str, ...]] = ("token",)
+
+    def create(self, ctx: ResourceContext) -> Wait | None:
+        from heatctl.engine.builtin import handle_attributes
+
+        _StateOnly.named(ctx)
+        ctx.attributes.update(handle_attributes(ctx))
+        return None
+
+    check_create_complete = update = check_update_complete = _StateOnly.done
+    delete = check_delete_complete = _StateOnly.done
+    resolve_attributes = _StateOnly.no_attributes
+    find_by_tag = _StateOnly.not_in_cloud
 
 
 @register
