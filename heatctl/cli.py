@@ -37,6 +37,11 @@ COMMAND_GROUPS: dict[str, tuple[str, str, str]] = {
         "resource_type",
         "List resource types and show their properties and attributes.",
     ),
+    "translate": (
+        "heatctl.commands.translate",
+        "translate",
+        "Translate CloudFormation or TOSCA to HOT.",
+    ),
     "sandbox": ("heatctl.commands.sandbox", "sandbox", "Run the local sandbox OpenStack cloud."),
 }
 

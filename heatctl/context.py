@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -29,8 +30,13 @@ class AppContext:
         from rich.console import Console
 
         color = resolve_color(self.settings.color)
+        stream = sys.stderr if stderr else sys.stdout
+        # Piped into a file or another program, nothing is cut to fit 80 columns: scripts
+        # must see whole ids. On a terminal, rich fits the terminal's width.
+        width = None if stream.isatty() or os.environ.get("COLUMNS") else 1000
         return Console(
             stderr=stderr,
+            width=width,
             force_terminal=True if color else None,
             no_color=color is False,
             color_system="auto" if color is not False else None,

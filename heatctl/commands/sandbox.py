@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import signal
 from pathlib import Path
 from types import FrameType
@@ -71,6 +70,14 @@ def sandbox() -> None:
 @click.option(
     "--virtual-clock", is_flag=True, help="Freeze time; move it with POST /__sandbox__/clock."
 )
+@click.option(
+    "--timing",
+    "timings",
+    multiple=True,
+    metavar="STEP=SECONDS",
+    help="How long an asynchronous step takes, e.g. server_build=5 (repeatable; see "
+    "docs/sandbox.md for the steps).",
+)
 @STATE_OPTION
 @click.pass_obj
 def serve(
@@ -81,35 +88,22 @@ def serve(
     clouds_yaml: Path | None,
     keystone_url: str | None,
     virtual_clock: bool,
+    timings: tuple[str, ...],
     state: Path | None,
 ) -> None:
     """Serve the sandbox in the foreground until Ctrl-C."""
-    from heatctl.errors import ConfigError
-    from heatctl.sandbox import Sandbox
-    from heatctl.sandbox.runtime import clear_runtime, write_runtime
+    from heatctl.sandbox.runtime import clear_runtime, parse_timings, start_serving
 
     state_path = _state(ctx, state)
-    keystone = None
-    if keystone_url:
-        password = os.environ.get("HEATCTL_SANDBOX_KEYSTONE_PASSWORD", "secret")
-        keystone = {"auth_url": keystone_url, "username": "admin", "password": password}
-    box = Sandbox(
-        state_path=state_path,
-        rules=rules,
+    box = start_serving(
+        state_path,
         host=host,
         port=port,
+        rules=rules,
         virtual_clock=virtual_clock,
-        keystone=keystone,
+        timings=parse_timings(timings),
+        keystone_url=keystone_url,
     )
-    try:
-        box.start()
-    except OSError as error:
-        box.stop()
-        raise ConfigError(
-            f"cannot listen on {host}:{port}: {error.strerror}",
-            hint="choose another --port, or 0 for any free one",
-        ) from None
-    write_runtime(state_path, box.url)
     if clouds_yaml:
         ctx.info(f"wrote {box.write_clouds_yaml(clouds_yaml)} (export OS_CLOUD=sandbox)")
     click.echo(

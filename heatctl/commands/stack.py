@@ -79,7 +79,11 @@ def _options(app: AppContext, stack: str, kw: dict[str, Any], secrets: list[str]
     from heatctl.engine.stack import RunOptions
 
     progress = make_progress(
-        json_output=kw["as_json"], stack=stack, err_console=app.err_console, secrets=secrets
+        json_output=kw["as_json"],
+        stack=stack,
+        err_console=app.err_console,
+        secrets=secrets,
+        quiet=app.settings.quiet,
     )
     timeout = kw.get("timeout")
     return RunOptions(

@@ -143,9 +143,16 @@ def validate(app: AppContext, as_json: bool, **kwargs: Any) -> None:
     click.echo(_summary_line(kwargs["file"], result.summary))
 
 
+def _translated(summary: dict[str, Any]) -> str:
+    source = summary.get("source_format")
+    if source and source != summary.get("format"):
+        return f", translated from {source.upper()}"
+    return ""
+
+
 def _summary_line(file: Path, summary: dict[str, Any]) -> str:
     line = (
-        f"{file}: valid ({summary['version']})\n"
+        f"{file}: valid ({summary['version']}{_translated(summary)})\n"
         f"  resources: {summary['resources']}, parameters: {summary['parameters']},"
         f" outputs: {summary['outputs']}, graph depth: {summary['depth']}"
         f" (widest level: {summary['width']})"

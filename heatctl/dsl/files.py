@@ -96,3 +96,12 @@ class FileAccess:
 def is_template_path(type_name: str) -> bool:
     """True when a resource type names a template file: *.yaml or *.template, as in Heat."""
     return type_name.endswith((".yaml", ".template"))
+
+
+def is_zip_archive(path: Path) -> bool:
+    """True when `path` is a zip file (a TOSCA CSAR), judged by its magic number."""
+    try:
+        with path.open("rb") as handle:
+            return handle.read(4) == b"PK\x03\x04"
+    except OSError:
+        return False

@@ -35,7 +35,7 @@ from heatctl.dsl.environment import (
     merge_environments,
     parse_environment,
 )
-from heatctl.dsl.files import FileAccess, FileRefError, is_template_path
+from heatctl.dsl.files import FileAccess, FileRefError, is_template_path, is_zip_archive
 from heatctl.dsl.loader import DEFAULT_MAX_BYTES, Limits, LoadError, gc_paused, load_file, loads
 from heatctl.dsl.parameters import (
     MASK,
@@ -113,6 +113,8 @@ class LoadedTemplate:
     depth: int = 0
     """0 for the top-level template, 1 for its nested stacks, and so on."""
     options: Options = field(default_factory=lambda: Options())
+    source_format: str | None = None
+    """The format the user gave: "hot", "cfn", or a translated one such as "tosca"."""
 
     @property
     def ok(self) -> bool:
@@ -261,6 +263,7 @@ def summarize(loaded: LoadedTemplate) -> dict[str, Any]:
     missing = [n for n, p in template.parameters.items() if n not in loaded.parameters.values]
     return {
         "format": template.format,
+        "source_format": loaded.source_format,
         "description": template.description,
         "version": template.version.label,
         "resources": len(template.resources),
@@ -315,6 +318,7 @@ class _Loader:
         self.diagnostics = diagnostics
         self.providers: dict[Path, ProviderTemplate] = {}
         self.in_progress: list[Path] = []
+        self.source_format: str | None = None
 
     def read(self, path: Path, name: str) -> Any:
         """The document at `path` (rendered first if Jinja2), or None once reported."""
@@ -330,6 +334,25 @@ class _Loader:
             self.diagnostics.extend(exc.diagnostics)
             return None
 
+    def relay_foreign(self, path: Path, name: str, doc: Any) -> tuple[Path, str, Any]:
+        """A TOSCA file or CSAR becomes HOT here (heatctl.translate.relay); others pass."""
+        from heatctl.translate.base import TranslationError
+        from heatctl.translate.relay import foreign_format, relay
+
+        source_format = foreign_format(path, doc)
+        if source_format is None:
+            return path, name, doc
+        try:
+            relayed = relay(path, source_format)
+        except TranslationError as exc:
+            self.diagnostics.extend(exc.diagnostics)
+            return path, name, None
+        self.diagnostics.extend(relayed.warnings)
+        self.source_format = relayed.source_format
+        self.files.add_root(relayed.hot_path.parent)
+        hot_name = f"{name} (as translated to HOT)"
+        return relayed.hot_path, hot_name, self.read(relayed.hot_path, hot_name)
+
     def load(
         self,
         path: Path,
@@ -342,7 +365,9 @@ class _Loader:
         nested: Nesting | None = None,
     ) -> LoadedTemplate:
         """Load, parse and check one template (depth 0) or a nested one (`nested`)."""
-        doc = self.read(path, name)
+        doc = self.read(path, name) if nested is not None or not is_zip_archive(path) else None
+        if nested is None:
+            path, name, doc = self.relay_foreign(path, name, doc)
         template = None
         if doc is not None:
             template = parse_template(doc, name, self.diagnostics, base_dir=path.resolve().parent)
@@ -356,6 +381,8 @@ class _Loader:
         values = ParameterValues()
         loaded = LoadedTemplate(path, name, template, env, values, self.diagnostics, self.files)
         loaded.depth, loaded.options = depth, self.options
+        if nested is None and template is not None:
+            loaded.source_format = self.source_format or template.version.format
         if template is None:
             return loaded
         all_given = {**env.parameters, **given}

@@ -82,11 +82,16 @@ def _waiting_text(elapsed: float, waiting: Sequence[str]) -> str:
 class PlainProgress(_Redacting):
     """`2026-11-25T13:10:09Z web/net CREATE_COMPLETE` lines on a stream."""
 
-    def __init__(self, stream: IO[str], secrets: Sequence[str] = ()) -> None:
+    def __init__(
+        self, stream: IO[str], secrets: Sequence[str] = (), *, only_failures: bool = False
+    ) -> None:
         super().__init__(secrets)
         self.stream = stream
+        self.only_failures = only_failures
 
     def event(self, event: ProgressEvent) -> None:
+        if self.only_failures and not event.status.endswith("FAILED"):
+            return
         event = self.clean(event)
         where = f"{event.stack}/{event.resource}" if event.resource else event.stack
         line = f"{_iso(event.time)} {where} {event.status}"
@@ -97,6 +102,8 @@ class PlainProgress(_Redacting):
             self.stream.flush()
 
     def heartbeat(self, elapsed: float, waiting: Sequence[str]) -> None:
+        if self.only_failures:
+            return
         with self.lock:
             self.stream.write(f"{_iso(time.time())} {_waiting_text(elapsed, waiting)}\n")
             self.stream.flush()

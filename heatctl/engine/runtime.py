@@ -105,11 +105,22 @@ def build_engine(store: StateStore, cloud: CloudFactory) -> StackEngine:
 
 
 def make_progress(
-    *, json_output: bool, stack: str, err_console: Any, secrets: list[str], live: bool | None = None
+    *,
+    json_output: bool,
+    stack: str,
+    err_console: Any,
+    secrets: list[str],
+    live: bool | None = None,
+    quiet: bool = False,
 ) -> Progress:
-    """NDJSON on stdout with --json; a live view on a terminal; else plain lines on stderr."""
+    """NDJSON on stdout with --json; a live view on a terminal; else plain lines on stderr.
+
+    With --quiet, only failures are printed (as plain lines): the result and errors still are.
+    """
     if json_output:
         return JsonProgress(sys.stdout, secrets)
+    if quiet:
+        return PlainProgress(sys.stderr, secrets, only_failures=True)
     if live is None:
         live = bool(getattr(err_console, "is_terminal", False))
     if live:

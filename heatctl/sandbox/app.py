@@ -42,6 +42,7 @@ OPEN_PATHS = {
     "object-store": {"/info"},
 }
 CONTROL_PREFIX = "/__sandbox__"
+INTERNAL = "The server has either erred or is incapable of performing the requested operation."
 JSON_BODY = 114_688
 BIG_BODY = 64 * 2**20
 
@@ -86,15 +87,12 @@ class Application:
         request = Request.build(method, target, headers, raw)
         service, sub = self._service_of(request.path)
         request.service = service
-        if service == "control":
-            response = self._control(request, sub)
+        try:
+            response, decision = self._route(request, service, sub)
+        except Exception:  # a bug outside the handlers: still an answer, not a dropped socket
+            LOG.exception("sandbox: unexpected error on %s %s", method, request.path)
+            response = error_response(service or "control", ApiError(500, INTERNAL))
             decision = Decision()
-        elif not service:
-            response = Response(404, b"404 Not Found\n", {"Content-Type": "text/plain"})
-            decision = Decision()
-        else:
-            decision = self._decide(request, service)
-            response = self._serve(request, service, sub, decision)
         rule = ",".join(decision.rules) or None
         if rule:
             response.headers["X-Sandbox-Rule"] = rule
@@ -114,6 +112,17 @@ class Application:
                 )
             )
         return response
+
+    def _route(self, request: Request, service: str, sub: str) -> tuple[Response, Decision]:
+        """The response, and the fault-rule decision taken for it (to report the rules)."""
+        if service == "control":
+            return self._control(request, sub), Decision()
+        if not service:
+            return Response(404, b"404 Not Found\n", {"Content-Type": "text/plain"}), Decision()
+        if self.cloud.clock.tick:
+            self.cloud.clock.advance(self.cloud.clock.tick)
+        decision = self._decide(request, service)
+        return self._serve(request, service, sub, decision), decision
 
     @staticmethod
     def _service_of(path: str) -> tuple[str, str]:
@@ -136,6 +145,15 @@ class Application:
         return self.rules.evaluate(request_facts(service, request.method, request.path, body))
 
     def _serve(self, request: Request, service: str, sub: str, decision: Decision) -> Response:
+        for slot in decision.slots:  # a per-rule concurrency cap: queue like a busy API
+            slot.acquire()
+        try:
+            return self._serve_now(request, service, sub, decision)
+        finally:
+            for slot in decision.slots:
+                slot.release()
+
+    def _serve_now(self, request: Request, service: str, sub: str, decision: Decision) -> Response:
         if decision.delay:
             time.sleep(decision.delay)  # outside the lock: other requests go on meanwhile
         if decision.reset:
@@ -165,6 +183,7 @@ class Application:
             except ApiError as error:
                 return error_response(service, error)
             request.project_id, request.user_id = principal.project_id, principal.user_id
+            request.is_admin = principal.admin
             open_path = True
         with self.cloud.lock:
             self.cloud.lifecycle = state
@@ -177,23 +196,16 @@ class Application:
                 return error_response(service, error)
             except Exception:
                 LOG.exception("sandbox: unexpected error on %s %s", request.method, request.path)
-                return error_response(
-                    service,
-                    ApiError(
-                        500,
-                        "The server has either erred or is incapable of performing the "
-                        "requested operation.",
-                    ),
-                )
+                return error_response(service, ApiError(500, INTERNAL))
             finally:
                 self.cloud.lifecycle = None
 
     def _authenticate(self, request: Request) -> None:
         token = self.services["identity"].principal(request.header("x-auth-token"))
-        identity = self.cloud.identity
-        request.project_id = identity.project_id
-        request.user_id = identity.user_id
-        request.is_admin = token is not None
+        account = self.cloud.identity.account(str(token.get("user_id", "")))
+        request.project_id = account.project_id
+        request.user_id = account.user_id
+        request.is_admin = account.admin
 
     def _control(self, request: Request, sub: str) -> Response:
         if self.control is None:

@@ -14,8 +14,13 @@ import time
 class Clock:
     """Seconds since the epoch, with an offset that only ever grows."""
 
-    def __init__(self, virtual: bool = False, start: float | None = None) -> None:
+    def __init__(
+        self, virtual: bool = False, start: float | None = None, tick: float = 0.0
+    ) -> None:
         self.virtual = virtual
+        # Seconds the sandbox adds on every API request: with a virtual clock, polling
+        # loops see BUILD turn ACTIVE after a fixed number of requests, without sleeping.
+        self.tick = tick
         self._base = time.time() if start is None else start
         self._offset = 0.0
         self._lock = threading.Lock()

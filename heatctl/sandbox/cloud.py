@@ -43,6 +43,8 @@ class Timings:
     volume_create: float = 0.5
     volume_attach: float = 0.0
     volume_detach: float = 0.0
+    server_delete: float = 0.0
+    volume_delete: float = 0.0
     token_ttl: float = 3600.0
 
     @classmethod
@@ -57,8 +59,20 @@ class Timings:
 
 
 @dataclass
+class Account:
+    """A user who can log in, with the one project it has roles on."""
+
+    user_id: str
+    user_name: str
+    project_id: str
+    project_name: str
+    admin: bool
+
+
+@dataclass
 class Identity:
-    """The seeded DevStack-like identity: one domain, project and user."""
+    """The seeded DevStack-like identity: the admin (the sandbox's main user) and, as in
+    DevStack, `demo` and `alt_demo`, each a member of its own project."""
 
     project_id: str
     project_name: str
@@ -67,6 +81,20 @@ class Identity:
     password: str
     domain_id: str = "default"
     domain_name: str = "Default"
+    others: list[Account] = field(default_factory=list)
+
+    @property
+    def accounts(self) -> list[Account]:
+        """Every account, the admin first."""
+        admin = Account(self.user_id, self.user_name, self.project_id, self.project_name, True)
+        return [admin, *self.others]
+
+    def account(self, user_id: str) -> Account:
+        """The account of a user id (the admin's for unknown ids, e.g. old tokens)."""
+        for account in self.accounts:
+            if account.user_id == user_id:
+                return account
+        return self.accounts[0]
 
 
 @dataclass
@@ -95,6 +123,8 @@ class Cloud:
         body = self.store.get(kind, id_)
         if body is not None and body.get("_next"):
             self._settle(kind, body)
+            if body.get("_gone"):
+                return None
         return body
 
     def query(self, kind: str, **filters: str | None) -> list[Body]:
@@ -103,7 +133,7 @@ class Cloud:
         for body in bodies:
             if body.get("_next"):
                 self._settle(kind, body)
-        return bodies
+        return [body for body in bodies if not body.get("_gone")]
 
     def save(self, kind: str, body: Body) -> None:
         """Write a resource; its index columns travel in body['_cols']."""
@@ -135,6 +165,18 @@ class Cloud:
         for _, changes in due:
             body.update(changes)
         body["_next"] = [step for step in pending if step[0] > now]
+        if body.get("_gone"):  # a delete that took its time has finished
+            self.store.delete(kind, str(body.get("_cols", {}).get("id") or body["id"]))
+            return
+        self.save(kind, body)
+
+    def delete_later(self, kind: str, body: Body, delay: float, changes: Body) -> None:
+        """Delete now (delay 0) or show `changes` until `delay` seconds have passed."""
+        if delay <= 0:
+            self.store.delete(kind, str(body.get("_cols", {}).get("id") or body["id"]))
+            return
+        body.update(changes)
+        self.schedule(body, delay, {"_gone": True})
         self.save(kind, body)
 
     def require(

@@ -155,8 +155,9 @@ class ComputeService:
 
     def list_flavors(self, request: Request, detail: bool) -> Response:
         """GET /flavors[/detail] with is_public, minRam, minDisk, limit, marker."""
-        flavors = self.cloud.query("flavor")
-        # Nova: an admin (every sandbox user) sees all flavors unless is_public is given.
+        flavors = [f for f in self.cloud.query("flavor") if self.visible(request, f)]
+        # Nova: an admin sees all flavors unless is_public is given; others public ones
+        # and private ones their project was given access to.
         is_public = (request.arg("is_public") or "none").lower()
         if is_public in ("true", "1", "yes"):
             flavors = [f for f in flavors if f["os-flavor-access:is_public"]]
@@ -172,11 +173,21 @@ class ComputeService:
             body["flavors_links"] = links
         return json_response(200, body)
 
+    @staticmethod
+    def visible(request: Request, flavor: Body) -> bool:
+        """Whether the caller may see a flavor (Nova's flavor access rules)."""
+        return bool(
+            request.is_admin
+            or flavor["os-flavor-access:is_public"]
+            or request.project_id in flavor.get("_access", [])
+        )
+
     def show_flavor(self, request: Request) -> Response:
         """GET /flavors/{id}."""
-        return json_response(
-            200, {"flavor": self.flavor_view(self.find_flavor(request.params["id"]))}
-        )
+        flavor = self.find_flavor(request.params["id"])
+        if not self.visible(request, flavor):
+            raise ApiError(404, f"Flavor {flavor['id']} could not be found.")
+        return json_response(200, {"flavor": self.flavor_view(flavor)})
 
     def new_flavor(self, entity: Body) -> Body:
         """Store a flavor (seeding and the admin API)."""

@@ -62,6 +62,10 @@ NO_BUILD_VM_STATES = {
 NO_VALID_HOST = "No valid host was found. There are not enough hosts available."
 
 
+class NetworkAllocationFailed(Exception):
+    """A port for a new server could not get an address (the build will fail)."""
+
+
 class Servers:
     """The servers collection and everything hanging off a server."""
 
@@ -126,7 +130,7 @@ class Servers:
                 "Invalid input for field/attribute name. Value: . '' does not "
                 "match '^(?! )[a-zA-Z0-9. _-]+(?<! )$'",
             )
-        flavor = self.compute.find_flavor(str(entity["flavorRef"]), status=400)
+        flavor = self.compute.find_flavor(_ref(entity["flavorRef"]), status=400)
         image = self._image(entity)
         if entity.get("key_name") and not self.cloud.store.get(
             "keypair", f"{request.user_id}/{entity['key_name']}"
@@ -135,9 +139,13 @@ class Servers:
         self._check_quota(request.project_id, flavor)
         groups = self.security_groups(request, entity.get("security_groups"))
         server_id = new_id()
-        ports = self._ports(request, server_id, entity.get("networks"), groups)
+        fail = None
+        try:
+            ports = self._ports(request, server_id, entity.get("networks"), groups)
+        except NetworkAllocationFailed:
+            ports, fail = [], "network"
         body = self._new_body(request, server_id, entity, flavor, image, groups, ports)
-        self._schedule_build(body, entity.get("metadata") or {})
+        self._schedule_build(body, entity.get("metadata") or {}, fail)
         self.cloud.save("server", body)
         self._join_group(request, server_id)
         self._boot_volumes(body, entity)
@@ -162,7 +170,7 @@ class Servers:
                     "valid.",
                 )
             return None
-        image = self.cloud.load("image", str(ref))
+        image = self.cloud.load("image", _ref(ref))
         if image is None or image.get("status") != "active":
             raise ApiError(400, "Can not find requested image")
         return image
@@ -212,9 +220,17 @@ class Servers:
             return []
         if not isinstance(networks, list):
             raise ApiError(400, f"Invalid input for field/attribute networks. Value: {networks}.")
-        ports = []
+        ports: list[Body] = []
         for item in networks:
-            ports.append(self.port_for(request, server_id, item, groups))
+            try:
+                ports.append(self.port_for(request, server_id, item, groups))
+            except ApiError as error:
+                if error.kind != "IpAddressGenerationFailure":
+                    raise
+                # Nova finds out on the compute host: the build fails, the API said 202.
+                for port in ports:
+                    self.net.ports.delete_port(port)
+                raise NetworkAllocationFailed from None
         return ports
 
     def _auto_network(self, request: Request) -> Any:
@@ -246,7 +262,9 @@ class Servers:
         if network is None:
             raise ApiError(400, f"Network {item.get('uuid')} could not be found.")
         fixed = [{"ip_address": item["fixed_ip"]}] if item.get("fixed_ip") else None
-        self.net.quota_check(request.project_id, "port", "port")
+        used = self.cloud.store.count("port", request.project_id)
+        if self.cloud.over_quota("network", "port", used):
+            raise ApiError(403, "Maximum number of ports exceeded")
         port = self.net.ports.create_port(
             request.project_id,
             network,
@@ -328,9 +346,16 @@ class Servers:
             "_cols": {"project": request.project_id},
         }
 
-    def _schedule_build(self, body: Body, metadata: Body) -> None:
+    def _schedule_build(self, body: Body, metadata: Body, failed: str | None = None) -> None:
         """BUILD ends in ACTIVE after the build time, or ERROR / never, on a fault."""
         fault = str(metadata.get("sandbox:fail", "")) or self.cloud.lifecycle or ""
+        message = NO_VALID_HOST
+        if failed == "network":
+            fault = "error"
+            message = (
+                f"Build of instance {body['id']} aborted: Failed to allocate the "
+                "network(s), not rescheduling."
+            )
         delay = float(metadata.get("sandbox:build_seconds", self.cloud.timings.server_build))
         if fault == "stuck":
             return
@@ -344,7 +369,7 @@ class Servers:
                     "OS-EXT-STS:task_state": None,
                     "fault": {
                         "code": 500,
-                        "message": NO_VALID_HOST,
+                        "message": message,
                         "created": iso(self.cloud.now() + delay),
                     },
                 },
@@ -502,11 +527,14 @@ class Servers:
         body = self.find(request.params["id"])
         if body.get("locked"):
             raise ApiError(409, f"Instance {body['id']} is locked")
+        if body.get("OS-EXT-STS:task_state") == "deleting":
+            return empty(204)  # already on its way out
         self.release(body)
         return empty(204)
 
     def release(self, body: Body) -> None:
-        """Free everything a server holds and remove it."""
+        """Free everything a server holds and remove it (after `server_delete` seconds,
+        during which it shows task_state `deleting`)."""
         for port in self.cloud.store.query("port", owner=body["id"]):
             if port.get("_nova_created"):
                 self.net.ports.delete_port(port)
@@ -524,7 +552,10 @@ class Servers:
             if body["id"] in group["members"]:
                 group["members"] = [m for m in group["members"] if m != body["id"]]
                 self.cloud.save("server_group", group)
-        self.cloud.store.delete("server", body["id"])
+        body["_attachments"] = []
+        self.cloud.delete_later(
+            "server", body, self.cloud.timings.server_delete, {"OS-EXT-STS:task_state": "deleting"}
+        )
 
     # -- actions -----------------------------------------------------------------------
     def action(self, request: Request) -> Response:
@@ -532,6 +563,11 @@ class Servers:
         from heatctl.sandbox.compute_actions import run_action
 
         return run_action(self, request, self.find(request.params["id"]))
+
+
+def _ref(value: Any) -> str:
+    """flavorRef/imageRef may be an id or a link ending in it."""
+    return str(value).rstrip("/").rsplit("/", 1)[-1]
 
 
 def _tags_match(request: Request, tags: set[str]) -> bool:

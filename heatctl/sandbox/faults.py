@@ -6,7 +6,8 @@ A rule has a name, a `match` and an `action`:
      "match": {"service": "compute", "method": "POST", "path": "/servers$",
                "resource": "server", "name": "web-*", "metadata": {"role": "db"},
                "nth": 2, "probability": 0.5, "times": 1},
-     "action": {"delay": 0.2, "status": 503, "retry_after": 2, "message": "...",
+     "action": {"delay": 0.2 | [0.05, 0.3], "concurrency": 4,
+                "status": 503, "retry_after": 2, "message": "...",
                 "headers": {...}, "reset": false, "state": "error" | "stuck",
                 "commit_then": 503}}
 
@@ -40,6 +41,7 @@ MATCH_KEYS = {
     "times",
 }
 ACTION_KEYS = {
+    "concurrency",
     "delay",
     "status",
     "retry_after",
@@ -83,6 +85,8 @@ class Decision:
     reset: bool = False
     state: str | None = None
     commit_then: int | None = None
+    # Concurrency caps: the request waits for a slot in each before it is served.
+    slots: list[threading.BoundedSemaphore] = field(default_factory=list)
 
 
 @dataclass
@@ -95,6 +99,7 @@ class Rule:
     matched: int = 0
     fired: int = 0
     path_regex: re.Pattern[str] | None = None
+    slots: threading.BoundedSemaphore | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The rule as given, with its counters."""
@@ -150,14 +155,19 @@ def validate_rule(data: Any, index: int) -> tuple[Rule | None, list[str]]:
         value = action.get(key)
         if value is not None and (not isinstance(value, int) or not 400 <= value <= 599):
             _problem(problems, f"{where}.action.{key}", "must be an HTTP status from 400 to 599")
+    _check_delay(problems, where, action.get("delay"))
+    concurrency = action.get("concurrency")
+    if concurrency is not None and (
+        not isinstance(concurrency, int) or isinstance(concurrency, bool) or concurrency < 1
+    ):
+        _problem(problems, f"{where}.action.concurrency", "must be a positive integer")
     for key, kind in (
-        ("delay", (int, float)),
         ("probability", (int, float)),
         ("nth", int),
         ("every", int),
         ("times", int),
     ):
-        value = action.get(key) if key == "delay" else match.get(key)
+        value = match.get(key)
         if value is not None and (
             not isinstance(value, kind) or isinstance(value, bool) or value < 0
         ):
@@ -171,7 +181,28 @@ def validate_rule(data: Any, index: int) -> tuple[Rule | None, list[str]]:
     if problems:
         return None, problems
     name = str(data.get("name") or f"rule-{index + 1}")
-    return Rule(name, dict(match), dict(action), path_regex=regex), []
+    rule = Rule(name, dict(match), dict(action), path_regex=regex)
+    if concurrency:
+        rule.slots = threading.BoundedSemaphore(concurrency)
+    return rule, []
+
+
+def _check_delay(problems: list[str], where: str, value: Any) -> None:
+    """A delay is seconds, or [low, high] for a uniform random delay."""
+    if value is None:
+        return
+    if isinstance(value, list):
+        ok = (
+            len(value) == 2
+            and all(
+                isinstance(v, int | float) and not isinstance(v, bool) and v >= 0 for v in value
+            )
+            and value[0] <= value[1]
+        )
+    else:
+        ok = isinstance(value, int | float) and not isinstance(value, bool) and value >= 0
+    if not ok:
+        _problem(problems, where, "delay must be a non-negative number or [low, high]")
 
 
 class RuleSet:
@@ -231,11 +262,15 @@ class RuleSet:
         rule.fired += 1
         return True
 
-    @staticmethod
-    def _apply(rule: Rule, decision: Decision) -> None:
+    def _apply(self, rule: Rule, decision: Decision) -> None:
         action = rule.action
         decision.rules.append(rule.name)
-        decision.delay += float(action.get("delay", 0))
+        delay = action.get("delay", 0)
+        if isinstance(delay, list):
+            delay = self.random.uniform(float(delay[0]), float(delay[1]))
+        decision.delay += float(delay)
+        if rule.slots is not None:
+            decision.slots.append(rule.slots)
         decision.reset = decision.reset or bool(action.get("reset"))
         if action.get("status") and decision.status is None:
             decision.status = int(action["status"])

@@ -6,7 +6,8 @@ import secrets
 from typing import Any
 
 from heatctl.sandbox.clock import iso
-from heatctl.sandbox.cloud import Cloud
+from heatctl.sandbox.cloud import Account, Cloud
+from heatctl.sandbox.identity_admin import IdentityAdmin
 from heatctl.sandbox.web import ApiError, Body, Request, Response, Router, empty, json_response
 
 UNAUTHORIZED = "The request you have made requires authentication."
@@ -42,14 +43,9 @@ class IdentityService:
         r("GET", "/v3/auth/tokens", self.validate)
         r("DELETE", "/v3/auth/tokens", self.revoke)
         r("GET", "/v3/auth/catalog", self.catalog_view)
-        r("GET", "/v3/auth/projects", self.projects)
-        r("GET", "/v3/projects", self.projects)
-        r("GET", "/v3/projects/{id}", self.project)
-        r("GET", "/v3/users", self.users)
-        r("GET", "/v3/users/{id}", self.user)
-        r("GET", "/v3/domains", self.domains)
-        r("GET", "/v3/domains/{id}", self.domain)
-        r("GET", "/v3/roles", self.roles)
+        r("GET", "/v3/auth/projects", self.auth_projects)
+        self.admin = IdentityAdmin(self)
+        self.admin.routes(r)
 
     # -- documents -------------------------------------------------------------------
     def _v3(self) -> Body:
@@ -107,13 +103,14 @@ class IdentityService:
         if not isinstance(methods, list) or not methods:
             raise ApiError(400, "Expecting to find methods in identity.")
         if "password" in methods:
-            self._check_password(identity.get("password"))
+            account = self._check_password(identity.get("password"))
         elif "token" in methods:
             previous = (identity.get("token") or {}).get("id")
-            self.principal(str(previous or ""))
+            old = self.principal(str(previous or ""))
+            account = self.cloud.identity.account(str(old.get("user_id", "")))
         else:
             raise ApiError(401, "The request you have made requires authentication.")
-        scope = self._scope(auth.get("scope"))
+        scope = self._scope(auth.get("scope"), account)
         token_id = secrets.token_hex(32)
         token = {
             "id": token_id,
@@ -121,6 +118,9 @@ class IdentityService:
             "issued": self.cloud.now(),
             "scope": scope,
             "methods": methods,
+            "user_id": account.user_id,
+            "project_id": account.project_id,
+            "admin": account.admin,
         }
         if len(self._tokens) >= TOKEN_SWEEP:
             self._sweep()
@@ -136,34 +136,36 @@ class IdentityService:
                 del self._tokens[token_id]
                 self.cloud.store.delete("token", token_id)
 
-    def _check_password(self, block: Any) -> None:
+    def _check_password(self, block: Any) -> Account:
         ident = self.cloud.identity
         user = (block or {}).get("user") if isinstance(block, dict) else None
         if not isinstance(user, dict):
             raise ApiError(400, "Expecting to find user in password.")
-        matches = user.get("id") == ident.user_id or user.get("name") == ident.user_name
-        if not matches or user.get("password") != ident.password:
-            raise ApiError(401, UNAUTHORIZED)
+        for account in ident.accounts:
+            named = user.get("id") == account.user_id or user.get("name") == account.user_name
+            if named and user.get("password") == ident.password:
+                return account
+        raise ApiError(401, UNAUTHORIZED)
 
-    def _scope(self, scope: Any) -> str:
-        ident = self.cloud.identity
+    def _scope(self, scope: Any, account: Account) -> str:
         if not scope:
             return "unscoped"
         if not isinstance(scope, dict):
             raise ApiError(400, "Invalid scope.")
-        if "system" in scope:
-            return "system"
-        if "domain" in scope:
-            return "domain"
+        if "system" in scope or "domain" in scope:
+            if not account.admin:  # only the admin has system and domain roles
+                raise ApiError(401, UNAUTHORIZED)
+            return "system" if "system" in scope else "domain"
         project = scope.get("project")
         if isinstance(project, dict) and (
-            project.get("id") == ident.project_id or project.get("name") == ident.project_name
+            project.get("id") == account.project_id or project.get("name") == account.project_name
         ):
             return "project"
         raise ApiError(401, UNAUTHORIZED)
 
     def _token_body(self, token: Body) -> Body:
         ident = self.cloud.identity
+        account = ident.account(str(token.get("user_id", "")))
         domain = {"id": ident.domain_id, "name": ident.domain_name}
         body: Body = {
             "methods": token["methods"],
@@ -172,18 +174,22 @@ class IdentityService:
             "issued_at": iso(token["issued"], micro=True),
             "is_domain": False,
             "user": {
-                "id": ident.user_id,
-                "name": ident.user_name,
+                "id": account.user_id,
+                "name": account.user_name,
                 "domain": domain,
                 "password_expires_at": None,
             },
         }
         scope = token["scope"]
         if scope != "unscoped":
-            body["roles"] = ROLES
-            body["catalog"] = self.catalog(ident.project_id)
+            body["roles"] = ROLES if account.admin else ROLES[1:]
+            body["catalog"] = self.catalog(account.project_id)
         if scope == "project":
-            body["project"] = {"id": ident.project_id, "name": ident.project_name, "domain": domain}
+            body["project"] = {
+                "id": account.project_id,
+                "name": account.project_name,
+                "domain": domain,
+            }
         elif scope == "system":
             body["system"] = {"all": True}
         elif scope == "domain":
@@ -220,85 +226,9 @@ class IdentityService:
         self.principal(request.header("x-auth-token"))
         return json_response(200, {"catalog": self.catalog(self.cloud.identity.project_id)})
 
-    # -- read-only resource API --------------------------------------------------------
-    def _project(self) -> Body:
-        ident = self.cloud.identity
-        return {
-            "id": ident.project_id,
-            "name": ident.project_name,
-            "domain_id": "default",
-            "description": "",
-            "enabled": True,
-            "is_domain": False,
-            "parent_id": "default",
-            "tags": [],
-            "options": {},
-            "links": {"self": ""},
-        }
-
-    def _user(self) -> Body:
-        ident = self.cloud.identity
-        return {
-            "id": ident.user_id,
-            "name": ident.user_name,
-            "domain_id": "default",
-            "enabled": True,
-            "default_project_id": ident.project_id,
-            "password_expires_at": None,
-            "options": {},
-            "links": {"self": ""},
-        }
-
-    def _domain(self) -> Body:
-        return {
-            "id": "default",
-            "name": "Default",
-            "description": "The default domain",
-            "enabled": True,
-            "tags": [],
-            "options": {},
-            "links": {"self": ""},
-        }
-
-    def _listing(self, request: Request, key: str, item: Body) -> Response:
-        self.principal(request.header("x-auth-token"))
-        name = request.arg("name")
-        items = [item] if name is None or name == item["name"] else []
-        return json_response(
-            200, {key: items, "links": {"self": "", "next": None, "previous": None}}
-        )
-
-    def _single(self, request: Request, key: str, item: Body) -> Response:
-        self.principal(request.header("x-auth-token"))
-        if request.params["id"] not in (item["id"], item["name"]):
-            raise ApiError(404, f"Could not find {key}: {request.params['id']}.")
-        return json_response(200, {key: item})
-
-    def projects(self, request: Request) -> Response:
-        """GET /v3/projects."""
-        return self._listing(request, "projects", self._project())
-
-    def project(self, request: Request) -> Response:
-        """GET /v3/projects/{id}."""
-        return self._single(request, "project", self._project())
-
-    def users(self, request: Request) -> Response:
-        """GET /v3/users."""
-        return self._listing(request, "users", self._user())
-
-    def user(self, request: Request) -> Response:
-        """GET /v3/users/{id}."""
-        return self._single(request, "user", self._user())
-
-    def domains(self, request: Request) -> Response:
-        """GET /v3/domains."""
-        return self._listing(request, "domains", self._domain())
-
-    def domain(self, request: Request) -> Response:
-        """GET /v3/domains/{id}."""
-        return self._single(request, "domain", self._domain())
-
-    def roles(self, request: Request) -> Response:
-        """GET /v3/roles."""
-        self.principal(request.header("x-auth-token"))
-        return json_response(200, {"roles": ROLES, "links": {"self": "", "next": None}})
+    def auth_projects(self, request: Request) -> Response:
+        """GET /v3/auth/projects: the projects the token's user may scope to."""
+        token = self.principal(request.header("x-auth-token"))
+        account = self.cloud.identity.account(str(token.get("user_id", "")))
+        projects = [p for p in self.admin.builtin("project") if p["id"] == account.project_id]
+        return json_response(200, {"projects": projects, "links": {"self": "", "next": None}})

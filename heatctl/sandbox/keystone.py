@@ -29,6 +29,7 @@ class Principal:
     project_id: str
     user_id: str
     expires: float
+    admin: bool = False
 
 
 class ExternalKeystone:
@@ -68,7 +69,8 @@ class ExternalKeystone:
             return cached
         body = self._check(token, retry=True)
         project = (body.get("project") or {}).get("id", "")
-        principal = Principal(project, body["user"]["id"], _epoch(body["expires_at"]))
+        admin = any(role.get("name") == "admin" for role in body.get("roles", []))
+        principal = Principal(project, body["user"]["id"], _epoch(body["expires_at"]), admin)
         with self._lock:
             self._cache[token] = principal
         return principal

@@ -83,6 +83,8 @@ EXTENSIONS = [
     ("quotas", "Quota management support"),
     ("tag-creation", "Tag creation extension"),
     ("extraroute", "Neutron Extra Route"),
+    ("qos", "Quality of Service"),
+    ("qos-bw-limit-direction", "Direction for QoS bandwidth limit rule"),
     ("standard-attr-tag", "Tag support for resources with standard attribute"),
     ("standard-attr-description", "standard-attr-description"),
     ("standard-attr-timestamp", "Resource timestamps"),
@@ -139,11 +141,13 @@ class NetworkService:
     def __init__(self, cloud: Cloud) -> None:
         from heatctl.sandbox.network_l3 import L3
         from heatctl.sandbox.network_ports import Ports
+        from heatctl.sandbox.network_qos import QoS
         from heatctl.sandbox.network_sg import SecurityGroups
 
         self.cloud = cloud
         self.l3 = L3(self)
         self.ports = Ports(self)
+        self.qos = QoS(self)
         self.sg = SecurityGroups(self)
         self.router = Router()
         r = self.router.add
@@ -179,6 +183,7 @@ class NetworkService:
             r("PUT", f"/v2.0/{collection}/{{id}}/tags/{{tag}}", self.ports.tag)
             r("DELETE", f"/v2.0/{collection}/{{id}}/tags/{{tag}}", self.ports.tag)
         self.l3.routes(r)
+        self.qos.routes(r)
         self.sg.routes(r)
 
     # -- shared helpers ------------------------------------------------------------------
@@ -297,6 +302,8 @@ class NetworkService:
         entity = request.entity("network")
         check_fields(entity, NETWORK_FIELDS, where="network", neutron=True)
         check_name_like(entity.get("name"), "name")
+        if entity.get("qos_policy_id"):
+            self.qos.find(str(entity["qos_policy_id"]))
         project = self.project(request, entity)
         self.quota_check(project, "network", "network")
         body = self.new_network(project, entity)

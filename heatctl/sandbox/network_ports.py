@@ -127,6 +127,8 @@ class Ports:
                 kind="HTTPBadRequest",
             )
         network = self.net.find("network", str(entity["network_id"]))
+        if entity.get("qos_policy_id"):
+            self.net.qos.find(str(entity["qos_policy_id"]))
         project = self.net.project(request, entity)
         self.net.quota_check(project, "port", "port")
         body = self.create_port(project, network, entity)
@@ -307,8 +309,11 @@ class Ports:
 
     # -- tags ----------------------------------------------------------------------------
     def _tagged(self, request: Request) -> tuple[str, Body]:
-        collection = request.path.split("/v2.0/", 1)[1].split("/", 1)[0]
+        rest = request.path.split("/v2.0/", 1)[1]
+        collection = rest[: rest.rindex("/" + request.params["id"] + "/")]
         kind = COLLECTIONS[collection]
+        if kind == "qos_policy":
+            return kind, self.net.qos.find(request.params["id"])
         return kind, self.net.find(kind, request.params["id"])
 
     def tags(self, request: Request) -> Response:

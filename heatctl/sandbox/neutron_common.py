@@ -17,6 +17,8 @@ COLLECTIONS = {
     "floatingips": "floatingip",
     "security-groups": "security_group",
     "security-group-rules": "sg_rule",
+    "qos/policies": "qos_policy",
+    "policies": "qos_policy",  # Neutron's tag extension names QoS policies so
 }
 PAGING_KEYS = {
     "limit",

@@ -108,3 +108,66 @@ def attach_or_start(state_path: Path, **options: Any) -> tuple[dict[str, Any], A
         return config, None
     sandbox = Sandbox(state_path=state_path, **options).start()
     return sandbox.cloud_config(), sandbox
+
+
+def parse_timings(values: tuple[str, ...] | list[str]) -> dict[str, float]:
+    """`STEP=SECONDS` strings (the CLI's --timing) as a timings dict; UsageError if bad."""
+    from heatctl.errors import UsageError
+    from heatctl.sandbox.cloud import Timings
+
+    known = set(Timings.__dataclass_fields__)
+    out: dict[str, float] = {}
+    for value in values:
+        step, _, seconds = value.partition("=")
+        try:
+            out[step] = float(seconds)
+        except ValueError:
+            out[step] = -1.0
+        if step not in known or out[step] < 0:
+            raise UsageError(
+                f"--timing {value}: expected STEP=SECONDS with STEP one of "
+                f"{', '.join(sorted(known))} and SECONDS >= 0"
+            )
+    return out
+
+
+def start_serving(
+    state_path: Path,
+    *,
+    host: str,
+    port: int,
+    rules: Path | None,
+    virtual_clock: bool,
+    timings: dict[str, float],
+    keystone_url: str | None,
+) -> Any:
+    """Build and start the sandbox `heatctl sandbox serve` runs; record it as running.
+
+    A busy port is a ConfigError with a hint. In hybrid mode the sandbox logs in to the
+    real Keystone as admin with HEATCTL_SANDBOX_KEYSTONE_PASSWORD (default "secret").
+    """
+    from heatctl.sandbox import Sandbox
+
+    keystone = None
+    if keystone_url:
+        password = os.environ.get("HEATCTL_SANDBOX_KEYSTONE_PASSWORD", "secret")
+        keystone = {"auth_url": keystone_url, "username": "admin", "password": password}
+    box = Sandbox(
+        state_path=state_path,
+        rules=rules,
+        host=host,
+        port=port,
+        virtual_clock=virtual_clock,
+        timings=timings,
+        keystone=keystone,
+    )
+    try:
+        box.start()
+    except OSError as error:
+        box.stop()
+        raise ConfigError(
+            f"cannot listen on {host}:{port}: {error.strerror}",
+            hint="choose another --port, or 0 for any free one",
+        ) from None
+    write_runtime(state_path, box.url)
+    return box

@@ -19,9 +19,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+from heatctl.errors import ConfigError
 from heatctl.sandbox.app import Application, RequestRecord
 from heatctl.sandbox.clock import Clock
-from heatctl.sandbox.cloud import DEFAULT_QUOTAS, Cloud, Identity, Timings
+from heatctl.sandbox.cloud import DEFAULT_QUOTAS, Account, Cloud, Identity, Timings
 from heatctl.sandbox.control import control_handler
 from heatctl.sandbox.faults import RuleSet, load_rules
 from heatctl.sandbox.keystone import ExternalKeystone
@@ -44,13 +45,14 @@ class Sandbox:
         host: str = "127.0.0.1",
         port: int = 0,
         virtual_clock: bool = False,
+        tick: float = 0.0,
         timings: dict[str, float] | None = None,
         quotas: dict[str, dict[str, int]] | None = None,
         password: str = "secret",
         keystone: dict[str, str] | None = None,
     ) -> None:
         self.host, self.port = host, port
-        self.clock = Clock(virtual=virtual_clock)
+        self.clock = Clock(virtual=virtual_clock, tick=tick)
         self.store = Store(state_path if state_path is not None else ":memory:")
         rule_list, rule_seed = load_rules(rules)
         self.rules = RuleSet(rule_list, seed=rule_seed)
@@ -71,10 +73,17 @@ class Sandbox:
 
     def _identity(self, password: str) -> Identity:
         ids = {}
-        for key in ("project_id", "user_id"):
-            ids[key] = self.store.get_meta(key, "") or secrets.token_hex(16)
-            self.store.set_meta(key, ids[key])
-        return Identity(ids["project_id"], "admin", ids["user_id"], "admin", password)
+        for prefix in ("", "demo_", "alt_demo_"):
+            for key in ("project_id", "user_id"):
+                ids[prefix + key] = self.store.get_meta(prefix + key, "") or secrets.token_hex(16)
+                self.store.set_meta(prefix + key, ids[prefix + key])
+        others = [
+            Account(ids[f"{name}_user_id"], name, ids[f"{name}_project_id"], name, False)
+            for name in ("demo", "alt_demo")
+        ]
+        return Identity(
+            ids["project_id"], "admin", ids["user_id"], "admin", password, others=others
+        )
 
     # -- lifecycle -----------------------------------------------------------------------
     def start(self) -> Sandbox:
@@ -159,6 +168,9 @@ class Sandbox:
     def clouds_yaml(self) -> dict[str, Any]:
         """A whole clouds.yaml document, with the cloud names openstacksdk's tests use."""
         clouds = {name: self.cloud_config() for name in CLOUD_NAMES}
+        # As in DevStack: devstack is the demo user, devstack-alt alt_demo, both members.
+        for name, user in (("devstack", "demo"), ("devstack-alt", "alt_demo")):
+            clouds[name]["auth"].update(username=user, project_name=user)
         system = clouds["devstack-system-admin"]["auth"]
         for key in ("project_name", "project_domain_name"):
             system.pop(key)
@@ -166,13 +178,27 @@ class Sandbox:
         return {"clouds": clouds}
 
     def write_clouds_yaml(self, path: str | Path) -> Path:
-        """Write clouds_yaml() to a file (mode 0600: it holds the password)."""
+        """Write clouds_yaml() to a file (mode 0600: it holds the password).
+
+        An existing clouds.yaml keeps its other clouds: only the sandbox's names are
+        replaced. A file that is not a clouds.yaml is an error, never overwritten.
+        """
         import yaml
 
+        from heatctl.dsl.loader import load_file, plain
+
         target = Path(path)
+        document: dict[str, Any] = {"clouds": {}}
+        if target.exists() and target.stat().st_size:
+            document = plain(load_file(target, what="clouds.yaml"))
+            if not isinstance(document.get("clouds", {}), dict):
+                raise ConfigError(f"{target}: 'clouds' is not a mapping; not overwriting it")
+            document.setdefault("clouds", {})
+        document["clouds"].update(self.clouds_yaml()["clouds"])
         target.parent.mkdir(parents=True, exist_ok=True)
         target.touch(mode=0o600, exist_ok=True)
-        target.write_text(yaml.safe_dump(self.clouds_yaml(), sort_keys=False))
+        target.chmod(0o600)
+        target.write_text(yaml.safe_dump(document, sort_keys=False))
         return target
 
     def connection(self, **overrides: Any) -> Any:
@@ -209,6 +235,8 @@ class Sandbox:
                     continue
                 key = f"{services.get(kind, 'network')}/{kind}"
                 for id_, name, body in rows:
+                    if body.get("_next") and self.cloud.load(kind, id_) is None:
+                        continue  # a delay-deleted resource whose time is up
                     if include_seeded or not body.get("_seeded"):
                         shown = name if kind in ("keypair", "container") else id_
                         result.setdefault(key, []).append(str(shown))
@@ -241,8 +269,11 @@ class Sandbox:
         """Wipe every resource and reseed, as a fresh DevStack (rules stay)."""
         with self.cloud.lock:
             self.store.wipe()
-            for key in ("project_id", "user_id"):
-                self.store.set_meta(key, getattr(self.cloud.identity, key))
+            for account, prefix in zip(
+                self.cloud.identity.accounts, ("", "demo_", "alt_demo_"), strict=True
+            ):
+                self.store.set_meta(prefix + "project_id", account.project_id)
+                self.store.set_meta(prefix + "user_id", account.user_id)
             self.cloud.quotas = {}
             self.app.services["identity"]._tokens.clear()
             seed(self.app)

@@ -35,12 +35,12 @@ VOLUME_FIELDS: dict[str, Any] = {
     "name": (str, type(None)),
     "description": (str, type(None)),
     "volume_type": (str, type(None)),
-    "metadata": dict,
+    "metadata": (dict, type(None)),
     "availability_zone": (str, type(None)),
     "imageRef": (str, type(None)),
     "snapshot_id": (str, type(None)),
     "source_volid": (str, type(None)),
-    "multiattach": bool,
+    "multiattach": (bool, type(None)),
     "consistencygroup_id": (str, type(None)),
     "backup_id": (str, type(None)),
     "group_id": (str, type(None)),
@@ -252,6 +252,8 @@ class VolumeService:
             },
             where="volume",
         )
+        if entity.get("metadata") is None:
+            entity.pop("metadata", None)
         body.update(entity)
         body["updated_at"] = iso(self.cloud.now(), micro=True).rstrip("Z")
         self.cloud.save("volume", body)
@@ -274,8 +276,10 @@ class VolumeService:
         return empty(202)
 
     def remove(self, body: Body) -> None:
-        """Delete a volume record."""
-        self.cloud.store.delete("volume", body["id"])
+        """Delete a volume: `deleting` for `volume_delete` seconds, then gone."""
+        self.cloud.delete_later(
+            "volume", body, self.cloud.timings.volume_delete, {"status": "deleting", "_next": []}
+        )
 
     # -- attach / detach (called by Nova) -------------------------------------------------
     def attach(self, volume: Body, server_id: str, device: str, attachment_id: str) -> None:

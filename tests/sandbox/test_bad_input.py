@@ -119,3 +119,14 @@ def test_oversized_body_is_413_in_the_service_format(api: Any) -> None:
     response = api("POST", "/network/v2.0/networks", big)
     assert response.status_code == 413
     assert response.json()["NeutronError"]["message"] == "Request is too large."
+
+
+def test_nulls_where_the_real_api_allows_them(api: Any) -> None:
+    # python-openstackclient sends "metadata": null on `openstack volume create`.
+    response = api(
+        "POST",
+        "/volume/v3/{p}/volumes",
+        {"volume": {"size": 1, "metadata": None, "multiattach": None}},
+    )
+    assert response.status_code == 202
+    assert response.json()["volume"]["metadata"] == {}

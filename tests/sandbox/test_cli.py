@@ -12,6 +12,7 @@ from typing import Any
 
 import openstack.config
 import openstack.connection
+import pytest
 import yaml
 
 from heatctl.errors import ExitCode
@@ -110,3 +111,48 @@ def test_attach_or_start_shares_a_served_state(state_dir: Path) -> None:
         assert conn.network.find_network("public") is not None
     finally:
         started.stop()
+
+
+def test_timing_option(run_cli: Any, state_dir: Path) -> None:
+    result = run_cli("sandbox", "serve", "--port", "0", "--timing", "server_biuld=3")
+    assert result.exit_code == ExitCode.USAGE
+    assert "expected STEP=SECONDS" in result.stderr and "server_build" in result.stderr
+    proc, url = _serve(state_dir, "--timing", "server_build=0", "--virtual-clock")
+    try:
+        import requests
+
+        assert requests.get(f"{url}/__sandbox__/clock", timeout=5).json()["virtual"] is True
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(10)
+
+
+def test_every_sandbox_command_and_option_is_documented() -> None:
+    from heatctl.commands.sandbox import sandbox
+
+    page = (ROOT / "docs" / "sandbox.md").read_text()
+    for name, command in sandbox.commands.items():
+        assert f"heatctl sandbox {name}" in page, name
+        for param in command.params:
+            for flag in getattr(param, "opts", []):
+                if flag.startswith("--") and flag != "--help":
+                    assert f"`{flag}" in page, f"{name} {flag}"
+
+
+def test_clouds_yaml_keeps_other_clouds(tmp_path: Path) -> None:
+    from heatctl.errors import ConfigError
+    from heatctl.sandbox import Sandbox
+
+    path = tmp_path / "clouds.yaml"
+    path.write_text("clouds:\n  production:\n    auth: {auth_url: https://cloud.example}\n")
+    with Sandbox() as sb:
+        sb.write_clouds_yaml(path)
+        clouds = yaml.safe_load(path.read_text())["clouds"]
+        assert clouds["production"]["auth"]["auth_url"] == "https://cloud.example"
+        assert clouds["sandbox"]["auth"]["auth_url"] == sb.auth_url
+        assert oct(path.stat().st_mode & 0o777) == "0o600"
+        bad = tmp_path / "other.yaml"
+        bad.write_text("clouds: [not, a, mapping]\n")
+        with pytest.raises(ConfigError):
+            sb.write_clouds_yaml(bad)
+        assert bad.read_text() == "clouds: [not, a, mapping]\n"

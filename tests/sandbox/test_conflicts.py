@@ -150,3 +150,48 @@ def test_router_routes_need_a_connected_nexthop_and_gateway_ips_move(conn: Any) 
     assert moved.external_gateway_info["external_fixed_ips"][0]["ip_address"] == "172.24.4.200"
     gateway = list(conn.network.ports(device_id=router.id, device_owner="network:router_gateway"))
     assert [p.fixed_ips[0]["ip_address"] for p in gateway] == ["172.24.4.200"]
+
+
+def test_server_on_a_full_subnet_fails_to_build(conn: Any) -> None:
+    net, _ = _net(conn, "10.51.0.0/29")
+    for _ in range(5):
+        conn.network.create_port(network_id=net.id)
+    server = conn.compute.create_server(
+        name="no-room",
+        flavor_id="1",
+        image_id=conn.image.find_image("cirros").id,
+        networks=[{"uuid": net.id}],
+    )  # accepted, as by Nova: the address is allocated on the compute host
+    with pytest.raises(exceptions.ResourceFailure):
+        conn.compute.wait_for_server(server, interval=0.05, wait=5)
+    shown = conn.compute.get_server(server.id)
+    assert "Failed to allocate the network(s)" in shown.fault["message"]
+    assert list(conn.network.ports(device_id=server.id)) == []
+
+
+def test_nova_port_quota_is_403() -> None:
+    with Sandbox(quotas={"network": {"port": 2}}) as sb:  # router1 holds two ports already
+        conn = sb.connection()
+        with pytest.raises(exceptions.ForbiddenException, match="Maximum number of ports"):
+            conn.compute.create_server(
+                name="x",
+                flavor_id="http://nova/flavors/1",
+                networks="auto",
+                image_id=conn.image.find_image("cirros").id,
+            )
+
+
+def test_qos_policy_rules_and_in_use(conn: Any) -> None:
+    policy = conn.network.create_qos_policy(name="gold")
+    conn.network.create_qos_bandwidth_limit_rule(policy, max_kbps=1000, max_burst_kbps=100)
+    with pytest.raises(exceptions.ConflictException):
+        conn.network.create_qos_bandwidth_limit_rule(policy, max_kbps=5)  # same direction
+    net = conn.network.create_network(name="q", qos_policy_id=policy.id)
+    assert [r["type"] for r in conn.network.get_qos_policy(policy.id).rules] == ["bandwidth_limit"]
+    with pytest.raises(exceptions.ConflictException) as info:
+        conn.network.delete_qos_policy(policy)
+    assert info.value.response.json()["NeutronError"]["type"] == "QosPolicyInUse"
+    conn.network.delete_network(net)
+    conn.network.delete_qos_policy(policy)
+    with pytest.raises(exceptions.NotFoundException, match="QoS policy"):
+        conn.network.create_network(name="q2", qos_policy_id=policy.id)

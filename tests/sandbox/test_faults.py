@@ -198,3 +198,29 @@ def test_control_api(sandbox: Sandbox) -> None:
     log = requests.get(f"{base}/requests", timeout=5).json()["requests"]
     assert {"method", "path", "status", "latency_ms"} <= set(log[0])
     assert requests.post(f"{base}/reset", timeout=5).json()["resources"] == {}
+
+
+def test_concurrency_cap_queues_requests_and_delay_ranges(sandbox: Sandbox) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    sandbox.rules.add(
+        [
+            {
+                "name": "one-at-a-time",
+                "match": {"service": "network", "method": "GET"},
+                "action": {"delay": [0.1, 0.15], "concurrency": 1},
+            }
+        ]
+    )
+    conn = sandbox.connection()
+    list(conn.network.networks())  # warm the connection pool outside the timing
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        list(pool.map(lambda _: list(conn.network.networks()), range(4)))
+    elapsed = time.perf_counter() - started
+    assert elapsed >= 0.4  # four requests, one at a time, at least 0.1 s each
+    latencies = [r.latency_ms for r in sandbox.request_log if r.rule == "one-at-a-time"]
+    assert all(latency >= 100 for latency in latencies)
+    with pytest.raises(InvalidInput) as info:
+        sandbox.rules.add([{"action": {"concurrency": 0, "delay": [2, 1]}}])
+    assert "concurrency" in info.value.message and "[low, high]" in info.value.message

@@ -109,6 +109,7 @@ def _endpoints(h: Harness) -> tuple[list[tuple[str, str]], list[Any]]:
         "/image/v2/images", {"name": "x", "disk_format": "raw", "container_format": "bare"}, None
     )
     h.call("PUT", f"/object-store/v1/AUTH_{p}/c", b"")
+    project = h.make("/identity/v3/projects", {"project": {"name": "fuzz"}}, "project")
     n, c, v = "/network/v2.0", "/compute/v2.1", f"/volume/v3/{p}"
     endpoints = [
         ("POST", f"{n}/networks"),
@@ -155,6 +156,11 @@ def _endpoints(h: Harness) -> tuple[list[tuple[str, str]], list[Any]]:
         ("POST", "/image/v2/images"),
         ("PATCH", f"/image/v2/images/{img}"),
         ("POST", "/identity/v3/auth/tokens"),
+        ("POST", "/identity/v3/projects"),
+        ("POST", "/identity/v3/users"),
+        ("POST", "/identity/v3/endpoints"),
+        ("PATCH", f"/identity/v3/projects/{project}"),
+        ("PUT", f"/identity/v3/projects/{project}/users/x/roles/y"),
         ("POST", "/__sandbox__/rules"),
         ("POST", "/__sandbox__/clock"),
         ("PUT", "/__sandbox__/quotas"),

@@ -107,3 +107,34 @@ def test_image_upload_and_web_download_import(virtual: Sandbox) -> None:
     virtual.clock.advance(10)
     assert conn.image.get_image(queued.id).status == "active"
     assert {"mine", "web"} <= {i.name for i in conn.image.images()}
+
+
+def test_deletes_can_take_time(tmp_path: Path) -> None:
+    timings = {"server_build": 0, "volume_create": 0, "server_delete": 5, "volume_delete": 3}
+    with Sandbox(virtual_clock=True, timings=timings) as sb:
+        conn = sb.connection()
+        server = _server(conn)
+        volume = conn.block_storage.create_volume(size=1)
+        conn.compute.delete_server(server)
+        conn.block_storage.delete_volume(volume)
+        assert conn.compute.get_server(server.id).task_state == "deleting"
+        assert conn.block_storage.get_volume(volume.id).status == "deleting"
+        assert set(sb.inventory()) == {"compute/server", "volume/volume"}
+        sb.clock.advance(3)
+        assert conn.block_storage.find_volume(volume.id) is None
+        assert conn.compute.get_server(server.id).task_state == "deleting"
+        sb.clock.advance(2)
+        assert conn.compute.find_server(server.id) is None
+        assert sb.inventory() == {}
+
+
+def test_tick_moves_the_virtual_clock_per_request() -> None:
+    with Sandbox(virtual_clock=True, tick=1.0, timings={"server_build": 5}) as sb:
+        conn = sb.connection()
+        server = _server(conn)
+        statuses = [conn.compute.get_server(server.id).status for _ in range(6)]
+        assert statuses[0] == "BUILD" and statuses[-1] == "ACTIVE"
+        assert statuses == sorted(statuses, key=["BUILD", "ACTIVE"].index)
+        # the same number of requests always gives the same answer: deterministic
+        waited = conn.compute.wait_for_server(_server(conn), interval=0, wait=5)
+        assert waited.status == "ACTIVE"

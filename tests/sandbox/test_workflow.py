@@ -150,3 +150,26 @@ def test_finding_resources_by_tags_and_metadata(conn: Any) -> None:
     assert [n.id for n in conn.network.networks(tags="stack:s1")] == [net.id]
     zones = conn.network.get("/availability_zones").json()["availability_zones"]
     assert {z["resource"] for z in zones} == {"network", "router"}
+
+
+def test_dual_stack_port_and_server_addresses(conn: Any) -> None:
+    net = conn.network.create_network(name="dual")
+    conn.network.create_subnet(network_id=net.id, ip_version=4, cidr="10.90.0.0/24")
+    v6 = conn.network.create_subnet(
+        network_id=net.id,
+        ip_version=6,
+        cidr="fd00:90::/64",
+        ipv6_address_mode="slaac",
+        ipv6_ra_mode="slaac",
+    )
+    assert v6.gateway_ip == "fd00:90::1"
+    server = conn.compute.create_server(
+        name="dual",
+        flavor_id="1",
+        networks=[{"uuid": net.id}],
+        image_id=conn.image.find_image("cirros").id,
+    )
+    server = conn.compute.wait_for_server(server, interval=0.05, wait=5)
+    versions = sorted(a["version"] for a in server.addresses["dual"])
+    assert versions == [4, 6]
+    assert {a["addr"] for a in server.addresses["dual"]} == {"10.90.0.2", "fd00:90::2"}

@@ -1,0 +1,206 @@
+"""Benchmark: the TOSCA corpus through `heatctl translate`, per file, from the command line
+and in-process; optionally heat-translator on the same files for comparison.
+
+    python benchmarks/translate_bench.py [--corpus ../shared/corpus/tosca] [--heat-translator /tmp/ht-venv/bin/heat-translator]
+
+Only files that heatctl translates are timed (the corpus test lists the others). For
+heat-translator each file runs the way its own tests run it (from the data directory,
+`--template-file F --template-type tosca --output-file D/x.yaml`); its failures are counted
+and left out of its timings. Prints a Markdown table (paste it into docs/benchmarks.md).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def corpus_files(corpus: Path) -> list[Path]:
+    """TOSCA inputs of the corpus (YAML and CSAR), without the expected HOT outputs."""
+    return sorted(
+        p
+        for p in corpus.rglob("*")
+        if p.suffix in (".yaml", ".yml", ".zip", ".csar")
+        and "hot_output" not in p.parts
+        and "toscaparser" not in p.parts
+    )
+
+
+def translatable(files: list[Path]) -> list[Path]:
+    """The files heatctl translates (others fail on purpose; see tests/translate)."""
+    from heatctl.errors import InvalidInput
+    from heatctl.translate import translate_file
+
+    good = []
+    for path in files:
+        try:
+            translate_file(path)
+        except InvalidInput:
+            continue
+        good.append(path)
+    return good
+
+
+def time_in_process(files: list[Path], repeat: int = 3) -> list[float]:
+    """Best-of-`repeat` seconds per file for translate_file + dump_hot (no start-up)."""
+    from heatctl.translate import translate_file
+    from heatctl.translate.hot_yaml import dump_hot
+
+    times = []
+    for path in files:
+        best = float("inf")
+        for _ in range(repeat):
+            start = time.perf_counter()
+            result = translate_file(path)
+            dump_hot(result.hot)
+            for nested in result.nested.values():
+                dump_hot(nested)
+            best = min(best, time.perf_counter() - start)
+        times.append(best)
+    return times
+
+
+# Bytecode caching on, as in any pip-installed tool (some sandboxes set this variable).
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+CPU: dict[str, list[float]] = {}
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def time_command(
+    command: list[str], cwd: Path | None = None, label: str = ""
+) -> tuple[float, bool]:
+    """Wall-clock seconds for one process, and whether it exited 0 (CPU seconds go to CPU[label])."""
+    cpu = _children_cpu()
+    start = time.perf_counter()
+    proc = subprocess.run(command, capture_output=True, cwd=cwd, check=False, env=ENV)
+    elapsed = time.perf_counter() - start
+    CPU.setdefault(label, []).append(_children_cpu() - cpu)
+    return elapsed, proc.returncode == 0
+
+
+def time_heatctl_cli(files: list[Path]) -> list[float]:
+    """Seconds per file for `python -m heatctl translate F -o OUT` in a fresh process."""
+    times = []
+    with tempfile.TemporaryDirectory() as out:
+        warm = [sys.executable, "-m", "heatctl", "translate", str(files[0]), "-o", f"{out}/x.yaml"]
+        subprocess.run(warm, capture_output=True, env=ENV, check=False)  # write bytecode caches
+        for path in files:
+            elapsed, ok = time_command(
+                [sys.executable, "-m", "heatctl", "translate", str(path), "-o", f"{out}/x.yaml"],
+                ROOT,
+                "heatctl",
+            )
+            if not ok:
+                raise SystemExit(f"heatctl failed on {path}")
+            times.append(elapsed)
+    return times
+
+
+def time_heat_translator(binary: str, files: list[Path]) -> tuple[list[float], int]:
+    """Seconds per file for heat-translator's CLI, and how many files it failed on."""
+    times, failures = [], 0
+    with tempfile.TemporaryDirectory() as out:
+        for path in files:
+            data_dir = next((p for p in path.parents if p.name == "data"), path.parent)
+            command = [
+                binary,
+                "--template-file",
+                str(path),
+                "--template-type",
+                "tosca",
+                "--output-file",
+                f"{out}/x.yaml",
+            ]
+            # From the repository root, as upstream's tests run (some imports rely on it).
+            root = data_dir.parents[2] if data_dir.name == "data" else path.parent
+            elapsed, ok = time_command(command, root, "heat-translator")
+            if ok:
+                times.append(elapsed)
+            else:
+                failures += 1
+    return times, failures
+
+
+def time_heat_translator_in_process(python: str, files: list[Path]) -> list[float]:
+    """Per-file seconds for ToscaTemplate + TOSCATranslator, timed inside heat-translator's venv."""
+    script = (
+        "import sys, time, os\n"
+        "from toscaparser.tosca_template import ToscaTemplate\n"
+        "from translator.hot.tosca_translator import TOSCATranslator\n"
+        "for path in sys.argv[1:]:\n"
+        "    best = None\n"
+        "    for _ in range(3):\n"
+        "        start = time.perf_counter()\n"
+        "        try:\n"
+        "            TOSCATranslator(ToscaTemplate(path, {}, True), {}).translate()\n"
+        "        except Exception:\n"
+        "            best = None\n"
+        "            break\n"
+        "        elapsed = time.perf_counter() - start\n"
+        "        best = elapsed if best is None else min(best, elapsed)\n"
+        "    print(best if best is not None else 'fail')\n"
+    )
+    with tempfile.TemporaryDirectory() as scratch:  # it writes nested templates into the CWD
+        command = [python, "-c", script, *map(str, files)]
+        proc = subprocess.run(command, capture_output=True, text=True, check=False, cwd=scratch)
+    return [float(line) for line in proc.stdout.split() if line != "fail"]
+
+
+def summary(times: list[float]) -> str:
+    """Median, p95 and total in milliseconds."""
+    ordered = sorted(times)
+    p95 = ordered[max(0, round(0.95 * len(ordered)) - 1)]
+    return (
+        f"{statistics.median(ordered) * 1000:.1f} ms | {p95 * 1000:.1f} ms | {sum(ordered):.2f} s"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus" / "tosca")
+    parser.add_argument(
+        "--heat-translator",
+        help="path to heat-translator's console script (its venv's python is used in-process)",
+    )
+    parser.add_argument("--limit", type=int, default=0, help="time only the first N files")
+    args = parser.parse_args()
+    files = translatable(corpus_files(args.corpus))
+    if args.limit:
+        files = files[: args.limit]
+    print(f"{len(files)} files\n")
+    print("| run | median per file | p95 | total |")
+    print("|---|---|---|---|")
+    rows = [("heatctl in-process (translate_file + dump_hot)", time_in_process(files))]
+    rows.append(
+        ("heatctl CLI, wall (`python -m heatctl translate F -o OUT`)", time_heatctl_cli(files))
+    )
+    rows.append(("heatctl CLI, CPU user+sys", CPU["heatctl"]))
+    if args.heat_translator:
+        cli, failures = time_heat_translator(args.heat_translator, files)
+        rows.append(
+            (f"heat-translator CLI, wall ({failures} of {len(files)} files fail, not timed)", cli)
+        )
+        rows.append(("heat-translator CLI, CPU user+sys (all runs)", CPU["heat-translator"]))
+        python = str(Path(args.heat_translator).parent / "python")
+        inproc = time_heat_translator_in_process(python, files)
+        rows.append((f"heat-translator in-process ({len(files) - len(inproc)} fail)", inproc))
+    for label, times in rows:
+        print(f"| {label} | {summary(times)} |")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,275 @@
+"""TOSCA type definitions: the normative hierarchy (normative.yaml) plus custom types.
+
+Types are data: each is its definition mapping with a parent (`derived_from`). Lookups
+accept the full name (tosca.nodes.Compute), the short name the specification allows
+(Compute), and namespace-prefixed names from imports.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
+from typing import Any
+
+from heatctl.dsl.diagnostics import did_you_mean
+from heatctl.dsl.loader import loads
+from heatctl.translate.tosca.sources import SourceSet, fail
+
+SECTIONS = {
+    "node_types": "tosca.nodes.",
+    "relationship_types": "tosca.relationships.",
+    "capability_types": "tosca.capabilities.",
+    "interface_types": "tosca.interfaces.",
+    "data_types": "tosca.datatypes.",
+    "artifact_types": "tosca.artifacts.",
+    "group_types": "tosca.groups.",
+    "policy_types": "tosca.policies.",
+}
+PRIMITIVES = frozenset(
+    [
+        "string",
+        "integer",
+        "float",
+        "boolean",
+        "timestamp",
+        "null",
+        "version",
+        "range",
+        "list",
+        "map",
+        "scalar-unit.size",
+        "scalar-unit.time",
+        "scalar-unit.frequency",
+        "scalar-unit.bitrate",
+    ]
+)
+# Short prefixes some templates use (tosca-parser accepts them too).
+SHORT_PREFIXES = {
+    "node_types": ("tosca.nodes.", "tosca.nodes.network."),
+    "relationship_types": ("tosca.relationships.", "tosca.relationships.network."),
+    "data_types": ("tosca.datatypes.", "tosca.datatypes.network."),
+}
+
+
+@dataclass
+class TypeDef:
+    """One type definition and where it came from."""
+
+    name: str
+    section: str
+    definition: Mapping[str, Any]
+    file: str | None
+    document: Any
+
+
+@cache
+def _normative() -> Mapping[str, Any]:
+    """The normative types. normative.yaml is the source; normative.json is the same data,
+    read ~10x faster at start-up (tests/translate/test_tosca_types.py keeps them equal;
+    regenerate with `python -m heatctl.translate.tosca.types`)."""
+    text = files("heatctl.translate.tosca").joinpath("normative.json").read_text("utf-8")
+    loaded: Mapping[str, Any] = json.loads(text)
+    return loaded
+
+
+def normative_from_yaml() -> Any:
+    """normative.yaml, loaded through heatctl's safe loader, as plain data."""
+    from heatctl.dsl.loader import plain
+
+    text = files("heatctl.translate.tosca").joinpath("normative.yaml").read_text("utf-8")
+    return plain(loads(text, "normative.yaml"))
+
+
+@cache
+def _normative_types() -> dict[str, dict[str, TypeDef]]:
+    """The normative TypeDefs, built once per process (registries copy the tables)."""
+    types: dict[str, dict[str, TypeDef]] = {section: {} for section in SECTIONS}
+    for section, entries in _normative().items():
+        for name, definition in entries.items():
+            types[section][name] = TypeDef(name, section, definition, None, None)
+    return types
+
+
+class TypeRegistry:
+    """Every type visible to one service template, by section."""
+
+    def __init__(self) -> None:
+        self.types: dict[str, dict[str, TypeDef]] = {
+            k: dict(v) for k, v in _normative_types().items()
+        }
+        self.misplaced: list[TypeDef] = []
+        self._chains: dict[tuple[str, str], list[TypeDef]] = {}
+        self._merged: dict[tuple[str, str, str], dict[str, Any]] = {}
+
+    def add_sources(self, sources: SourceSet) -> None:
+        """Add the custom types of every loaded file; check every derived_from resolves."""
+        for source in sources:
+            for section in SECTIONS:
+                entries = source.document.get(section)
+                if entries is None:
+                    continue
+                if not isinstance(entries, Mapping):
+                    raise fail(
+                        f"{section} must be a mapping of type names to definitions",
+                        source.name,
+                        source.document,
+                        (section,),
+                    )
+                for name, definition in entries.items():
+                    if not isinstance(definition, Mapping):
+                        definition = {}
+                    typedef = TypeDef(str(name), section, definition, source.name, source.document)
+                    self.types[section][str(name)] = typedef
+                    for prefix in source.prefixes:  # imported with namespace_prefix
+                        for alias in (f"{prefix}.{name}", f"{prefix}:{name}"):
+                            self.types[section].setdefault(alias, typedef)
+        for section, entries in self.types.items():
+            for typedef in list(entries.values()):
+                parent = typedef.definition.get("derived_from")
+                if parent is None or typedef.file is None:
+                    continue
+                if not isinstance(parent, str):
+                    raise fail(
+                        f"derived_from of {typedef.name} must be a type name",
+                        typedef.file,
+                        typedef.document,
+                        (section, typedef.name, "derived_from"),
+                    )
+                if section == "data_types" and parent in PRIMITIVES:
+                    continue
+                if self.find(section, parent) is None and self._relocate(typedef, parent):
+                    continue
+                if self.find(section, parent) is None:
+                    raise fail(
+                        f"{typedef.name} is derived from unknown type '{parent}'{did_you_mean(parent, entries)}",
+                        typedef.file,
+                        typedef.document,
+                        (section, typedef.name, "derived_from"),
+                    )
+
+    def _relocate(self, typedef: TypeDef, parent: str) -> bool:
+        """A type filed under the wrong section (a capability type under node_types, as
+        some real templates do) moves to the section its parent is in."""
+        for section in SECTIONS:
+            if section != typedef.section and self.find(section, parent) is not None:
+                del self.types[typedef.section][typedef.name]
+                moved = TypeDef(
+                    typedef.name, section, typedef.definition, typedef.file, typedef.document
+                )
+                self.types[section][typedef.name] = moved
+                self.misplaced.append(typedef)
+                return True
+        return False
+
+    def find(self, section: str, name: Any) -> TypeDef | None:
+        """The type called `name` (full or short form) in `section`, or None."""
+        if not isinstance(name, str):
+            return None
+        entries = self.types[section]
+        if name in entries:
+            return entries[name]
+        for prefix in SHORT_PREFIXES.get(section, (SECTIONS[section],)):
+            if prefix + name in entries:
+                return entries[prefix + name]
+        return None
+
+    def require(
+        self, section: str, name: Any, file: str | None, doc: Any, path: tuple[Any, ...]
+    ) -> TypeDef:
+        """find(), or a diagnostic with a did-you-mean suggestion."""
+        found = self.find(section, name)
+        if found is None:
+            kind = section.removesuffix("_types").replace("_", " ")
+            candidates = list(self.types[section])
+            short = {c.rsplit(".", 1)[-1]: c for c in candidates}
+            hint = did_you_mean(name, candidates) or did_you_mean(name, short)
+            raise fail(f"unknown {kind} type '{name}'{hint}", file, doc, path)
+        return found
+
+    def chain(self, typedef: TypeDef) -> list[TypeDef]:
+        """The type and its ancestors, nearest first (stops on a cycle)."""
+        key = (typedef.section, typedef.name)
+        cached = self._chains.get(key)
+        if cached is None or cached[0] is not typedef:
+            cached = self._chains[key] = self._chain(typedef)
+        return cached
+
+    def _chain(self, typedef: TypeDef) -> list[TypeDef]:
+        result = [typedef]
+        seen = {typedef.name}
+        current = typedef
+        while True:
+            parent = self.find(current.section, current.definition.get("derived_from"))
+            if parent is None or parent.name in seen:
+                return result
+            result.append(parent)
+            seen.add(parent.name)
+            current = parent
+
+    def is_a(self, typedef: TypeDef, ancestor: str) -> bool:
+        """True if `typedef` is `ancestor` or derives from it."""
+        return any(t.name == ancestor for t in self.chain(typedef))
+
+    def merged(self, typedef: TypeDef, key: str) -> dict[str, Any]:
+        """A mapping section (properties, capabilities, interfaces...) merged down the chain."""
+        memo = (typedef.section, typedef.name, key)
+        if memo not in self._merged:
+            self._merged[memo] = self._merge(typedef, key)
+        return dict(self._merged[memo])
+
+    def _merge(self, typedef: TypeDef, key: str) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        for ancestor in reversed(self.chain(typedef)):
+            section = ancestor.definition.get(key)
+            if isinstance(section, Mapping):
+                for name, value in section.items():
+                    if isinstance(value, Mapping) and isinstance(result.get(name), Mapping):
+                        result[name] = {**result[name], **value}
+                    else:
+                        result[name] = value
+        return result
+
+    def requirements(self, typedef: TypeDef) -> dict[str, dict[str, Any]]:
+        """Requirement definitions by name, merged down the chain."""
+        result: dict[str, dict[str, Any]] = {}
+        for ancestor in reversed(self.chain(typedef)):
+            for item in ancestor.definition.get("requirements") or []:
+                if isinstance(item, Mapping):
+                    for name, value in item.items():
+                        value = value if isinstance(value, Mapping) else {"capability": value}
+                        result[str(name)] = {**result.get(str(name), {}), **value}
+        return result
+
+    def data_type(self, name: str) -> TypeDef | None:
+        """A complex data type by name (None for primitives and unknown names)."""
+        return self.find("data_types", name)
+
+    def base_primitive(self, name: str) -> str | None:
+        """The primitive a type name stands for (PortDef -> integer), or None if complex."""
+        seen: set[str] = set()
+        while name not in PRIMITIVES:
+            typedef = self.find("data_types", name) or self.find(
+                "data_types", "tosca.datatypes.network." + name
+            )
+            if typedef is None or name in seen:
+                return None
+            seen.add(name)
+            parent = typedef.definition.get("derived_from")
+            if not isinstance(parent, str):
+                return None
+            name = parent
+        return name
+
+    def all(self, section: str) -> Iterator[TypeDef]:
+        """Every type of one section."""
+        return iter(self.types[section].values())
+
+
+if __name__ == "__main__":  # regenerate normative.json from normative.yaml
+    target = files("heatctl.translate.tosca").joinpath("normative.json")
+    with open(str(target), "w", encoding="utf-8") as handle:
+        json.dump(normative_from_yaml(), handle, indent=1, sort_keys=False)
+        handle.write("\n")

@@ -1,0 +1,43 @@
+"""-q/--quiet: progress lines are dropped, failures still reach stderr."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+TEMPLATE = """
+heat_template_version: 2018-08-31
+parameters:
+  fail: {type: boolean, default: false}
+resources:
+  first:
+    type: OS::Heat::TestResource
+    properties: {value: one, fail: {get_param: fail}}
+"""
+
+
+@pytest.fixture(autouse=True)
+def _no_clouds_yaml(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.chdir(tmp_path)
+
+
+def test_quiet_create_prints_no_progress(run_cli, tmp_path):
+    path = tmp_path / "t.yaml"
+    path.write_text(TEMPLATE)
+    loud = run_cli("stack", "create", str(path), "--name", "loud")
+    assert loud.exit_code == 0, loud.output
+    assert "CREATE_IN_PROGRESS" in loud.stderr
+    quiet = run_cli("-q", "stack", "create", str(path), "--name", "quiet")
+    assert quiet.exit_code == 0, quiet.output
+    assert "CREATE_IN_PROGRESS" not in quiet.stderr
+    assert "CREATE_COMPLETE" not in quiet.stderr
+
+
+def test_quiet_create_still_reports_the_failure(run_cli, tmp_path):
+    path = tmp_path / "t.yaml"
+    path.write_text(TEMPLATE)
+    result = run_cli("-q", "stack", "create", str(path), "--name", "bad", "-P", "fail=true")
+    assert result.exit_code == 1, result.output
+    assert "CREATE_FAILED" in result.stderr
+    assert "CREATE_IN_PROGRESS" not in result.stderr
