@@ -550,3 +550,38 @@ def signal(app: AppContext, name: str, resource: str, data: str | None) -> None:
         raise InvalidInput(f"--data: {error}") from error
     store.add_signal(record.id, row.physical_id, resource, body)
     app.info(f"{record.name}/{resource}: signal {body['id']} ({body['status']}) recorded")
+
+
+@stack.command("check")
+@click.argument("name")
+@click.option("--os-cloud", default=None, help="Cloud of clouds.yaml [env: OS_CLOUD].")
+@click.option(
+    "--lock-timeout",
+    type=click.FloatRange(min=0),
+    default=0,
+    metavar="SECONDS",
+    help="Wait this long for another operation on the stack to finish.",
+)
+@json_option
+@click.pass_obj
+def check(
+    app: AppContext, name: str, os_cloud: str | None, lock_timeout: float, as_json: bool
+) -> None:
+    """Compare the stack's resources with the cloud; exit 6 when they differ (drift)."""
+    from heatctl.engine.runtime import CloudFactory, build_engine
+    from heatctl.engine.stack import RunOptions
+    from heatctl.errors import ExitCode
+
+    cloud = CloudFactory(app.settings.state_dir, os_cloud, app.info)
+    options = RunOptions(lock_timeout=lock_timeout, command=f"heatctl stack check {name}")
+    try:
+        record, drift = build_engine(_store(app), cloud).check(name, options)
+    finally:
+        cloud.close()
+    if as_json:
+        app.emit_json({"stack": record.name, "status": str(record.status), "drift": drift})
+    else:
+        _table(app, ["resource", "drift"], [[n, why] for n, why in sorted(drift.items())])
+        app.info(f"{record.name}: {record.status} ({record.status_reason})")
+    if drift:
+        raise click.exceptions.Exit(int(ExitCode.CHANGES_PRESENT))

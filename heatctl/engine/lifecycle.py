@@ -167,6 +167,12 @@ class ResourceLifecycle(Protocol):
         ...
 
 
+def not_in_cloud(self: Any, ctx: ResourceContext) -> str | None:
+    """find_by_tag of types that have no cloud object (their state is heatctl's own);
+    `stack check` skips the types that use it."""
+    return None
+
+
 class NoCloudLifecycle:
     """Defaults for types that live only in heatctl's state (no cloud object)."""
 

@@ -274,6 +274,60 @@ class StackEngine:
                 return self._delete(stack, action, options)
             return self._converge(stack, model_for(stack), action, options)
 
+    def check(self, name_or_id: str, options: RunOptions) -> tuple[StackRecord, dict[str, str]]:
+        """Compare the stored resources with the cloud (Heat's stack check): each one is
+        looked up by its tag; missing or different ones are CHECK_FAILED (so the next
+        update replaces them) and returned as {name: what differs}."""
+        stack = self.store.get_stack(name_or_id)
+        drift: dict[str, str] = {}
+        with self._locked(stack, options):
+            stack = self._set_stack(stack, Status(Action.CHECK, State.IN_PROGRESS), "", options)
+            for row in self.store.resources(stack.id):
+                if row.physical_id is None or row.status.in_progress:
+                    continue
+                problem = self._live_problem(stack, row)
+                if problem is None and not self._in_cloud(row.type):
+                    continue
+                self.store.set_resource_status(row.id, Status(Action.CHECK, State.IN_PROGRESS))
+                state = State.FAILED if problem else State.COMPLETE
+                self.store.set_resource_status(row.id, Status(Action.CHECK, state), problem or "")
+                if problem:
+                    drift[row.name] = problem
+            final = State.FAILED if drift else State.COMPLETE
+            reason = f"{len(drift)} resource(s) differ from the cloud" if drift else "in sync"
+            stack = self._set_stack(stack, Status(Action.CHECK, final), reason, options)
+        return stack, drift
+
+    def _in_cloud(self, type_name: str) -> bool:
+        """False for types whose state is heatctl's own (no cloud object to compare)."""
+        from heatctl.engine.lifecycle import not_in_cloud
+
+        return getattr(type(self.plugin_for(type_name)), "find_by_tag", None) is not not_in_cloud
+
+    def _live_problem(self, stack: StackRecord, row: Any) -> str | None:
+        from heatctl.engine.lifecycle import ResourceContext
+
+        if not self._in_cloud(row.type):
+            return None
+        ctx = ResourceContext(
+            stack_id=stack.id,
+            stack_name=stack.name,
+            resource_id=row.id,
+            name=row.name,
+            type=row.type,
+            tag=row.tag,
+            properties=dict(row.properties),
+            physical_id=row.physical_id,
+            data=dict(row.data),
+            connection_factory=self.connection_factory,
+        )
+        found = self.plugin_for(row.type).find_by_tag(ctx)
+        if found is None:
+            return f"{row.physical_id} is missing from the cloud"
+        if found != row.physical_id:
+            return f"the cloud has {found} where the state has {row.physical_id}"
+        return None
+
     def preview(self, model: TemplateModel, name_or_id: str | None = None) -> Plan:
         """The plan of a create (no stack yet) or an update, without changing anything."""
         stack = self.store.get_stack(name_or_id) if name_or_id else None

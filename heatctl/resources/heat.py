@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from heatctl.engine.lifecycle import not_in_cloud
 from heatctl.engine.wait import Wait
 from heatctl.resources.registry import ResourceType, register
 from heatctl.resources.schema import (
@@ -44,10 +45,6 @@ class _StateOnly:
     def no_attributes(self: Any, ctx: ResourceContext) -> dict[str, Any]:
         return {}
 
-    @staticmethod
-    def not_in_cloud(self: Any, ctx: ResourceContext) -> str | None:
-        return None
-
 
 @register
 class NoneResource(ResourceType):
@@ -67,7 +64,7 @@ class NoneResource(ResourceType):
     check_create_complete = update = check_update_complete = _StateOnly.done
     delete = check_delete_complete = _StateOnly.done
     resolve_attributes = _StateOnly.no_attributes
-    find_by_tag = _StateOnly.not_in_cloud
+    find_by_tag = not_in_cloud
 
 
 @register
@@ -105,7 +102,7 @@ class Value(ResourceType):
 
     check_create_complete = update = check_update_complete = _StateOnly.done
     delete = check_delete_complete = _StateOnly.done
-    find_by_tag = _StateOnly.not_in_cloud
+    find_by_tag = not_in_cloud
 
 
 @register
@@ -199,7 +196,7 @@ class RandomString(ResourceType):
     check_create_complete = update = check_update_complete = _StateOnly.done
     delete = check_delete_complete = _StateOnly.done
     resolve_attributes = _StateOnly.no_attributes
-    find_by_tag = _StateOnly.not_in_cloud
+    find_by_tag = not_in_cloud
 
     @classmethod
     def check_values(cls, values: PropertyValues, report: Report) -> None:
@@ -304,7 +301,7 @@ class TestResource(ResourceType):
     def resolve_attributes(self, ctx: ResourceContext) -> dict[str, Any]:
         return {"output": ctx.data.get("value")}
 
-    find_by_tag = _StateOnly.not_in_cloud
+    find_by_tag = not_in_cloud
 
 
 @register
@@ -353,7 +350,7 @@ class WaitCondition(ResourceType):
 
     update = check_update_complete = check_create_complete
     delete = check_delete_complete = _StateOnly.done
-    find_by_tag = _StateOnly.not_in_cloud
+    find_by_tag = not_in_cloud
 
 
 @register
@@ -406,7 +403,7 @@ class WaitConditionHandle(ResourceType):
     check_create_complete = update = check_update_complete = _StateOnly.done
     delete = check_delete_complete = _StateOnly.done
     resolve_attributes = _StateOnly.no_attributes
-    find_by_tag = _StateOnly.not_in_cloud
+    find_by_tag = not_in_cloud
 
 
 @register

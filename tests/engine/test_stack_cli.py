@@ -244,3 +244,31 @@ def test_a_locked_stack_fails_with_exit_4_naming_the_holder(
     )
     assert "raise --lock-timeout" in result.stderr
     assert run_cli("stack", "delete", "l", "--yes").exit_code == 0
+
+
+def test_check_finds_drift_and_update_repairs_it(run_cli, state_dir: Path) -> None:
+    Sandbox = pytest.importorskip("heatctl.sandbox").Sandbox
+    template = HERE / "network.yaml"
+    assert run_cli("stack", "create", str(template), "--name", "d").exit_code == 0
+    clean = run_cli("stack", "check", "d", "--json")
+    assert clean.exit_code == 0, clean.stderr
+    assert json.loads(clean.stdout) == {"stack": "d", "status": "CHECK_COMPLETE", "drift": {}}
+    fip = json.loads(run_cli("stack", "resources", "d", "--json").stdout)["fip"]["physical_id"]
+    sandbox = Sandbox(state_path=state_dir / "sandbox.db")
+    try:  # someone deletes the floating IP behind heatctl's back
+        sandbox.start().connection().network.delete_ip(fip)
+    finally:
+        sandbox.stop()
+    drifted = run_cli("stack", "check", "d", "--json")
+    assert drifted.exit_code == ExitCode.CHANGES_PRESENT
+    report = json.loads(drifted.stdout)
+    assert report["status"] == "CHECK_FAILED" and report["drift"] == {
+        "fip": f"{fip} is missing from the cloud"
+    }
+    preview = json.loads(
+        run_cli("stack", "preview", str(template), "--stack", "d", "--json").stdout
+    )
+    assert {c["resource"]: c["action"] for c in preview["changes"]}["fip"] == "replace"
+    assert run_cli("stack", "update", "d", "-t", str(template)).exit_code == 0
+    assert run_cli("stack", "check", "d").exit_code == 0
+    assert run_cli("stack", "delete", "d", "--yes").exit_code == 0
