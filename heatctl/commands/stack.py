@@ -585,3 +585,56 @@ def check(
         app.info(f"{record.name}: {record.status} ({record.status_reason})")
     if drift:
         raise click.exceptions.Exit(int(ExitCode.CHANGES_PRESENT))
+
+
+@stack.command("abandon")
+@click.argument("name")
+@click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation.")
+@click.option(
+    "--lock-timeout",
+    type=click.FloatRange(min=0),
+    default=0,
+    metavar="SECONDS",
+    help="Wait this long for another operation on the stack to finish.",
+)
+@click.pass_obj
+def abandon(app: AppContext, name: str, yes: bool, lock_timeout: float) -> None:
+    """Forget a stack but keep its cloud resources; print its data (JSON) on stdout."""
+    from heatctl.engine import locks
+    from heatctl.engine.views import export_stack
+
+    store = _store(app)
+    record = store.get_stack(name)
+    if not yes and not click.confirm(
+        f"Forget stack {record.name}? Its cloud resources stay, unmanaged.", err=True
+    ):
+        raise click.Abort()
+    with locks.acquire(
+        store,
+        record.id,
+        command=f"heatctl stack abandon {record.name}",
+        lock_timeout=lock_timeout,
+        stack_name=record.name,
+    ):
+        view = export_stack(store, record.id)
+        store.forget_stack(record.id)
+    app.emit_json(view)
+    app.info(f"{record.name}: abandoned; {len(view['resources'])} resource(s) left in the cloud")
+
+
+@stack.command("graph")
+@click.argument("name")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["tree", "dot", "mermaid", "json"]),
+    default="tree",
+    show_default=True,
+    help="Output format.",
+)
+@click.pass_obj
+def graph(app: AppContext, name: str, fmt: str) -> None:
+    """Show the stack's resources as a dependency graph, with their live statuses."""
+    from heatctl.engine.views import stack_graph
+
+    click.echo(stack_graph(_store(app), name, fmt), nl=False)

@@ -272,3 +272,39 @@ def test_check_finds_drift_and_update_repairs_it(run_cli, state_dir: Path) -> No
     assert run_cli("stack", "update", "d", "-t", str(template)).exit_code == 0
     assert run_cli("stack", "check", "d").exit_code == 0
     assert run_cli("stack", "delete", "d", "--yes").exit_code == 0
+
+
+def test_graph_shows_live_statuses(run_cli, heat_template: Path) -> None:
+    assert (
+        run_cli(
+            "stack", "create", str(heat_template), "--name", "g", "-P", "db_password=x"
+        ).exit_code
+        == 0
+    )
+    tree = run_cli("stack", "graph", "g").stdout
+    assert "after (OS::Heat::TestResource) CREATE_COMPLETE\n    needs slow" in tree
+    data = json.loads(run_cli("stack", "graph", "g", "--format", "json").stdout)
+    assert ["slow", "after"] in data["edges"] and len(data["nodes"]) == 5
+    dot = run_cli("stack", "graph", "g", "--format", "dot").stdout
+    assert dot.startswith('digraph "g"') and '"slow" -> "after";' in dot
+    assert "-->" in run_cli("stack", "graph", "g", "--format", "mermaid").stdout
+
+
+def test_abandon_forgets_the_stack_and_keeps_the_cloud_resources(run_cli, state_dir: Path) -> None:
+    Sandbox = pytest.importorskip("heatctl.sandbox").Sandbox
+    assert run_cli("stack", "create", str(HERE / "network.yaml"), "--name", "a").exit_code == 0
+    result = run_cli("stack", "abandon", "a", "--yes")
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert (
+        data["resources"]["server"]["physical_id"]
+        and data["outputs"]["private_key"]["value"] == "******"
+    )
+    assert run_cli("stack", "show", "a").exit_code == ExitCode.INVALID
+    sandbox = Sandbox(state_path=state_dir / "sandbox.db")
+    try:
+        inventory = sandbox.inventory()
+        assert inventory["compute/server"] == [data["resources"]["server"]["physical_id"]]
+        sandbox.reset()
+    finally:
+        sandbox.stop()
