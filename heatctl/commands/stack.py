@@ -638,3 +638,14 @@ def graph(app: AppContext, name: str, fmt: str) -> None:
     from heatctl.engine.views import stack_graph
 
     click.echo(stack_graph(_store(app), name, fmt), nl=False)
+
+
+@stack.command("cancel")
+@click.argument("name")
+@click.pass_obj
+def cancel(app: AppContext, name: str) -> None:
+    """Stop the operation running on a stack (in any process); no rollback."""
+    from heatctl.engine.runtime import CloudFactory, build_engine
+
+    record = build_engine(_store(app), CloudFactory(app.settings.state_dir)).request_cancel(name)
+    app.info(f"{record.name}: cancel requested; the running operation stops within a second")

@@ -328,6 +328,19 @@ class StackEngine:
             return f"the cloud has {found} where the state has {row.physical_id}"
         return None
 
+    def request_cancel(self, name_or_id: str) -> StackRecord:
+        """Ask the operation running on a stack (in any process) to stop: it starts nothing
+        new, lets the calls in flight finish, marks what was in progress FAILED
+        ("cancelled") and ends ACTION_FAILED. No rollback; `stack resume` goes on."""
+        stack = self.store.get_stack(name_or_id)
+        if not stack.status.in_progress:
+            raise ConflictError(f"stack {stack.name!r} is {stack.status}: nothing runs to cancel")
+        self.store.add_signal(stack.id, cancel_target(stack.id), "", {"cancel": True})
+        return stack
+
+    def cancel_requested(self, stack_id: str, seen: int) -> bool:
+        return len(self.store.signals(stack_id, cancel_target(stack_id))) > seen
+
     def preview(self, model: TemplateModel, name_or_id: str | None = None) -> Plan:
         """The plan of a create (no stack yet) or an update, without changing anything."""
         stack = self.store.get_stack(name_or_id) if name_or_id else None
@@ -460,6 +473,7 @@ class StackEngine:
         names = frozenset(specs)
         desired = {n: self._desired(s, s.properties) for n, s in specs.items()}
         running: set[str] = set()
+        cancels = len(self.store.signals(stack.id, cancel_target(stack.id)))
 
         def resolve_now(want: DesiredResource) -> dict[str, Any]:
             assert model is not None
@@ -500,6 +514,7 @@ class StackEngine:
                 walker_options={
                     "on_idle": on_idle,
                     "idle_interval": options.heartbeat_interval,
+                    "stop_requested": lambda: self.cancel_requested(stack.id, cancels),
                     **options.walker_options,
                 },
             ),
@@ -589,13 +604,18 @@ def add_leftover_cleanups(the_plan: Plan, stored: Sequence[Any]) -> None:
                 the_plan.steps.add_edge(cleanup, target)
 
 
+def cancel_target(stack_id: str) -> str:
+    """Where cancel requests for a stack are recorded (the signals table)."""
+    return f"stack-cancel:{stack_id}"
+
+
 def failure_reason(action: Action, walk: WalkResult) -> str:
     """`Resource CREATE failed: subnet: No valid host was found` (root causes only)."""
+    if walk.cancelled:
+        return "cancelled (heatctl stack cancel)"
     if walk.failed:
         causes = "; ".join(f"{getattr(n, 'name', n)}: {r}" for n, r in walk.failed.items())
         return f"Resource {action.value} failed: {causes}"
-    if walk.cancelled:
-        return "cancelled"
     return f"{action.value} did not finish"
 
 

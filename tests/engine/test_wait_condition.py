@@ -135,3 +135,24 @@ def test_signal_defaults_follow_heat() -> None:
     }
     with pytest.raises(ValueError):
         builtin.normalize_signal([1], 1)
+
+
+def test_cancel_stops_a_running_create_from_another_process(
+    run_cli, state_dir: Path, tmp_path: Path
+) -> None:
+    template = tmp_path / "wait.yaml"
+    template.write_text(TEMPLATE)
+    proc = start_create(state_dir, template)  # waits for signals that never come
+    wait_for_handle(run_cli)
+    started = time.monotonic()
+    result = run_cli("stack", "cancel", "w")
+    assert result.exit_code == 0, result.stderr
+    _, err = proc.communicate(timeout=30)
+    assert time.monotonic() - started < 10
+    assert proc.returncode == ExitCode.FAILED and "cancelled (heatctl stack cancel)" in err
+    rows = json.loads(run_cli("stack", "resources", "w", "--json").stdout)
+    assert (
+        rows["wait"]["status"] == "CREATE_FAILED" and rows["wait"]["status_reason"] == "cancelled"
+    )
+    again = run_cli("stack", "cancel", "w")
+    assert again.exit_code == ExitCode.CONFLICT and "nothing runs to cancel" in again.stderr
