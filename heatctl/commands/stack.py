@@ -649,3 +649,54 @@ def cancel(app: AppContext, name: str) -> None:
 
     record = build_engine(_store(app), CloudFactory(app.settings.state_dir)).request_cancel(name)
     app.info(f"{record.name}: cancel requested; the running operation stops within a second")
+
+
+@stack.command("adopt")
+@click.argument("data_file", metavar="FILE", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--name", default=None, help="Stack name [default: the abandoned stack's].")
+@click.option(
+    "-P",
+    "--parameter",
+    "parameters",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Parameter value (needed for hidden ones: abandon data masks them).",
+)
+@run_options
+@click.pass_obj
+def adopt(
+    app: AppContext, data_file: Path, name: str | None, parameters: tuple[str, ...], **kw: Any
+) -> None:
+    """Create a stack that takes over the cloud resources of `stack abandon` data."""
+    import json
+
+    from heatctl.engine.model import Source, load_model, parse_parameters
+    from heatctl.errors import InvalidInput
+
+    try:
+        data = json.loads(data_file.read_text())
+        source = data["environment"]["source"]
+        resources = data["resources"]
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        raise InvalidInput(
+            f"{data_file}: not the output of `heatctl stack abandon` ({error})"
+        ) from error
+    params = {k: v for k, v in (data.get("parameters") or {}).items() if v != "******"}
+    params.update(parse_parameters(parameters))
+    name = name or str(data.get("name") or data_file.stem)
+    model = load_model(
+        Source(
+            template=source["template"],
+            environments=tuple(source.get("environments", ())),
+            parameters=params,
+            parameter_files=source.get("parameter_files", {}),
+        ),
+        stack_name=name,
+    )
+    ids = {n: r.get("physical_id") for n, r in resources.items() if r.get("physical_id")}
+
+    def call(engine: Any, options: RunOptions) -> OperationResult:
+        options.command = f"heatctl stack adopt {name}"
+        return engine.adopt(name, model, ids, options)
+
+    _run(app, name, kw, model.loaded.secrets(), call)

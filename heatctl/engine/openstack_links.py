@@ -198,6 +198,9 @@ class VolumeAttachmentLifecycle:
         return f"{ctx.data['server']}:{ctx.data['volume']}" if found is not None else None
 
     def check_create_complete(self, ctx: ResourceContext) -> Wait | None:
+        server, _, volume = (ctx.physical_id or "").partition(":")
+        ctx.data.setdefault("server", server)  # adopted or resumed: the id says which
+        ctx.data.setdefault("volume", volume)
         status = _volume_status(ctx, ctx.data["volume"])
         if status == "in-use":
             return None

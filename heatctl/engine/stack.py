@@ -229,6 +229,36 @@ class StackEngine:
         with self._locked(stack, options):
             return self._converge(stack, model, Action.CREATE, options)
 
+    def adopt(
+        self,
+        name: str,
+        model: TemplateModel,
+        physical_ids: Mapping[str, str],
+        options: RunOptions,
+    ) -> OperationResult:
+        """Take over existing cloud resources (`stack abandon` data) as a new stack: rows
+        start with their physical ids, so each is checked, not created (Heat's ADOPT)."""
+        stack = self.store.create_stack(
+            name,
+            model.document,
+            environment=model.environment,
+            parameters=model.parameters,
+            hidden_parameters=model.hidden_parameters,
+            files=model.files,
+        )
+        model.bind(stack.id, stack.name)
+        with self._locked(stack, options):
+            requires = {n: frozenset(model.graph.predecessors(n)) for n in model.resources}
+            self.store.add_initial_resources(
+                stack.id,
+                ((n, s.type, requires[n], s.deletion_policy) for n, s in model.resources.items()),
+            )
+            for resource_name, physical_id in physical_ids.items():
+                row = self.store.find_resource(stack.id, resource_name)
+                if row is not None and physical_id:
+                    self.store.set_resource_data(row.id, physical_id=physical_id)
+            return self._converge(stack, model, Action.ADOPT, options)
+
     def update(self, name_or_id: str, model: TemplateModel, options: RunOptions) -> OperationResult:
         """Change a stack to a new model: create / update / replace / delete / keep."""
         stack = self.store.get_stack(name_or_id)

@@ -290,7 +290,9 @@ def test_graph_shows_live_statuses(run_cli, heat_template: Path) -> None:
     assert "-->" in run_cli("stack", "graph", "g", "--format", "mermaid").stdout
 
 
-def test_abandon_forgets_the_stack_and_keeps_the_cloud_resources(run_cli, state_dir: Path) -> None:
+def test_abandon_then_adopt_takes_the_same_cloud_resources_back(
+    run_cli, state_dir: Path, tmp_path: Path
+) -> None:
     Sandbox = pytest.importorskip("heatctl.sandbox").Sandbox
     assert run_cli("stack", "create", str(HERE / "network.yaml"), "--name", "a").exit_code == 0
     result = run_cli("stack", "abandon", "a", "--yes")
@@ -304,7 +306,21 @@ def test_abandon_forgets_the_stack_and_keeps_the_cloud_resources(run_cli, state_
     sandbox = Sandbox(state_path=state_dir / "sandbox.db")
     try:
         inventory = sandbox.inventory()
-        assert inventory["compute/server"] == [data["resources"]["server"]["physical_id"]]
-        sandbox.reset()
+    finally:
+        sandbox.stop()
+    assert inventory["compute/server"] == [data["resources"]["server"]["physical_id"]]
+    saved = tmp_path / "abandoned.json"
+    saved.write_text(result.stdout)
+    adopted = run_cli("stack", "adopt", str(saved), "--name", "b")
+    assert adopted.exit_code == 0, adopted.stderr
+    assert "b ADOPT_COMPLETE" in adopted.stderr
+    rows = json.loads(run_cli("stack", "resources", "b", "--json").stdout)
+    assert {n: r["physical_id"] for n, r in rows.items()} == {
+        n: r["physical_id"] for n, r in data["resources"].items()
+    }
+    assert run_cli("stack", "delete", "b", "--yes").exit_code == 0
+    sandbox = Sandbox(state_path=state_dir / "sandbox.db")
+    try:
+        assert sandbox.inventory() == {}
     finally:
         sandbox.stop()
