@@ -382,6 +382,7 @@ def create(
 
     name = name or template.name.split(".")[0]
     model = load_model(_source(template, kw), stack_name=name)
+    _check_in_cloud(app, model, kw["os_cloud"])
     if dry_run:
         _show_plan(app, _engine_for_preview(app).preview(model), kw["as_json"])
         return
@@ -424,6 +425,7 @@ def update(app: AppContext, name: str, template: Path | None, existing: bool, **
         kw["environments"] = tuple(stored.get("environments", ()))
     path = template or Path(stored.get("template", ""))
     model = load_model(_source(path, kw, base), stack_name=record.name)
+    _check_in_cloud(app, model, kw["os_cloud"])
 
     def call(engine: Any, options: RunOptions) -> OperationResult:
         options.command = f"heatctl stack update {record.name}"
@@ -469,6 +471,21 @@ def preview(
         raise OperationFailed(f"the plan replaces {', '.join(plan.replaces)} (--fail-on-replace)")
     if detailed_exitcode and plan.has_changes:
         raise click.exceptions.Exit(int(ExitCode.CHANGES_PRESENT))
+
+
+def _check_in_cloud(app: AppContext, model: Any, os_cloud: str | None) -> None:
+    """Parameters with cloud custom constraints (nova.flavor, glance.image, ...) are looked
+    up before anything is created; a template without them never connects here."""
+    from heatctl.engine.model import check_cloud_constraints, cloud_constraints
+    from heatctl.engine.runtime import CloudFactory
+
+    if not cloud_constraints(model):
+        return
+    cloud = CloudFactory(app.settings.state_dir, os_cloud, app.info)
+    try:
+        check_cloud_constraints(model, cloud.connection())
+    finally:
+        cloud.close()
 
 
 def _engine_for_preview(app: AppContext) -> Any:

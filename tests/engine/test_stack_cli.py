@@ -324,3 +324,32 @@ def test_abandon_then_adopt_takes_the_same_cloud_resources_back(
         assert sandbox.inventory() == {}
     finally:
         sandbox.stop()
+
+
+def test_cloud_custom_constraints_are_checked_before_anything_is_created(
+    run_cli, tmp_path: Path
+) -> None:
+    pytest.importorskip("heatctl.sandbox")
+    template = tmp_path / "cc.yaml"
+    template.write_text(
+        "heat_template_version: 2018-08-31\n"
+        "parameters:\n"
+        "  image:\n"
+        "    type: string\n"
+        "    constraints: [{custom_constraint: glance.image}]\n"
+        "  flavor: {type: string, constraints: [{custom_constraint: nova.flavor}]}\n"
+        "resources:\n"
+        "  n: {type: OS::Heat::None, properties: {i: {get_param: image}, f: {get_param: flavor}}}\n"
+    )
+    bad = run_cli(
+        "stack", "create", str(template), "-P", "image=F18-x86_64", "-P", "flavor=m1.huge"
+    )
+    assert bad.exit_code == ExitCode.INVALID
+    assert (
+        "cc.yaml:4:5: error: parameter 'image': glance.image 'F18-x86_64' does not exist"
+        in bad.stderr
+    )
+    assert "parameter 'flavor': nova.flavor 'm1.huge' does not exist in the cloud" in bad.stderr
+    assert run_cli("stack", "list", "--json").stdout.strip() == "[]"
+    good = run_cli("stack", "create", str(template), "-P", "image=cirros", "-P", "flavor=m1.tiny")
+    assert good.exit_code == 0, good.stderr
