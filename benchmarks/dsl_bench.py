@@ -141,7 +141,11 @@ def machine() -> str:
                 break
     except OSError:
         pass
-    return f"{os.cpu_count()} CPUs ({model}), Python {platform.python_version()}"
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    return (
+        f"{os.cpu_count()} CPUs ({model}), Python {platform.python_version()},"
+        f" PyYAML {yaml.__version__} (libyaml: {yaml.__with_libyaml__}), load average {load}"
+    )
 
 
 def main() -> None:

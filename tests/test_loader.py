@@ -43,6 +43,25 @@ def test_duplicate_key():
     assert (line, col) == (3, 1)
 
 
+def test_duplicate_integer_key_points_at_the_first_one():
+    # Positions are stored packed next to the keys: a key equal to a packed position
+    # (0 is line 1, column 1) must still find its own first line.
+    message, line, _ = error_of("a: 1\n0: x\n0: y\n")
+    assert "duplicate key '0'" in message and "line 2" in message
+    assert line == 3
+
+
+def test_positions_of_the_mapping_and_sequence_themselves():
+    doc = loads("top:\n  inner: [1, 2]\n", "t.yaml")
+    assert doc.mark == (1, 1)
+    assert doc["top"].mark == (2, 3)
+    assert doc["top"]["inner"].mark == (2, 10)
+    assert doc["top"]["inner"].item_marks == [(2, 11), (2, 14)]
+    assert doc["top"].value_marks == {"inner": (2, 10)}
+    assert MappingNode().mark is None and MappingNode().key_marks == {}
+    assert SequenceNode().item_marks == []
+
+
 def test_duplicate_key_json():
     message, _, _ = error_of('{"a": 1,\t"a": 2}')
     assert "duplicate key 'a'" in message

@@ -55,27 +55,91 @@ class Limits:
     max_nodes: int = 2_000_000
 
 
+# Positions are stored packed in one int, (line << 32) | column (both 0-based, as libyaml
+# gives them), and decoded to 1-based (line, col) tuples only when asked for: a large
+# template has hundreds of thousands of positions and almost none is ever read (only
+# diagnostics read them). Packed ints are not tracked by the cyclic garbage collector,
+# tuples and dicts of tuples are.
+_SHIFT = 32
+_LOW = (1 << _SHIFT) - 1
+
+
+def _unpack(packed: int) -> Mark:
+    return ((packed >> _SHIFT) + 1, (packed & _LOW) + 1)
+
+
 class MappingNode(dict[Any, Any]):
-    """A mapping that knows its position and the positions of its keys and values."""
+    """A mapping that knows its position and the positions of its keys and values.
 
-    __slots__ = ("key_marks", "mark", "value_marks")
+    `mark`, `key_marks` and `value_marks` are decoded on first use from the packed
+    positions the loader records (`_at`; `_marks`: key, key position, value position for
+    each entry, in order)."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.mark: Mark | None = None
-        self.key_marks: dict[Any, Mark] = {}
-        self.value_marks: dict[Any, Mark] = {}
+    __slots__ = ("_at", "_key_marks", "_marks", "_value_marks")
+    _at: int
+    _marks: list[Any]
+    _key_marks: dict[Any, Mark]
+    _value_marks: dict[Any, Mark]
+
+    @property
+    def mark(self) -> Mark | None:
+        """Position of the mapping itself."""
+        at = getattr(self, "_at", None)
+        return None if at is None else _unpack(at)
+
+    @property
+    def key_marks(self) -> dict[Any, Mark]:
+        """Position of each key."""
+        try:
+            return self._key_marks
+        except AttributeError:
+            self._decode()
+            return self._key_marks
+
+    @property
+    def value_marks(self) -> dict[Any, Mark]:
+        """Position of each value."""
+        try:
+            return self._value_marks
+        except AttributeError:
+            self._decode()
+            return self._value_marks
+
+    def _decode(self) -> None:
+        keys: dict[Any, Mark] = {}
+        values: dict[Any, Mark] = {}
+        marks = getattr(self, "_marks", ())
+        for i in range(0, len(marks), 3):
+            keys[marks[i]] = _unpack(marks[i + 1])
+            values[marks[i]] = _unpack(marks[i + 2])
+        self._key_marks, self._value_marks = keys, values
 
 
 class SequenceNode(list[Any]):
-    """A sequence that knows its position and the positions of its items."""
+    """A sequence that knows its position and the positions of its items.
 
-    __slots__ = ("item_marks", "mark")
+    `mark` and `item_marks` are decoded on first use from the packed positions the loader
+    records (`_at`, `_marks`)."""
 
-    def __init__(self, *args: Any) -> None:
-        super().__init__(*args)
-        self.mark: Mark | None = None
-        self.item_marks: list[Mark] = []
+    __slots__ = ("_at", "_item_marks", "_marks")
+    _at: int
+    _marks: list[int]
+    _item_marks: list[Mark]
+
+    @property
+    def mark(self) -> Mark | None:
+        """Position of the sequence itself."""
+        at = getattr(self, "_at", None)
+        return None if at is None else _unpack(at)
+
+    @property
+    def item_marks(self) -> list[Mark]:
+        """Position of each item."""
+        try:
+            return self._item_marks
+        except AttributeError:
+            self._item_marks = [_unpack(m) for m in getattr(self, "_marks", ())]
+            return self._item_marks
 
 
 def mark_of(node: Any, step: Any = None, *, key: bool = False) -> Mark | None:
@@ -102,10 +166,6 @@ class LoadError(InvalidInput):
         super().__init__(f"cannot load {file or 'document'}", [diagnostic])
 
 
-def _pos(mark: Any) -> Mark:
-    return (mark.line + 1, mark.column + 1)
-
-
 _TAB_INDENT = re.compile(r"^[ ]*\t", re.MULTILINE)
 _STR = "tag:yaml.org,2002:str"
 _KNOWN_TAGS = {
@@ -130,7 +190,8 @@ class _Builder:
         self.merges = merges
 
     def fail(self, message: str, node: _YamlNode) -> LoadError:
-        line, col = _pos(node.start_mark)
+        mark = node.start_mark
+        line, col = mark.line + 1, mark.column + 1
         return LoadError(message, self.file, line, col)
 
     def check_expansion(self, root: _YamlNode) -> None:
@@ -195,24 +256,31 @@ class _Builder:
         if isinstance(node, _YamlScalar):
             value = self.scalar(node)
         elif isinstance(node, _YamlSequence):
-            value = SequenceNode()
-            value.mark = _pos(node.start_mark)
-            if self.aliases:
-                self.built[key] = value
-            marks = value.item_marks
-            for item in node.value:
-                # Plain strings are most of a template: take them without a call.
-                if item.tag == _STR and item.__class__ is _YamlScalar:
-                    value.append(item.value)
-                else:
-                    value.append(self.build(item, depth + 1))
-                mark = item.start_mark
-                marks.append((mark.line + 1, mark.column + 1))
+            value = self.sequence(node, depth)
         else:
             assert isinstance(node, _YamlMapping)
             value = self.mapping(node, depth)
         if self.aliases:
             self.built[key] = value
+        return value
+
+    def sequence(self, node: _YamlSequence, depth: int) -> SequenceNode:
+        value = SequenceNode()
+        mark = node.start_mark
+        value._at = mark.line << _SHIFT | mark.column
+        if self.aliases:
+            self.built[id(node)] = value
+        marks: list[int] = []
+        value._marks = marks
+        append, add_mark = value.append, marks.append
+        for item in node.value:
+            # Plain strings are most of a template: take them without a call.
+            if item.tag == _STR and item.__class__ is _YamlScalar:
+                append(item.value)
+            else:
+                append(self.build(item, depth + 1))
+            mark = item.start_mark
+            add_mark(mark.line << _SHIFT | mark.column)
         return value
 
     def scalar(self, node: _YamlScalar) -> Any:
@@ -234,10 +302,13 @@ class _Builder:
             except yaml.YAMLError as exc:
                 raise self.fail(f"invalid merge key: {exc}", node) from None
         result = MappingNode()
-        result.mark = _pos(node.start_mark)
+        mark = node.start_mark
+        result._at = mark.line << _SHIFT | mark.column
         if self.aliases:
             self.built[id(node)] = result
-        key_marks, value_marks = result.key_marks, result.value_marks
+        # Flat [key, key position, value position, ...]: no tuple or dict per entry.
+        marks: list[Any] = []
+        result._marks = marks
         for key_node, value_node in node.value:
             # Plain strings are most of a template: take them without a call.
             if key_node.tag == _STR and key_node.__class__ is _YamlScalar:
@@ -248,7 +319,7 @@ class _Builder:
                     message = "a mapping key must be a scalar, not a list or mapping"
                     raise self.fail(message, key_node)
             if key in result:
-                first = key_marks[key]
+                first = _unpack(marks[marks[0::3].index(key) * 3 + 1])
                 raise self.fail(
                     f"duplicate key '{key}' (first defined at line {first[0]})", key_node
                 )
@@ -257,9 +328,12 @@ class _Builder:
             else:
                 result[key] = self.build(value_node, depth + 1)
             mark = key_node.start_mark
-            key_marks[key] = (mark.line + 1, mark.column + 1)
-            mark = value_node.start_mark
-            value_marks[key] = (mark.line + 1, mark.column + 1)
+            value_mark = value_node.start_mark
+            marks += (
+                key,
+                mark.line << _SHIFT | mark.column,
+                value_mark.line << _SHIFT | value_mark.column,
+            )
         return result
 
 
@@ -346,6 +420,18 @@ def gc_paused() -> Iterator[None]:
 
 
 def _load_yaml_nodes(text: str, file: str | None, limits: Limits) -> Any:
+    from heatctl.dsl.fastload import EventBuilder, Fallback, usable
+
+    if usable(text, _BaseLoader):
+        loader = _BaseLoader(text)
+        try:
+            return EventBuilder(loader, file, limits).load()
+        except Fallback:
+            pass
+        except yaml.YAMLError as exc:
+            raise _yaml_error(exc, text, file) from None
+        finally:
+            loader.dispose()
     loader = _BaseLoader(text)
     try:
         try:

@@ -15,8 +15,10 @@ from heatctl.dsl.diagnostics import did_you_mean
 from heatctl.dsl.functions import (
     UNRESOLVED,
     FunctionError,
+    Reference,
     Scope,
     Unresolved,
+    analyse,
     check_functions,
     evaluate,
     find_references,
@@ -25,8 +27,15 @@ from heatctl.dsl.functions import (
 from heatctl.dsl.heat_types import HIDDEN as HIDDEN_TYPES
 from heatctl.dsl.heat_types import OFFERED
 from heatctl.dsl.template import ResourceDefinition, Source, Template
+from heatctl.dsl.validate import resolve_type, unknown_type
 from heatctl.engine.graph import Dependency
+from heatctl.resources import registry
 from heatctl.resources.schema import TypeSchema
+from heatctl.resources.validate import (
+    attribute_exists,
+    unknown_attribute_message,
+    validate_properties,
+)
 
 if TYPE_CHECKING:
     from heatctl.dsl.validate import LoadedTemplate, Nesting, _Loader
@@ -188,9 +197,6 @@ def _resource_type(
     The resolution (and provider template) is recorded under `record_as` (default: the
     resource's name) in loaded.types / loaded.providers."""
     record_as = record_as or resource.name
-    from heatctl.dsl.validate import resolve_type, unknown_type
-    from heatctl.resources import registry
-
     if resource.type is None:
         return None
     type_path = resource.path_of("type")
@@ -234,15 +240,6 @@ def _resource_type(
         message += f" (mapped from '{resource.type}' by {where or 'the environment'})"
     source.error(message, type_path)
     return None
-
-
-def _function_problems(
-    value: Any, path: Path, template: Template, source: Source, names: Any
-) -> bool:
-    problems = check_functions(value, template.version, condition_names=names)
-    for where, message in problems:
-        source.error(message, (*path, *where))
-    return bool(problems)
 
 
 def _evaluate(value: Any, path: Path, scope: Scope, source: Source) -> Any:
@@ -400,8 +397,13 @@ def _check_value(
     if not isinstance(value, dict | list):
         return value
     before = len(source.diagnostics.errors)
-    _function_problems(value, path, template, source, names)
-    _check_references(value, path, template, schemas, source, found, owner)
+    # One walk for both the static function checks and the references.
+    problems, references = analyse(
+        value, template.version, parameter_names=template.parameters, condition_names=names
+    )
+    for where, message in problems:
+        source.error(message, (*path, *where))
+    _check_references(references, path, template, schemas, source, found, owner)
     if len(source.diagnostics.errors) != before:
         return UNRESOLVED
     return _evaluate(value, path, scope, source)
@@ -410,8 +412,6 @@ def _check_value(
 def _check_properties(
     schema: TypeSchema, values: dict[Any, Any], path: Path, template: Template, source: Source
 ) -> None:
-    from heatctl.resources.validate import validate_properties
-
     version = template.version
     # The checker asks about a value and then about its parts: mark every container once.
     seen: dict[int, bool] = {}
@@ -484,7 +484,7 @@ _KIND_LABEL = {"resource": "get_resource", "attribute": "get_attr"}
 
 
 def _check_references(
-    value: Any,
+    references: list[Reference],
     path: Path,
     template: Template,
     schemas: Mapping[str, TypeSchema | None],
@@ -492,13 +492,11 @@ def _check_references(
     found: list[Dependency] | None = None,
     owner: str = "",
 ) -> None:
-    """Check what `value` refers to; with `found`, collect its dependencies for the graph."""
-    if not isinstance(value, dict | list) or not value:
-        return
+    """Check the references of a value; with `found`, collect its dependencies for the graph."""
     version = template.version
     resources = template.resources
     labels = ("Ref", "Fn::GetAtt") if template.format == "cfn" else ("get_resource", "get_attr")
-    for ref in find_references(value, version, parameter_names=template.parameters):
+    for ref in references:
         if ref.kind in ("resource", "attribute"):
             if ref.name not in resources:
                 where = (*path, *ref.path)
@@ -550,8 +548,6 @@ def _check_attribute(
     where: Path,
     source: Source,
 ) -> None:
-    from heatctl.resources.validate import attribute_exists, unknown_attribute_message
-
     if schema is None or not isinstance(attribute, str) or attribute_exists(schema, attribute):
         return
     resource = template.resources[name]

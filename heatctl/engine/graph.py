@@ -132,8 +132,13 @@ class DependencyGraph:
     def find_cycle(self) -> list[Dependency] | None:
         """One cycle as its dependencies in order, or None."""
         if self._acyclic is None:
-            self._acyclic = nx.is_directed_acyclic_graph(self.graph)
-        if self._acyclic:  # linear; nx.find_cycle on the whole graph is not, here
+            # Linear (nx.find_cycle on the whole graph is not, here), and the levels come
+            # with it: summary() asks for them next.
+            levels = self._kahn_levels()
+            self._acyclic = levels is not None
+            if levels is not None:
+                self._levels = levels
+        if self._acyclic:
             return None
         looped = next(
             c
@@ -163,14 +168,32 @@ class DependencyGraph:
         return self._levels
 
     def _compute_levels(self) -> list[list[str]]:
-        level: dict[str, int] = {}
-        for name in nx.topological_sort(self.graph):
-            before = [level[p] for p in self.graph.predecessors(name)]
-            level[name] = max(before) + 1 if before else 0
-        grouped: list[list[str]] = [[] for _ in range(max(level.values(), default=-1) + 1)]
-        for name, index in level.items():
-            grouped[index].append(name)
-        return [sorted(group) for group in grouped]
+        levels = self._kahn_levels()
+        if levels is None:
+            raise nx.NetworkXUnfeasible("Graph contains a cycle or graph changed during iteration")
+        return levels
+
+    def _kahn_levels(self) -> list[list[str]] | None:
+        """Kahn's topological sort, one level at a time: a resource is released with the
+        last of its requirements, so its level is the longest chain before it. None when
+        some resources are never released (a cycle)."""
+        graph = self.graph
+        waiting = {name: len(requirements) for name, requirements in graph.pred.items()}
+        current = [name for name, count in waiting.items() if count == 0]
+        successors = graph.succ
+        levels: list[list[str]] = []
+        released = 0
+        while current:
+            levels.append(sorted(current))
+            released += len(current)
+            following = []
+            for name in current:
+                for dependent in successors[name]:
+                    waiting[dependent] -= 1
+                    if not waiting[dependent]:
+                        following.append(dependent)
+            current = following
+        return levels if released == len(waiting) else None
 
     def order(self) -> list[str]:
         """A creation order: every resource after what it needs (ties by name)."""
@@ -204,13 +227,12 @@ def build_graph(
     graph.add_nodes_from((r.name, {"type": r.type}) for r in chosen)
     if dependencies is None:
         dependencies = [dep for r in chosen for dep in resource_dependencies(r, template, names)]
+    edges: dict[tuple[str, str], Dependency] = {}
     for dep in dependencies:
-        if (
-            dep.source in names
-            and dep.target in names
-            and not graph.has_edge(dep.target, dep.source)
-        ):  # the first reference between two resources is the one kept
-            graph.add_edge(dep.target, dep.source, dependency=dep)
+        if dep.source in names and dep.target in names:
+            # The first reference between two resources is the one kept.
+            edges.setdefault((dep.target, dep.source), dep)
+    graph.add_edges_from((t, s, {"dependency": dep}) for (t, s), dep in edges.items())
     return result
 
 

@@ -57,15 +57,22 @@ class PropertyValues:
         self.schema = schema
         self.data = data
         self.is_call = call_test(is_unresolved)
+        # name -> the alias key the template used for it; built on the first miss (type
+        # rules ask several names per resource, and most are absent).
+        self._aliases: dict[str, str] | None = None
 
     def key(self, name: str) -> str:
         """The key the template used for `name` (an old alias such as network_id, or name)."""
-        if name in self.data:
+        data = self.data
+        if name in data:
             return name
-        for key, prop in self.schema.items():
-            if prop.alias_of == name and key in self.data:
-                return key
-        return name
+        aliases = self._aliases
+        if aliases is None:
+            aliases = self._aliases = {}
+            for key, prop in self.schema.items():  # the first alias in schema order wins
+                if prop.alias_of and key in data:
+                    aliases.setdefault(prop.alias_of, key)
+        return aliases.get(name, name)
 
     def get(self, name: str) -> Any:
         """The value (or default) of `name`; UNKNOWN while it is a function call.
@@ -75,10 +82,8 @@ class PropertyValues:
         prop = self.schema.get(name)
         if prop is not None and prop.alias_of:
             return None
-        key = self.key(name)
-        value = self.data.get(key)
+        value = self.data.get(self.key(name))
         if value is None:
-            prop = self.schema.get(name)
             return None if prop is None else prop.default
         return UNKNOWN if self.is_call(value, _keys(prop)) else value
 

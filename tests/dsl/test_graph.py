@@ -131,3 +131,34 @@ def test_tree_of_a_long_chain_is_bounded():
     assert "deeper requirements: use --format json or dot" in tree
     assert len(tree) < 20_000
     assert tree.endswith("300 resources, 299 dependencies, depth 300, widest level 1\n")
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_levels_are_the_longest_chains_and_cycles_are_found(seed: int) -> None:
+    import random
+
+    import networkx as nx
+
+    from heatctl.engine.graph import DependencyGraph
+
+    rng = random.Random(seed)
+    names = [f"r{i}" for i in range(60)]
+    graph = DependencyGraph(template_of("heat_template_version: 2015-10-15\n"))
+    graph.graph.add_nodes_from(names)
+    graph.graph.add_edges_from(
+        (names[i], names[j]) for i in range(60) for j in range(i + 1, 60) if rng.random() < 0.05
+    )
+    longest: dict[str, int] = {}
+    for name in nx.topological_sort(graph.graph):
+        longest[name] = max((longest[p] + 1 for p in graph.graph.predecessors(name)), default=0)
+    expected = [
+        sorted(n for n in names if longest[n] == k) for k in range(max(longest.values()) + 1)
+    ]
+    assert graph.find_cycle() is None
+    assert graph.levels() == expected
+    looped = DependencyGraph(graph.template, graph.graph.copy())
+    looped.graph.add_edge(names[-1], names[0])
+    looped.graph.add_edge(names[0], names[-1])
+    assert looped._kahn_levels() is None
+    with pytest.raises(nx.NetworkXUnfeasible):
+        looped.levels()

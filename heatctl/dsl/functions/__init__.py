@@ -38,6 +38,9 @@ Public API (stable; other modules import these names from `heatctl.dsl.functions
         -> list[tuple[path, message]]
         Static checks: removed functions, argument shapes and counts, functions invalid in
         a condition context, and (when condition_names is given) unknown condition names.
+    analyse(value, version, *, parameter_names=None, condition_names=None)
+        -> (problems, references): check_functions and find_references (outside a
+        condition) in one walk of the value, with the same results.
     lint_functions(value, version, *, in_condition=False) -> list[tuple[path, message]]
         Warnings: one-key maps that are data but look like calls (a misspelt name, a
         function of a later version, equals outside a condition, a CFN function in HOT).
@@ -59,7 +62,7 @@ from functools import cache
 from typing import Any
 
 from heatctl.dsl.functions import cfn, hot, logic, structures
-from heatctl.dsl.functions.checks import Reference, check_functions, find_references
+from heatctl.dsl.functions.checks import Reference, analyse, check_functions, find_references
 from heatctl.dsl.functions.core import (
     REMOVED,
     UNRESOLVED,
@@ -85,6 +88,7 @@ __all__ = [
     "Scope",
     "StaticResources",
     "Unresolved",
+    "analyse",
     "check_functions",
     "evaluate",
     "evaluate_condition",
@@ -217,7 +221,20 @@ def evaluate_condition(
 def is_partial(value: Any, version: VersionSpec) -> bool:
     """True when `value` still contains a call of one of `version`'s functions."""
     normal, _ = dispatch_tables(version)
-    return next(walk_calls(value, normal), None) is not None
+    # walk_calls without the paths and the generator: this is asked once per property
+    # value (and default) during validation.
+    stack = [value]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            if len(node) == 1:
+                key = next(iter(node))
+                if isinstance(key, str) and key in normal:
+                    return True
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return False
 
 
 def function_names(version: VersionSpec) -> list[str]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any, Literal
 
 from heatctl.dsl.functions.logic import invalid_message, removed_message
@@ -38,10 +39,19 @@ class Reference:
 _CONDITION_OPERANDS = {"not", "and", "or", "Fn::Not", "Fn::And", "Fn::Or"}
 
 
-def _table(version: VersionSpec, in_condition: bool) -> Collection[str]:
+@cache
+def _table(version: VersionSpec, in_condition: bool) -> frozenset[str]:
     if in_condition:
-        return {*version.functions, *version.condition_functions, *version.removed}
-    return {*version.functions, *version.removed}
+        return frozenset({*version.functions, *version.condition_functions, *version.removed})
+    return frozenset({*version.functions, *version.removed})
+
+
+@cache
+def _reference_tables(version: VersionSpec) -> tuple[frozenset[str], frozenset[str]]:
+    """(normal, condition) names that make a call for the reference walk: removed
+    functions are not calls there (they are errors, see check_functions)."""
+    normal = frozenset(version.functions)
+    return normal, normal | frozenset(version.condition_functions)
 
 
 def _call(node: Any, names: Collection[str]) -> tuple[str, Any] | None:
@@ -69,12 +79,21 @@ class _ReferenceFinder:
     """A recursive walk keeping the current path in one list (tuples made only on a hit)."""
 
     def __init__(self, version: VersionSpec, parameter_names: Collection[str] | None) -> None:
-        self.params = set(parameter_names or ()) | set(version.pseudo_parameters)
+        self.parameter_names = parameter_names or ()
+        self.pseudo_parameters = version.pseudo_parameters
         # Removed functions are errors (check_functions), not references.
-        self.normal = set(version.functions)
-        self.conditional = {*version.functions, *version.condition_functions}
+        self.normal, self.conditional = _reference_tables(version)
         self.path: list[Any] = []
         self.found: list[Reference] = []
+        self._params: set[str] | None = None
+
+    @property
+    def params(self) -> set[str]:
+        """Parameter names and pseudo parameters (only `Ref` needs them: built on demand,
+        as a finder is made for every value)."""
+        if self._params is None:
+            self._params = {*self.parameter_names, *self.pseudo_parameters}
+        return self._params
 
     def visit(self, node: Any, cond: bool, operand: bool) -> None:
         path = self.path
@@ -99,7 +118,9 @@ class _ReferenceFinder:
             self.found.append(Reference("condition", node, tuple(path)))
 
     def call(self, name: str, args: Any, cond: bool) -> None:
-        self.found.extend(_references_of(name, args, tuple(self.path), self.params, cond))
+        reference = _reference_of(name, args, tuple(self.path), self, cond)
+        if reference is not None:
+            self.found.append(reference)
         self.path.append(name)
         if name in ("if", "Fn::If") and isinstance(args, list) and args:
             for index, item in enumerate(args):
@@ -119,25 +140,30 @@ class _ReferenceFinder:
         self.path.pop()
 
 
-def _references_of(
-    name: str, args: Any, path: Path, params: set[str], cond: bool
-) -> Iterator[Reference]:
-    first = args[0] if isinstance(args, list) and args else args
-    if name == "get_param" and isinstance(first, str):
-        yield Reference(
-            "parameter", first, path, attr_path=list(args[1:]) if isinstance(args, list) else []
-        )
-    elif name == "get_resource" and isinstance(args, str):
-        yield Reference("resource", args, path)
-    elif name in ("get_attr", "Fn::GetAtt") and isinstance(args, list) and args:
-        if isinstance(args[0], str):
+def _reference_of(
+    name: str, args: Any, path: Path, finder: _ReferenceFinder, cond: bool
+) -> Reference | None:
+    """The reference a call makes, if any (a function returns a value, no generator: this
+    runs for every call of every value)."""
+    if name == "get_param":
+        first = args[0] if isinstance(args, list) and args else args
+        if isinstance(first, str):
+            attr_path = list(args[1:]) if isinstance(args, list) else []
+            return Reference("parameter", first, path, attr_path=attr_path)
+    elif name == "get_resource":
+        if isinstance(args, str):
+            return Reference("resource", args, path)
+    elif name == "get_attr" or name == "Fn::GetAtt":
+        if isinstance(args, list) and args and isinstance(args[0], str):
             attr = args[1] if len(args) > 1 and isinstance(args[1], str) else None
-            yield Reference("attribute", args[0], path, attr, list(args[2:]))
-    elif name == "get_file" and isinstance(args, str):
-        yield Reference("file", args, path)
+            return Reference("attribute", args[0], path, attr, list(args[2:]))
+    elif name == "get_file":
+        if isinstance(args, str):
+            return Reference("file", args, path)
     elif name == "Ref" and isinstance(args, str):
-        kind: ReferenceKind = "parameter" if (cond or args in params) else "resource"
-        yield Reference(kind, args, path)
+        kind: ReferenceKind = "parameter" if (cond or args in finder.params) else "resource"
+        return Reference(kind, args, path)
+    return None
 
 
 # --------------------------------------------------------------------- static checks
@@ -392,20 +418,7 @@ def check_functions(
     Both branches of an `if` are checked whatever its condition (Heat parses only the
     branch it takes, so this is stricter: a branch can be taken with other parameters).
     """
-    problems: list[tuple[Path, str]] = []
-    allowed_in_condition = set(version.condition_functions)
-    for ref in _calls(value, version, in_condition):
-        name, args, path, cond = ref
-        where = (*path, name)
-        if name in version.removed:
-            problems.append((where, removed_message(name)))
-        elif cond and name not in allowed_in_condition:
-            problems.append((where, invalid_message(name)))
-        else:
-            checker = CHECKS.get(name)
-            message = checker(args, version) if checker else None
-            if message:
-                problems.append((where, message))
+    problems = _call_problems(_calls(value, version, in_condition), version)
     if condition_names is not None:
         known = set(condition_names)
         for reference in find_references(value, version, in_condition=in_condition):
@@ -414,12 +427,33 @@ def check_functions(
     return problems
 
 
+def _call_problems(
+    calls: Iterator[tuple[str, Any, Path, bool]], version: VersionSpec
+) -> list[tuple[Path, str]]:
+    problems: list[tuple[Path, str]] = []
+    for name, args, path, cond in calls:
+        message = _call_problem(name, args, cond, version)
+        if message:
+            problems.append(((*path, name), message))
+    return problems
+
+
+def _call_problem(name: str, args: Any, cond: bool, version: VersionSpec) -> str | None:
+    """What is wrong with one call (check_functions' rules), or None."""
+    if name in version.removed:
+        return removed_message(name)
+    if cond and name not in version.condition_functions:
+        return invalid_message(name)
+    checker = CHECKS.get(name)
+    return checker(args, version) if checker else None
+
+
 def _calls(
-    value: Any, version: VersionSpec, in_condition: bool
+    value: Any, version: VersionSpec, in_condition: bool, path: Path = ()
 ) -> Iterator[tuple[str, Any, Path, bool]]:
     normal = _table(version, False)
     conditional = _table(version, True)
-    stack: list[tuple[Any, Path, bool]] = [(value, (), in_condition)]
+    stack: list[tuple[Any, Path, bool]] = [(value, path, in_condition)]
     while stack:
         node, path, cond = stack.pop()
         call = _call(node, conditional if cond else normal)
@@ -437,3 +471,114 @@ def _calls(
             stack.extend(reversed([(args[0], (*inner, 0), True), *rest]))
         elif name not in version.removed and not (cond and name not in version.condition_functions):
             stack.append((args, inner, cond))
+
+
+# ------------------------------------------------------------- both in one walk
+
+
+def analyse(
+    value: Any,
+    version: VersionSpec,
+    *,
+    parameter_names: Collection[str] | None = None,
+    condition_names: Collection[str] | None = None,
+) -> tuple[list[tuple[Path, str]], list[Reference]]:
+    """`check_functions` and `find_references` of `value` in one walk (outside a condition).
+
+    Returns (problems, references), equal to
+    `check_functions(value, version, condition_names=condition_names)` and
+    `list(find_references(value, version, parameter_names=parameter_names))`.
+    Validation asks both of every property value; walking once halves the cost.
+    """
+    walker = _Analyser(version, parameter_names)
+    walker.visit(value, False, False, True)
+    problems = walker.problems
+    if condition_names is not None:
+        known = set(condition_names)
+        for reference in walker.found:
+            if reference.kind == "condition" and reference.name not in known:
+                problems.append((reference.path, f'Invalid condition "{reference.name}"'))
+    return problems, walker.found
+
+
+class _Analyser(_ReferenceFinder):
+    """The reference walk, also collecting check_functions' problems while `check` holds.
+
+    The two analyses walk the same nodes in the same contexts except inside a removed
+    function or one invalid in a condition (checks stop there, references go on) and
+    inside an `if` in a condition context (its checks are then taken from `_calls`)."""
+
+    def __init__(self, version: VersionSpec, parameter_names: Collection[str] | None) -> None:
+        super().__init__(version, parameter_names)
+        self.version = version
+        self.removed = version.removed
+        self.problems: list[tuple[Path, str]] = []
+
+    def visit(self, node: Any, cond: bool, operand: bool, check: bool = True) -> None:
+        if isinstance(node, dict):
+            if len(node) == 1:
+                for name, args in node.items():
+                    if not isinstance(name, str):
+                        break
+                    if check and name in self.removed:
+                        self.problems.append(((*self.path, name), removed_message(name)))
+                        check = False
+                    if name in (self.conditional if cond else self.normal):
+                        self.call_checked(name, args, cond, check)
+                        return
+            path, visit = self.path, self.visit
+            for key, item in node.items():
+                if isinstance(item, str):  # a leaf, not an operand: nothing to find
+                    continue
+                path.append(key)
+                visit(item, cond, False, check)
+                path.pop()
+        elif isinstance(node, list):
+            path, visit = self.path, self.visit
+            for index, item in enumerate(node):
+                if isinstance(item, str):  # a leaf (items are never operands here)
+                    continue
+                path.append(index)
+                visit(item, cond, False, check)
+                path.pop()
+        elif operand and isinstance(node, str):
+            self.found.append(Reference("condition", node, tuple(self.path)))
+
+    def call_checked(self, name: str, args: Any, cond: bool, check: bool) -> None:
+        if check:
+            message = _call_problem(name, args, cond, self.version)
+            inner = (*self.path, name)
+            if message:
+                self.problems.append((inner, message))
+            if name in self.removed or (cond and name not in self.version.condition_functions):
+                check = False  # check_functions does not look inside such a call
+            elif cond and name in ("if", "Fn::If"):
+                # _calls walks every argument of this `if` as a condition: follow it there.
+                self.problems += _call_problems(
+                    _calls(args, self.version, True, inner), self.version
+                )
+                check = False
+        self.call_with(name, args, cond, check)
+
+    def call_with(self, name: str, args: Any, cond: bool, check: bool) -> None:
+        path = self.path
+        reference = _reference_of(name, args, tuple(path), self, cond)
+        if reference is not None:
+            self.found.append(reference)
+        path.append(name)
+        if name in ("if", "Fn::If") and isinstance(args, list) and args:
+            for index, item in enumerate(args):
+                path.append(index)
+                self.visit(item, index == 0, index == 0, check)
+                path.pop()
+        elif name in _CONDITION_OPERANDS and cond:
+            if isinstance(args, list):
+                for index, item in enumerate(args):
+                    path.append(index)
+                    self.visit(item, True, True, check)
+                    path.pop()
+            else:
+                self.visit(args, True, True, check)
+        else:
+            self.visit(args, cond, False, check)
+        path.pop()

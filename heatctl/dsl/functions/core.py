@@ -126,7 +126,7 @@ Impl = Callable[["Evaluator", Any], Any]
 class Evaluator:
     """One evaluation run over values of one scope. Not thread-safe; cheap to create."""
 
-    __slots__ = ("condition_table", "deferred", "scope", "table")
+    __slots__ = ("condition_table", "deferred", "memo", "scope", "table")
 
     def __init__(
         self, scope: Scope, table: Mapping[str, Impl], condition_table: Mapping[str, Impl]
@@ -135,6 +135,11 @@ class Evaluator:
         self.table = table  # the current context's table: normal or condition
         self.condition_table = condition_table
         self.deferred = 0
+        # id(argument) -> (argument, table, result) for arguments whose evaluation was
+        # deferred: the call that asked for them is then kept as written with its arguments
+        # evaluated again, and nested deferred calls would otherwise be evaluated once per
+        # enclosing call (2**depth times). The argument itself is held so its id stays its.
+        self.memo: dict[int, tuple[Any, Any, Any]] = {}
 
     # -- the walk ---------------------------------------------------------------------
     def eval(self, node: Any) -> Any:
@@ -184,12 +189,45 @@ class Evaluator:
         try:
             return impl(self, args)
         except _Defer:
-            return self.keep(name, self.eval(args))
+            return self.keep(name, self._rewalk(args) if self.memo else self._walk(args))
         except FunctionError as exc:
             exc.path = (name, *exc.path)
             raise
         except RecursionError:
             raise FunctionError(f'"{name}": the value is nested too deeply') from None
+
+    def _rewalk(self, node: Any) -> Any:
+        """`_walk`, taking the results of deferred arguments from the memo."""
+        entry = self.memo.get(id(node))
+        if entry is not None and entry[0] is node and entry[1] is self.table:
+            return entry[2]
+        if isinstance(node, dict):
+            if len(node) == 1:
+                for key in node:
+                    if isinstance(key, str) and key in self.table:
+                        return self._walk(node)
+            out: dict[Any, Any] = {}
+            for key, item in node.items():
+                try:
+                    value = self._rewalk(item)
+                except FunctionError as exc:
+                    exc.path = (key, *exc.path)
+                    raise
+                if value is not REMOVED:
+                    out[key] = value
+            return out
+        if isinstance(node, list):
+            result: list[Any] = []
+            for index, item in enumerate(node):
+                try:
+                    value = self._rewalk(item)
+                except FunctionError as exc:
+                    exc.path = (index, *exc.path)
+                    raise
+                if value is not REMOVED:
+                    result.append(value)
+            return result
+        return node
 
     # -- helpers for implementations ----------------------------------------------------
     def value(self, node: Any, step: Any = None) -> Any:
@@ -206,6 +244,7 @@ class Evaluator:
                 exc.path = (step, *exc.path)
             raise
         if self.deferred != before:
+            self.memo[id(node)] = (node, self.table, result)
             raise _Defer
         return None if result is REMOVED else result
 

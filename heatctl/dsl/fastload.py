@@ -1,0 +1,258 @@
+"""Building a document straight from libyaml's event stream: the loader's fast path.
+
+The node-based builder in `heatctl.dsl.loader` first has libyaml compose a node graph (a
+Python object per node and two position objects per node), then walks it. Most templates
+use nothing that needs the graph: no alias (`*`), no merge key (`<<`), no explicit tag
+(`!`). For those, this module builds the same values, with the same positions and the
+same diagnostics, from the parser's events directly, which takes about a third less time
+on a large template. Anything unusual (an alias, a tag, a mapping used as a key) raises
+`Fallback`, and the loader starts over with the node-based builder.
+
+Errors keep the node-based builder's order: it only sees the document once libyaml has
+parsed all of it, so a YAML syntax error anywhere wins over a duplicate key, an unknown
+tag or a too-deep nesting found earlier. The first such problem is therefore kept while
+the rest of the document is parsed, and raised only if the parser found nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from types import GeneratorType
+from typing import Any
+
+import yaml
+from yaml.composer import ComposerError
+from yaml.events import (
+    AliasEvent,
+    DocumentEndEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+    StreamEndEvent,
+)
+from yaml.nodes import ScalarNode
+
+from heatctl.dsl.loader import (
+    _KNOWN_TAGS,
+    _SHIFT,
+    _STR,
+    Limits,
+    LoadError,
+    MappingNode,
+    SequenceNode,
+    _unpack,
+)
+
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_MERGE = "tag:yaml.org,2002:merge"
+_NO_KEY = object()  # a mapping waiting for its next key
+
+
+class Fallback(Exception):
+    """The document needs the node-based builder (aliases, tags, complex keys)."""
+
+
+# A tag is written `!...` at the start of a node: after a line start, a space or a flow
+# indicator. A `!` inside a word ("Hello!") is text. (Tags the check misses would still
+# be caught: the builder falls back on any event with a tag or an anchor.)
+_TAG = re.compile(r"(?:^|[\s\[\]{},])!", re.MULTILINE)
+
+
+def usable(text: str, loader_class: Any) -> bool:
+    """Whether the fast path may load `text`: no alias or merge key (their characters do
+    not occur), no explicit tag, and the loader resolves tags the standard way."""
+    resolvers = loader_class.yaml_implicit_resolvers
+    return (
+        "*" not in text
+        and "<<" not in text
+        and _TAG.search(text) is None
+        and None not in resolvers
+        and not getattr(loader_class, "yaml_path_resolvers", None)
+    )
+
+
+class EventBuilder:
+    """One document from the events of `loader` (a PyYAML CSafeLoader/SafeLoader)."""
+
+    def __init__(self, loader: Any, file: str | None, limits: Limits) -> None:
+        self.loader = loader
+        self.file = file
+        self.limits = limits
+        self.resolvers = {
+            first: tuple(pairs) for first, pairs in loader.yaml_implicit_resolvers.items()
+        }
+        self.error: LoadError | None = None  # the first problem, raised once parsed
+        self.constructors = loader.yaml_constructors
+
+    def problem(self, message: str, mark: Any) -> None:
+        if self.error is None:
+            self.error = LoadError(message, self.file, mark.line + 1, mark.column + 1)
+
+    def load(self) -> Any:
+        """The document, None for an empty stream. Raises Fallback, LoadError, YAMLError."""
+        get = self.loader.get_event
+        get()  # StreamStartEvent
+        if get().__class__ is StreamEndEvent:  # else a DocumentStartEvent
+            return None
+        first = get()
+        root = self.build(first, get)
+        if self.error is not None:  # stop building; parse the rest of the document
+            self.drain(get)
+        else:
+            get()  # DocumentEndEvent
+        event = get()
+        if event.__class__ is not StreamEndEvent:
+            raise ComposerError(
+                "expected a single document in the stream",
+                first.start_mark,
+                "but found another document",
+                event.start_mark,
+            )
+        if self.error is not None:
+            raise self.error
+        return root
+
+    def drain(self, get: Any) -> None:
+        """Parse the rest of the document after a problem. If it holds something only the
+        node-based builder handles (an alias could even be undefined), hand over to it."""
+        while True:
+            event = get()
+            cls = event.__class__
+            if cls is DocumentEndEvent:
+                return
+            if cls is AliasEvent:
+                raise Fallback
+            if cls is ScalarEvent or cls is MappingStartEvent or cls is SequenceStartEvent:
+                if event.anchor is not None or event.tag is not None:
+                    raise Fallback
+                if cls is ScalarEvent and event.implicit[0] and event.value == "<<":
+                    raise Fallback
+
+    def scalar(self, event: Any, depth: int) -> Any:
+        """A plain scalar's value, resolved as PyYAML does (no tag or anchor)."""
+        value = event.value
+        tag = _STR
+        if event.implicit[0]:
+            for candidate, regexp in self.resolvers.get(value[:1], ()):
+                if regexp.match(value):
+                    tag = candidate
+                    break
+        if tag == _STR:
+            return value
+        if tag == _MERGE:  # `<<`: only the node-based builder merges
+            raise Fallback
+        mark = event.start_mark
+        if depth > self.limits.max_depth:
+            self.problem(f"nesting deeper than {self.limits.max_depth} levels", mark)
+            return None
+        if tag not in _KNOWN_TAGS:
+            self.problem(
+                f"unsupported YAML tag '{tag}' (only standard YAML types are allowed;"
+                " CloudFormation short forms such as !Ref are not supported)",
+                mark,
+            )
+            return None
+        if tag == _TIMESTAMP:  # Heat loads unquoted dates as strings
+            return value
+        node = ScalarNode(tag, value, mark, event.end_mark, event.style)
+        try:
+            constructor = self.constructors.get(tag)
+            if constructor is not None:  # int, float, bool, null: no bookkeeping needed
+                result = constructor(self.loader, node)
+                if not isinstance(result, GeneratorType):
+                    return result
+            return self.loader.construct_object(node, deep=True)
+        except yaml.YAMLError as exc:
+            self.problem(f"invalid value: {exc}", mark)
+            return None
+
+    def start(self, event: Any, depth: int) -> Any:
+        """A new, empty mapping or sequence for a start event (None once in error)."""
+        if event.tag is not None or event.anchor is not None:
+            raise Fallback
+        mark = event.start_mark
+        if depth > self.limits.max_depth:
+            self.problem(f"nesting deeper than {self.limits.max_depth} levels", mark)
+        value: Any = MappingNode() if event.__class__ is MappingStartEvent else SequenceNode()
+        value._at = mark.line << _SHIFT | mark.column
+        value._marks = []
+        return value
+
+    def build(self, event: Any, get: Any) -> Any:
+        """The node starting with `event`, reading events with `get` until it ends."""
+        cls = event.__class__
+        if cls is ScalarEvent:
+            if event.anchor is not None or event.tag is not None:
+                raise Fallback
+            return self.scalar(event, 1)
+        if cls is not MappingStartEvent and cls is not SequenceStartEvent:
+            raise Fallback  # an alias
+        root = self.start(event, 1)
+        resolvers = self.resolvers
+        max_depth = self.limits.max_depth
+        scalar_event, mapping_start, sequence_start = (
+            ScalarEvent,
+            MappingStartEvent,
+            SequenceStartEvent,
+        )
+        mapping_end, sequence_end, no_key = MappingEndEvent, SequenceEndEvent, _NO_KEY
+        shift = _SHIFT
+        # The open collections above the current one: (container, is it a list, its marks,
+        # pending key). Locals only: this loop runs once per node of the document.
+        stack: list[tuple[Any, bool, list[Any], Any]] = []
+        container, in_list, marks, key = root, cls is sequence_start, root._marks, no_key
+        while True:
+            event = get()
+            cls = event.__class__
+            if cls is mapping_end or cls is sequence_end:
+                if not stack:
+                    return root
+                container, in_list, marks, key = stack.pop()
+                continue
+            mark = event.start_mark
+            position = mark.line << shift | mark.column
+            if cls is scalar_event:
+                if event.anchor is not None or event.tag is not None:
+                    raise Fallback
+                value = event.value
+                # Quoted, or a first character no implicit type starts with: a string.
+                if event.implicit[0] and value[:1] in resolvers:
+                    value = self.scalar(event, len(stack) + 2)
+                    if self.error is not None:
+                        return root
+            elif cls is mapping_start or cls is sequence_start:
+                if key is no_key and not in_list:
+                    raise Fallback  # a mapping or sequence as a key: the builder reports it
+                if event.tag is not None or event.anchor is not None:
+                    raise Fallback
+                if len(stack) + 2 > max_depth:
+                    self.problem(f"nesting deeper than {max_depth} levels", mark)
+                    return root
+                # start(), inlined: there is one per mapping and list.
+                value = MappingNode() if cls is mapping_start else SequenceNode()
+                value._at = position
+                value._marks = []
+            else:  # an alias
+                raise Fallback
+            if in_list:
+                container.append(value)
+                marks.append(position)
+            elif key is no_key:
+                if value in container:
+                    first = _unpack(marks[marks[0::3].index(value) * 3 + 1])
+                    self.problem(
+                        f"duplicate key '{value}' (first defined at line {first[0]})", mark
+                    )
+                    return root
+                key = value
+                marks += (value, position)
+                continue
+            else:
+                container[key] = value
+                marks.append(position)
+                key = no_key
+            if cls is not scalar_event:
+                stack.append((container, in_list, marks, key))
+                container, in_list, marks, key = value, cls is sequence_start, value._marks, no_key
