@@ -267,7 +267,7 @@ class StepWork:
         self, plugin: ResourceLifecycle, ctx: ResourceContext, start: bool
     ) -> Wait | None:
         assert self.row is not None
-        if start and self.action is Action.DELETE and self.row.deletion_policy == "Retain":
+        if start and self.action is Action.DELETE and self._kept_in_cloud():
             return None
         if start and ctx.physical_id is None:
             ctx.physical_id = plugin.find_by_tag(ctx)
@@ -279,14 +279,20 @@ class StepWork:
             ctx.data = {}
         return progress
 
+    def _kept_in_cloud(self) -> bool:
+        assert self.row is not None
+        return self.row.deletion_policy in ("Retain", "Snapshot")
+
     def _finish(self) -> None:
         assert self.row is not None
         if self.action is Action.DELETE:
-            reason = (
-                "retained (deletion_policy Retain)"
-                if self.row.deletion_policy == "Retain"
-                else "state changed"
-            )
+            reason = "state changed"
+            if self.row.deletion_policy == "Retain":
+                reason = "retained (deletion_policy Retain)"
+            elif self.row.deletion_policy == "Snapshot":
+                # No snapshot support yet: keeping the resource is the only way not to lose
+                # the data it holds.
+                reason = "retained (deletion_policy Snapshot: snapshots are not supported yet)"
             self._transition(Action.DELETE, State.COMPLETE, reason)
             self.op.store.remove_resource(self.row.id)
             return
