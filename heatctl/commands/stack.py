@@ -411,11 +411,19 @@ def create(
     is_flag=True,
     help="Keep the stack's parameters and environments; -P/-e change only what they name.",
 )
+@click.option(
+    "--rollback/--no-rollback",
+    default=False,
+    show_default=True,
+    help="Go back to the previous template and parameters when the update fails.",
+)
 @run_options
 @click.pass_obj
-def update(app: AppContext, name: str, template: Path | None, existing: bool, **kw: Any) -> None:
+def update(
+    app: AppContext, name: str, template: Path | None, existing: bool, rollback: bool, **kw: Any
+) -> None:
     """Change a stack: create, update in place, replace, delete or keep each resource."""
-    from heatctl.engine.model import load_model
+    from heatctl.engine.model import load_model, model_from_stack
 
     store = _store(app)
     record = store.get_stack(name)
@@ -427,9 +435,13 @@ def update(app: AppContext, name: str, template: Path | None, existing: bool, **
     model = load_model(_source(path, kw, base), stack_name=record.name)
     _check_in_cloud(app, model, kw["os_cloud"])
 
+    old_params = store.stack_parameters(record.id, reveal=True)
+
     def call(engine: Any, options: RunOptions) -> OperationResult:
         options.command = f"heatctl stack update {record.name}"
-        return engine.update(record.id, model, options)
+        options.rollback = rollback
+        previous = lambda before: model_from_stack(before, old_params)  # noqa: E731
+        return engine.update(record.id, model, options, previous_model=previous)
 
     _run(app, record.name, kw, model.loaded.secrets(), call)
 

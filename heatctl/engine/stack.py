@@ -184,7 +184,9 @@ class OperationResult:
 
     @property
     def ok(self) -> bool:
-        return self.stack.status.state is State.COMPLETE
+        """COMPLETE, and not a rollback (that completes only after a failure)."""
+        status = self.stack.status
+        return status.state is State.COMPLETE and status.action is not Action.ROLLBACK
 
     def root_causes(self) -> dict[str, str]:
         if self.walk is None:
@@ -259,25 +261,54 @@ class StackEngine:
                     self.store.set_resource_data(row.id, physical_id=physical_id)
             return self._converge(stack, model, Action.ADOPT, options)
 
-    def update(self, name_or_id: str, model: TemplateModel, options: RunOptions) -> OperationResult:
-        """Change a stack to a new model: create / update / replace / delete / keep."""
+    def update(
+        self,
+        name_or_id: str,
+        model: TemplateModel,
+        options: RunOptions,
+        previous_model: Callable[[StackRecord], TemplateModel] | None = None,
+    ) -> OperationResult:
+        """Change a stack to a new model: create / update / replace / delete / keep.
+
+        With options.rollback and `previous_model`, a failed update goes back to the
+        stack's previous template and parameters (ROLLBACK_COMPLETE or ROLLBACK_FAILED)."""
         stack = self.store.get_stack(name_or_id)
         model.bind(stack.id, stack.name)
         with self._locked(stack, options):
+            before = self.store.get_stack(stack.id)
+            before_params = self.store.stack_parameters(stack.id, reveal=True)
             # In progress first: a crash right after leaves UPDATE_IN_PROGRESS, which resume
             # finishes, never a COMPLETE stack whose stored template its resources lack.
             stack = self._set_stack(
                 stack, Status(Action.UPDATE, State.IN_PROGRESS), "stack operation started", options
             )
-            stack = self.store.update_stack_definition(
-                stack.id,
-                model.document,
-                environment=model.environment,
-                parameters=model.parameters,
-                hidden_parameters=model.hidden_parameters,
-                files=model.files,
+            stack = self._store_definition(stack, model)
+            result = self._converge(stack, model, Action.UPDATE, options)
+            if result.ok or not options.rollback or previous_model is None:
+                return result
+            old = previous_model(before)
+            old.bind(stack.id, stack.name)
+            stack = self._set_stack(
+                result.stack,
+                Status(Action.ROLLBACK, State.IN_PROGRESS),
+                result.stack.status_reason,
+                options,
             )
-            return self._converge(stack, model, Action.UPDATE, options)
+            stack = self._store_definition(stack, old, parameters=before_params)
+            rolled = self._converge(stack, old, Action.ROLLBACK, options)
+            return OperationResult(rolled.stack, result.walk, rolled.plan)
+
+    def _store_definition(
+        self, stack: StackRecord, model: TemplateModel, parameters: Mapping[str, Any] | None = None
+    ) -> StackRecord:
+        return self.store.update_stack_definition(
+            stack.id,
+            model.document,
+            environment=model.environment,
+            parameters=model.parameters if parameters is None else parameters,
+            hidden_parameters=model.hidden_parameters,
+            files=model.files,
+        )
 
     def delete(self, name_or_id: str, options: RunOptions) -> OperationResult:
         """Delete every resource (dependents first), then the stack."""
@@ -651,7 +682,11 @@ def failure_reason(action: Action, walk: WalkResult) -> str:
 
 def raise_for(result: OperationResult) -> None:
     """OperationFailed (exit 1) with the stack's reason when the operation failed."""
-    if not result.ok:
-        raise OperationFailed(
-            f"stack {result.stack.name!r} {result.stack.status}: {result.stack.status_reason}"
-        )
+    if result.ok:
+        return
+    stack = result.stack
+    reason = stack.status_reason
+    if stack.status.action is Action.ROLLBACK:
+        causes = "; ".join(f"{n}: {r}" for n, r in result.root_causes().items())
+        reason = f"the operation failed ({causes or 'see the events'}) and was rolled back"
+    raise OperationFailed(f"stack {stack.name!r} {stack.status}: {reason}")

@@ -353,3 +353,36 @@ def test_cloud_custom_constraints_are_checked_before_anything_is_created(
     assert run_cli("stack", "list", "--json").stdout.strip() == "[]"
     good = run_cli("stack", "create", str(template), "-P", "image=cirros", "-P", "flavor=m1.tiny")
     assert good.exit_code == 0, good.stderr
+
+
+def test_update_rollback_goes_back_to_the_previous_template(run_cli, heat_template: Path) -> None:
+    assert (
+        run_cli(
+            "stack", "create", str(heat_template), "--name", "rb", "-P", "db_password=x"
+        ).exit_code
+        == 0
+    )
+    before = json.loads(run_cli("stack", "output", "rb", "--json").stdout)["slow_output"]["value"]
+    failed = run_cli(
+        "stack",
+        "update",
+        "rb",
+        "-t",
+        str(heat_template),
+        "-P",
+        "db_password=x",
+        "-P",
+        "count=7",
+        "-P",
+        "fail=true",
+        "--rollback",
+    )
+    assert failed.exit_code == ExitCode.FAILED
+    assert "rb ROLLBACK_COMPLETE" in failed.stderr and "Test Resource failed slow" in failed.stderr
+    show = json.loads(run_cli("stack", "show", "rb", "--json").stdout)
+    assert show["status"] == "ROLLBACK_COMPLETE"
+    assert show["parameters"].get("count") in (None, "3")  # the previous parameters again
+    assert (
+        json.loads(run_cli("stack", "output", "rb", "--json").stdout)["slow_output"]["value"]
+        == before
+    )
