@@ -65,10 +65,16 @@ def guess(name: str, spec: dict[str, Any]) -> str:
     )
 
 
+# A wait condition needs a server that signals it; the sandbox's servers run nothing.
+NEEDS_A_RUNNING_SERVER = {"OS::Heat::WaitCondition", "AWS::CloudFormation::WaitCondition"}
+
+
 def deployable(doc: Any) -> bool:
     if not isinstance(doc, dict) or "heat_template_version" not in doc:
         return False
     types = [r.get("type") for r in (doc.get("resources") or {}).values() if isinstance(r, dict)]
+    if NEEDS_A_RUNNING_SERVER & set(types):
+        return False
     return all(isinstance(t, str) and runtime._deployable_class(t) is not None for t in types)
 
 
