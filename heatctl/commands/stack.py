@@ -382,6 +382,7 @@ def create(
 
     name = name or template.name.split(".")[0]
     model = load_model(_source(template, kw), stack_name=name)
+    _check_in_cloud(app, model, kw["os_cloud"])
     if dry_run:
         _show_plan(app, _engine_for_preview(app).preview(model), kw["as_json"])
         return
@@ -410,11 +411,19 @@ def create(
     is_flag=True,
     help="Keep the stack's parameters and environments; -P/-e change only what they name.",
 )
+@click.option(
+    "--rollback/--no-rollback",
+    default=False,
+    show_default=True,
+    help="Go back to the previous template and parameters when the update fails.",
+)
 @run_options
 @click.pass_obj
-def update(app: AppContext, name: str, template: Path | None, existing: bool, **kw: Any) -> None:
+def update(
+    app: AppContext, name: str, template: Path | None, existing: bool, rollback: bool, **kw: Any
+) -> None:
     """Change a stack: create, update in place, replace, delete or keep each resource."""
-    from heatctl.engine.model import load_model
+    from heatctl.engine.model import load_model, model_from_stack
 
     store = _store(app)
     record = store.get_stack(name)
@@ -424,10 +433,15 @@ def update(app: AppContext, name: str, template: Path | None, existing: bool, **
         kw["environments"] = tuple(stored.get("environments", ()))
     path = template or Path(stored.get("template", ""))
     model = load_model(_source(path, kw, base), stack_name=record.name)
+    _check_in_cloud(app, model, kw["os_cloud"])
+
+    old_params = store.stack_parameters(record.id, reveal=True)
 
     def call(engine: Any, options: RunOptions) -> OperationResult:
         options.command = f"heatctl stack update {record.name}"
-        return engine.update(record.id, model, options)
+        options.rollback = rollback
+        previous = lambda before: model_from_stack(before, old_params)  # noqa: E731
+        return engine.update(record.id, model, options, previous_model=previous)
 
     _run(app, record.name, kw, model.loaded.secrets(), call)
 
@@ -469,6 +483,21 @@ def preview(
         raise OperationFailed(f"the plan replaces {', '.join(plan.replaces)} (--fail-on-replace)")
     if detailed_exitcode and plan.has_changes:
         raise click.exceptions.Exit(int(ExitCode.CHANGES_PRESENT))
+
+
+def _check_in_cloud(app: AppContext, model: Any, os_cloud: str | None) -> None:
+    """Parameters with cloud custom constraints (nova.flavor, glance.image, ...) are looked
+    up before anything is created; a template without them never connects here."""
+    from heatctl.engine.model import check_cloud_constraints, cloud_constraints
+    from heatctl.engine.runtime import CloudFactory
+
+    if not cloud_constraints(model):
+        return
+    cloud = CloudFactory(app.settings.state_dir, os_cloud, app.info)
+    try:
+        check_cloud_constraints(model, cloud.connection())
+    finally:
+        cloud.close()
 
 
 def _engine_for_preview(app: AppContext) -> Any:
@@ -518,3 +547,185 @@ def resume(app: AppContext, name: str, **kw: Any) -> None:
         return engine.resume(record.id, lambda s: model_from_stack(s, params), options)
 
     _run(app, record.name, kw, secret_values(store, record.id), call)
+
+
+@stack.command("signal")
+@click.argument("name")
+@click.argument("resource")
+@click.option(
+    "--data",
+    "data",
+    default=None,
+    metavar="JSON",
+    help='Signal body, e.g. \'{"status": "SUCCESS", "reason": "booted", "data": "..."}\'.',
+)
+@click.pass_obj
+def signal(app: AppContext, name: str, resource: str, data: str | None) -> None:
+    """Send a signal to a resource (a WaitConditionHandle), as a server's boot script would."""
+    import json
+
+    from heatctl.engine.builtin import normalize_signal
+    from heatctl.errors import InvalidInput
+
+    store = _store(app)
+    record = store.get_stack(name)
+    row = store.find_resource(record.id, resource)
+    if row is None or row.physical_id is None:
+        raise InvalidInput(f"stack {record.name!r} has no created resource {resource!r} to signal")
+    try:
+        payload = json.loads(data) if data else {}
+        body = normalize_signal(payload, len(store.signals(record.id, row.physical_id)) + 1)
+    except ValueError as error:  # JSONDecodeError is a ValueError
+        raise InvalidInput(f"--data: {error}") from error
+    store.add_signal(record.id, row.physical_id, resource, body)
+    app.info(f"{record.name}/{resource}: signal {body['id']} ({body['status']}) recorded")
+
+
+@stack.command("check")
+@click.argument("name")
+@click.option("--os-cloud", default=None, help="Cloud of clouds.yaml [env: OS_CLOUD].")
+@click.option(
+    "--lock-timeout",
+    type=click.FloatRange(min=0),
+    default=0,
+    metavar="SECONDS",
+    help="Wait this long for another operation on the stack to finish.",
+)
+@json_option
+@click.pass_obj
+def check(
+    app: AppContext, name: str, os_cloud: str | None, lock_timeout: float, as_json: bool
+) -> None:
+    """Compare the stack's resources with the cloud; exit 6 when they differ (drift)."""
+    from heatctl.engine.runtime import CloudFactory, build_engine
+    from heatctl.engine.stack import RunOptions
+    from heatctl.errors import ExitCode
+
+    cloud = CloudFactory(app.settings.state_dir, os_cloud, app.info)
+    options = RunOptions(lock_timeout=lock_timeout, command=f"heatctl stack check {name}")
+    try:
+        record, drift = build_engine(_store(app), cloud).check(name, options)
+    finally:
+        cloud.close()
+    if as_json:
+        app.emit_json({"stack": record.name, "status": str(record.status), "drift": drift})
+    else:
+        _table(app, ["resource", "drift"], [[n, why] for n, why in sorted(drift.items())])
+        app.info(f"{record.name}: {record.status} ({record.status_reason})")
+    if drift:
+        raise click.exceptions.Exit(int(ExitCode.CHANGES_PRESENT))
+
+
+@stack.command("abandon")
+@click.argument("name")
+@click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation.")
+@click.option(
+    "--lock-timeout",
+    type=click.FloatRange(min=0),
+    default=0,
+    metavar="SECONDS",
+    help="Wait this long for another operation on the stack to finish.",
+)
+@click.pass_obj
+def abandon(app: AppContext, name: str, yes: bool, lock_timeout: float) -> None:
+    """Forget a stack but keep its cloud resources; print its data (JSON) on stdout."""
+    from heatctl.engine import locks
+    from heatctl.engine.views import export_stack
+
+    store = _store(app)
+    record = store.get_stack(name)
+    if not yes and not click.confirm(
+        f"Forget stack {record.name}? Its cloud resources stay, unmanaged.", err=True
+    ):
+        raise click.Abort()
+    with locks.acquire(
+        store,
+        record.id,
+        command=f"heatctl stack abandon {record.name}",
+        lock_timeout=lock_timeout,
+        stack_name=record.name,
+    ):
+        view = export_stack(store, record.id)
+        store.forget_stack(record.id)
+    app.emit_json(view)
+    app.info(f"{record.name}: abandoned; {len(view['resources'])} resource(s) left in the cloud")
+
+
+@stack.command("graph")
+@click.argument("name")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["tree", "dot", "mermaid", "json"]),
+    default="tree",
+    show_default=True,
+    help="Output format.",
+)
+@click.pass_obj
+def graph(app: AppContext, name: str, fmt: str) -> None:
+    """Show the stack's resources as a dependency graph, with their live statuses."""
+    from heatctl.engine.views import stack_graph
+
+    click.echo(stack_graph(_store(app), name, fmt), nl=False)
+
+
+@stack.command("cancel")
+@click.argument("name")
+@click.pass_obj
+def cancel(app: AppContext, name: str) -> None:
+    """Stop the operation running on a stack (in any process); no rollback."""
+    from heatctl.engine.runtime import CloudFactory, build_engine
+
+    record = build_engine(_store(app), CloudFactory(app.settings.state_dir)).request_cancel(name)
+    app.info(f"{record.name}: cancel requested; the running operation stops within a second")
+
+
+@stack.command("adopt")
+@click.argument("data_file", metavar="FILE", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--name", default=None, help="Stack name [default: the abandoned stack's].")
+@click.option(
+    "-P",
+    "--parameter",
+    "parameters",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Parameter value (needed for hidden ones: abandon data masks them).",
+)
+@run_options
+@click.pass_obj
+def adopt(
+    app: AppContext, data_file: Path, name: str | None, parameters: tuple[str, ...], **kw: Any
+) -> None:
+    """Create a stack that takes over the cloud resources of `stack abandon` data."""
+    import json
+
+    from heatctl.engine.model import Source, load_model, parse_parameters
+    from heatctl.errors import InvalidInput
+
+    try:
+        data = json.loads(data_file.read_text())
+        source = data["environment"]["source"]
+        resources = data["resources"]
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        raise InvalidInput(
+            f"{data_file}: not the output of `heatctl stack abandon` ({error})"
+        ) from error
+    params = {k: v for k, v in (data.get("parameters") or {}).items() if v != "******"}
+    params.update(parse_parameters(parameters))
+    name = name or str(data.get("name") or data_file.stem)
+    model = load_model(
+        Source(
+            template=source["template"],
+            environments=tuple(source.get("environments", ())),
+            parameters=params,
+            parameter_files=source.get("parameter_files", {}),
+        ),
+        stack_name=name,
+    )
+    ids = {n: r.get("physical_id") for n, r in resources.items() if r.get("physical_id")}
+
+    def call(engine: Any, options: RunOptions) -> OperationResult:
+        options.command = f"heatctl stack adopt {name}"
+        return engine.adopt(name, model, ids, options)
+
+    _run(app, name, kw, model.loaded.secrets(), call)

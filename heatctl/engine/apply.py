@@ -123,6 +123,9 @@ class StepWork:
             if self.row is None:
                 self.phases = []
                 return
+            if str(self.row.status) == "INIT_COMPLETE" and self.row.physical_id is None:
+                self.phases = []  # never created: nothing in the cloud, straight to gone
+                return
             self.phases = ["delete"]
             self._transition(Action.DELETE, State.IN_PROGRESS, "state changed")
         else:  # pragma: no cover - the planner makes no other kinds
@@ -212,6 +215,7 @@ class StepWork:
                 journal=self.op.store.journal,
                 retry_policy=self.op.options.retry_policy,
                 secret_attributes=self.op.secret_attributes(row.type),
+                signals=lambda target: self.op.store.signals(row.stack_id, target),
             )
         return self.ctx
 
@@ -263,7 +267,7 @@ class StepWork:
         self, plugin: ResourceLifecycle, ctx: ResourceContext, start: bool
     ) -> Wait | None:
         assert self.row is not None
-        if start and self.action is Action.DELETE and self.row.deletion_policy == "Retain":
+        if start and self.action is Action.DELETE and self._kept_in_cloud():
             return None
         if start and ctx.physical_id is None:
             ctx.physical_id = plugin.find_by_tag(ctx)
@@ -275,20 +279,29 @@ class StepWork:
             ctx.data = {}
         return progress
 
+    def _kept_in_cloud(self) -> bool:
+        assert self.row is not None
+        return self.row.deletion_policy in ("Retain", "Snapshot")
+
     def _finish(self) -> None:
         assert self.row is not None
         if self.action is Action.DELETE:
-            reason = (
-                "retained (deletion_policy Retain)"
-                if self.row.deletion_policy == "Retain"
-                else "state changed"
-            )
+            reason = "state changed"
+            if self.row.deletion_policy == "Retain":
+                reason = "retained (deletion_policy Retain)"
+            elif self.row.deletion_policy == "Snapshot":
+                # No snapshot support yet: keeping the resource is the only way not to lose
+                # the data it holds.
+                reason = "retained (deletion_policy Snapshot: snapshots are not supported yet)"
             self._transition(Action.DELETE, State.COMPLETE, reason)
             self.op.store.remove_resource(self.row.id)
             return
         ctx = self._context()
         plugin = self.op.plugin_for(ctx.type)
-        attributes = {**ctx.attributes, **plugin.resolve_attributes(ctx)}
+        kept = {}
+        if self.action is Action.UPDATE:  # what only the create knew (a generated token)
+            kept = self.op.store.resource_attributes(self.row.id, reveal=True)
+        attributes = {**kept, **ctx.attributes, **plugin.resolve_attributes(ctx)}
         self.row = self.op.store.set_resource_data(
             self.row.id,
             physical_id=ctx.physical_id,

@@ -133,3 +133,73 @@ def _coerce(kind: str, value: Any) -> Any:
     if kind == "json":
         return json.loads(value) if isinstance(value, str) else value
     raise ValueError(f"unknown type {kind!r}")
+
+
+# -- OS::Heat::WaitConditionHandle / WaitCondition ---------------------------------------
+
+SIGNAL_KEYS = frozenset({"status", "reason", "data", "id"})
+
+
+def normalize_signal(payload: Any, sequence: int) -> dict[str, Any]:
+    """A handle signal as Heat reads it: status SUCCESS|FAILURE (default SUCCESS), reason
+    (default "Signal N received"), data (default null), id (default N). ValueError for
+    any other key or status ("Metadata format invalid" in Heat)."""
+    if payload is None:
+        payload = {}
+    if not isinstance(payload, dict):
+        raise ValueError("a signal is a JSON object with status, reason, data and id")
+    unknown = sorted(set(payload) - SIGNAL_KEYS)
+    if unknown:
+        raise ValueError(f"unknown signal keys {', '.join(unknown)} (use status, reason, data, id)")
+    status = str(payload.get("status", "SUCCESS")).upper()
+    if status not in ("SUCCESS", "FAILURE"):
+        raise ValueError(f"signal status {status!r} is not SUCCESS or FAILURE")
+    return {
+        "status": status,
+        "reason": str(payload.get("reason") or f"Signal {sequence} received"),
+        "data": payload.get("data"),
+        "id": str(payload.get("id", sequence)),
+    }
+
+
+def handle_attributes(ctx: ResourceContext) -> dict[str, Any]:
+    """What a WaitConditionHandle tells the party that will signal it."""
+    command = f"heatctl stack signal {ctx.stack_name} {ctx.name} --data"
+    return {
+        "token": secrets.token_hex(16),
+        "endpoint": f"heatctl://stacks/{ctx.stack_name}/resources/{ctx.name}/signal",
+        "curl_cli": command,
+        "signal": json.dumps({"stack": ctx.stack_name, "resource": ctx.name, "command": command}),
+    }
+
+
+def wait_start(ctx: ResourceContext) -> Wait | None:
+    ctx.data.setdefault("started", ctx.now())
+    return wait_check(ctx)
+
+
+def wait_check(ctx: ResourceContext) -> Wait | None:
+    """Done when `count` SUCCESS signals (distinct ids) arrived; failed on any FAILURE or
+    when `timeout` seconds passed first."""
+    handle = str(ctx.properties.get("handle") or "")
+    received = ctx.signals(handle)
+    failures = [s.get("reason", "") for s in received if s.get("status") == "FAILURE"]
+    if failures:
+        raise ResourceFailed(f"WaitConditionFailure: {';'.join(failures)}")
+    successes = {s.get("id"): s.get("data") for s in received if s.get("status") == "SUCCESS"}
+    count = int(ctx.properties.get("count") or 1)
+    if len(successes) >= count:
+        ctx.attributes["data"] = json.dumps(successes, sort_keys=True)
+        return None
+    timeout = float(ctx.properties.get("timeout") or 0)
+    left = float(ctx.data["started"]) + timeout - ctx.now()
+    if left <= 0:
+        raise ResourceFailed(f"WaitConditionTimeout: {len(successes)} of {count} received")
+    return Wait(min(1.0, left))
+
+
+def wait_data(ctx: ResourceContext) -> dict[str, Any]:
+    handle = str(ctx.properties.get("handle") or "")
+    received = ctx.signals(handle)
+    successes = {s.get("id"): s.get("data") for s in received if s.get("status") == "SUCCESS"}
+    return {"data": json.dumps(successes, sort_keys=True)}

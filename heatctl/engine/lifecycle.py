@@ -72,6 +72,8 @@ class ResourceContext:
     attributes: dict[str, Any] = field(default_factory=dict)
     """Attribute values a plugin knows before the action completes (stored with the
     result of resolve_attributes when it does)."""
+    signals: Callable[[str], list[dict[str, Any]]] = lambda target: []
+    """The signals sent so far to the resource with this physical id (the state store)."""
 
     @property
     def conn(self) -> Any:
@@ -163,6 +165,12 @@ class ResourceLifecycle(Protocol):
     def find_by_tag(self, ctx: ResourceContext) -> str | None:
         """The physical id of a cloud resource carrying ctx.tag, if one exists."""
         ...
+
+
+def not_in_cloud(self: Any, ctx: ResourceContext) -> str | None:
+    """find_by_tag of types that have no cloud object (their state is heatctl's own);
+    `stack check` skips the types that use it."""
+    return None
 
 
 class NoCloudLifecycle:

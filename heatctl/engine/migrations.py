@@ -135,6 +135,25 @@ def _v1_initial(db: sqlite_utils.Database) -> None:
     )
 
 
+def _v2_signals(db: sqlite_utils.Database) -> None:
+    # Signals sent to a resource (`heatctl stack signal`), e.g. a WaitConditionHandle's,
+    # kept apart from the resource row so a running operation and the signal sender never
+    # write the same row.
+    db.table("signals").create(
+        {
+            "id": int,
+            "stack_id": str,
+            "target": str,  # the physical id of the resource signalled
+            "resource_name": str,
+            "payload": str,
+            "received_at": float,
+        },
+        pk="id",
+        not_null={"stack_id", "target", "payload", "received_at"},
+    )
+    db.table("signals").create_index(["stack_id", "target"])
+
+
 Migration = tuple[int, str, Callable[[sqlite_utils.Database], None]]
 
 MIGRATIONS: list[Migration] = [
@@ -143,6 +162,7 @@ MIGRATIONS: list[Migration] = [
         "initial schema: stacks, resources, events, outputs, operations, locks, secrets",
         _v1_initial,
     ),
+    (2, "signals sent to resources (wait condition handles)", _v2_signals),
 ]
 
 LATEST = MIGRATIONS[-1][0]

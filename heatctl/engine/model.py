@@ -194,3 +194,55 @@ def parse_parameters(pairs: Sequence[str]) -> dict[str, str]:
             raise UsageError(f"-P {pair!r}: expected NAME=VALUE")
         values[name] = f"{values[name]},{value}" if name in values else value
     return values
+
+
+# custom_constraint name -> how to find such a thing in the cloud (None: not found).
+CLOUD_LOOKUPS: dict[str, Any] = {
+    "nova.flavor": lambda conn, v: conn.compute.find_flavor(v, ignore_missing=True),
+    "nova.keypair": lambda conn, v: conn.compute.find_keypair(v, ignore_missing=True),
+    "nova.server": lambda conn, v: conn.compute.find_server(v, ignore_missing=True),
+    "glance.image": lambda conn, v: conn.image.find_image(v, ignore_missing=True),
+    "neutron.network": lambda conn, v: conn.network.find_network(v, ignore_missing=True),
+    "neutron.subnet": lambda conn, v: conn.network.find_subnet(v, ignore_missing=True),
+    "neutron.port": lambda conn, v: conn.network.find_port(v, ignore_missing=True),
+    "neutron.router": lambda conn, v: conn.network.find_router(v, ignore_missing=True),
+    "neutron.security_group": lambda conn, v: conn.network.find_security_group(
+        v, ignore_missing=True
+    ),
+    "cinder.volume": lambda conn, v: conn.block_storage.find_volume(v, ignore_missing=True),
+}
+
+
+def cloud_constraints(model: DslModel) -> list[tuple[str, str, Any]]:
+    """(parameter, constraint, value) for every parameter value a cloud lookup checks."""
+    template = model.loaded.template
+    assert template is not None
+    values = model.loaded.parameters.values
+    found = []
+    for name, definition in template.parameters.items():
+        for constraint in definition.constraints:
+            kind = str(constraint.args) if constraint.kind == "custom_constraint" else ""
+            if kind in CLOUD_LOOKUPS and values.get(name) not in (None, ""):
+                found.append((name, kind, values[name]))
+    return found
+
+
+def check_cloud_constraints(model: DslModel, connection: Any) -> None:
+    """Check nova.flavor, glance.image, neutron.network, nova.keypair... parameter values
+    against the cloud before anything is created; every miss is a diagnostic at the
+    parameter's declaration (exit 3)."""
+    from heatctl.dsl.diagnostics import Diagnostic, locate
+
+    template = model.loaded.template
+    assert template is not None
+    problems = []
+    for name, kind, value in cloud_constraints(model):
+        items = value if isinstance(value, list) else [value]
+        for item in items:
+            if CLOUD_LOOKUPS[kind](connection, item) is None:
+                path = template.parameters[name].path
+                line, col = locate(template.doc, path)
+                message = f"parameter '{name}': {kind} '{item}' does not exist in the cloud"
+                problems.append(Diagnostic(message, template.file, line, col, path=path))
+    if problems:
+        raise InvalidInput(f"{len(problems)} parameter value(s) not found in the cloud", problems)

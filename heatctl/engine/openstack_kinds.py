@@ -340,7 +340,10 @@ FLOATING_IP = CloudKind(
     find_tagged=lambda conn, tag: list(conn.network.ips(tags=tag)),
     body=lambda ctx: drop_none(
         {
-            "floating_network_id": _network_id(ctx, ctx.properties.get("floating_network")),
+            "floating_network_id": _network_id(
+                ctx,
+                ctx.properties.get("floating_network") or ctx.properties.get("floating_network_id"),
+            ),
             "port_id": ctx.properties.get("port_id"),
             "fixed_ip_address": ctx.properties.get("fixed_ip_address"),
             "floating_ip_address": ctx.properties.get("floating_ip_address"),

@@ -18,7 +18,7 @@ from heatctl.engine.wait import Wait
 def _interface_target(ctx: ResourceContext) -> tuple[str, str | None, str | None]:
     p = ctx.properties
     net = ctx.conn.network
-    router = str(net.find_router(p["router"], ignore_missing=False).id)
+    router = str(net.find_router(p.get("router") or p["router_id"], ignore_missing=False).id)
     subnet = p.get("subnet") or p.get("subnet_id")
     port = p.get("port") or p.get("port_id")
     subnet_id = str(net.find_subnet(subnet, ignore_missing=False).id) if subnet else None
@@ -48,7 +48,7 @@ class RouterInterfaceLifecycle:
         ctx.call(
             "router.add_interface",
             lambda: ctx.conn.network.add_interface_to_router(
-                router, subnet_id=subnet_id, port_id=port_id
+                router, subnet=subnet_id, port=port_id
             ),
             creates=True,
             lookup=lambda: _existing_interface(ctx),
@@ -66,7 +66,9 @@ class RouterInterfaceLifecycle:
         try:
             ctx.call(
                 "router.remove_interface",
-                lambda: ctx.conn.network.remove_interface_from_router(router, **{key: value}),
+                lambda: ctx.conn.network.remove_interface_from_router(
+                    router, **{key.removesuffix("_id"): value}
+                ),
                 conflict_retries=6,
             )
         except ResourceFailed:
@@ -156,9 +158,24 @@ def _volume_status(ctx: ResourceContext, volume_id: str) -> str | None:
     return None if volume is None else str(volume.status).lower()
 
 
+def _find_attachment(ctx: ResourceContext) -> Any:
+    """The server's attachment of the volume, or None (also when the server is gone)."""
+    from openstack import exceptions
+
+    server, volume = ctx.data.get("server"), ctx.data.get("volume")
+    try:
+        for item in ctx.conn.compute.volume_attachments(server):
+            if item.volume_id == volume:
+                return item
+    except exceptions.NotFoundException:
+        return None
+    return None
+
+
 class VolumeAttachmentLifecycle:
     """Methods the OS::Cinder::VolumeAttachment class takes: attach through Nova, done
-    when Cinder says the volume is in-use; detach, done when it is available again."""
+    when Cinder says the volume is in-use; detach, done when it is available again.
+    (Helpers are module functions: the class takes the methods, not this class.)"""
 
     def create(self, ctx: ResourceContext) -> Wait | None:
         p = ctx.properties
@@ -169,25 +186,21 @@ class VolumeAttachmentLifecycle:
             "server.attach_volume",
             lambda: ctx.conn.compute.create_volume_attachment(server, **body),
             creates=True,
-            lookup=lambda: self._attachment(ctx),
+            lookup=lambda: _find_attachment(ctx),
         )
         ctx.physical_id = f"{server}:{volume}"
         return Wait(None)
 
-    def _attachment(self, ctx: ResourceContext) -> Any:
-        server, volume = ctx.data.get("server"), ctx.data.get("volume")
-        for item in ctx.conn.compute.volume_attachments(server):
-            if item.volume_id == volume:
-                return item
-        return None
-
     def find_by_tag(self, ctx: ResourceContext) -> str | None:
         ctx.data.setdefault("server", str(ctx.properties.get("instance_uuid")))
         ctx.data.setdefault("volume", str(ctx.properties.get("volume_id")))
-        found = self._attachment(ctx)
+        found = _find_attachment(ctx)
         return f"{ctx.data['server']}:{ctx.data['volume']}" if found is not None else None
 
     def check_create_complete(self, ctx: ResourceContext) -> Wait | None:
+        server, _, volume = (ctx.physical_id or "").partition(":")
+        ctx.data.setdefault("server", server)  # adopted or resumed: the id says which
+        ctx.data.setdefault("volume", volume)
         status = _volume_status(ctx, ctx.data["volume"])
         if status == "in-use":
             return None

@@ -77,6 +77,8 @@ class TypeInfo:
     delete_first: bool = False  # a replacement must delete the old one first
     replace_on_update: Callable[[dict[str, Any], dict[str, Any]], bool] | None = None
     """A type's own rule that a change forces a replacement (TestResource update_replace)."""
+    property_types: Mapping[str, str] = field(default_factory=dict)
+    """Declared type of each property (string, integer, number, boolean, list, map, any)."""
 
     def update_allowed(self, prop: str) -> bool:
         return self.open_properties or prop in self.updatable
@@ -91,7 +93,38 @@ def type_info_from_class(cls: Any) -> TypeInfo:
         open_properties=bool(getattr(cls, "open_properties", False)),
         delete_first=bool(getattr(cls, "replace_delete_first", False)),
         replace_on_update=getattr(cls, "replace_on_update", None),
+        property_types={n: str(p.type) for n, p in schema.properties.items()},
     )
+
+
+TRUE_WORDS = frozenset({"t", "true", "on", "y", "yes", "1"})
+FALSE_WORDS = frozenset({"f", "false", "off", "n", "no", "0"})
+
+
+def coerce_properties(properties: Mapping[str, Any], info: TypeInfo) -> dict[str, Any]:
+    """Scalar property values as their declared types, as Heat's Properties do before a
+    plugin sees them (`admin_pass: 1` is the string "1"; `size: "2"` the integer 2)."""
+    return {k: _coerce(v, info.property_types.get(k)) for k, v in properties.items()}
+
+
+def _coerce(value: Any, kind: str | None) -> Any:
+    if value is None or kind is None:
+        return value
+    if kind == "string" and isinstance(value, bool):
+        return "true" if value else "false"
+    if kind == "string" and isinstance(value, int | float):
+        return str(value)
+    if kind == "integer" and isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        return int(value)
+    if kind == "number" and isinstance(value, str):
+        try:
+            number = float(value)
+        except ValueError:
+            return value
+        return int(number) if number.is_integer() and "." not in value else number
+    if kind == "boolean" and isinstance(value, str) and value.lower() in TRUE_WORDS | FALSE_WORDS:
+        return value.lower() in TRUE_WORDS
+    return value
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ from heatctl.engine.planner import (
     Plan,
     Step,
     TypeInfo,
+    coerce_properties,
     plan,
 )
 from heatctl.engine.progress import Progress, ProgressEvent
@@ -183,7 +184,9 @@ class OperationResult:
 
     @property
     def ok(self) -> bool:
-        return self.stack.status.state is State.COMPLETE
+        """COMPLETE, and not a rollback (that completes only after a failure)."""
+        status = self.stack.status
+        return status.state is State.COMPLETE and status.action is not Action.ROLLBACK
 
     def root_causes(self) -> dict[str, str]:
         if self.walk is None:
@@ -228,25 +231,84 @@ class StackEngine:
         with self._locked(stack, options):
             return self._converge(stack, model, Action.CREATE, options)
 
-    def update(self, name_or_id: str, model: TemplateModel, options: RunOptions) -> OperationResult:
-        """Change a stack to a new model: create / update / replace / delete / keep."""
+    def adopt(
+        self,
+        name: str,
+        model: TemplateModel,
+        physical_ids: Mapping[str, str],
+        options: RunOptions,
+    ) -> OperationResult:
+        """Take over existing cloud resources (`stack abandon` data) as a new stack: rows
+        start with their physical ids, so each is checked, not created (Heat's ADOPT)."""
+        stack = self.store.create_stack(
+            name,
+            model.document,
+            environment=model.environment,
+            parameters=model.parameters,
+            hidden_parameters=model.hidden_parameters,
+            files=model.files,
+        )
+        model.bind(stack.id, stack.name)
+        with self._locked(stack, options):
+            requires = {n: frozenset(model.graph.predecessors(n)) for n in model.resources}
+            self.store.add_initial_resources(
+                stack.id,
+                ((n, s.type, requires[n], s.deletion_policy) for n, s in model.resources.items()),
+            )
+            for resource_name, physical_id in physical_ids.items():
+                row = self.store.find_resource(stack.id, resource_name)
+                if row is not None and physical_id:
+                    self.store.set_resource_data(row.id, physical_id=physical_id)
+            return self._converge(stack, model, Action.ADOPT, options)
+
+    def update(
+        self,
+        name_or_id: str,
+        model: TemplateModel,
+        options: RunOptions,
+        previous_model: Callable[[StackRecord], TemplateModel] | None = None,
+    ) -> OperationResult:
+        """Change a stack to a new model: create / update / replace / delete / keep.
+
+        With options.rollback and `previous_model`, a failed update goes back to the
+        stack's previous template and parameters (ROLLBACK_COMPLETE or ROLLBACK_FAILED)."""
         stack = self.store.get_stack(name_or_id)
         model.bind(stack.id, stack.name)
         with self._locked(stack, options):
+            before = self.store.get_stack(stack.id)
+            before_params = self.store.stack_parameters(stack.id, reveal=True)
             # In progress first: a crash right after leaves UPDATE_IN_PROGRESS, which resume
             # finishes, never a COMPLETE stack whose stored template its resources lack.
             stack = self._set_stack(
                 stack, Status(Action.UPDATE, State.IN_PROGRESS), "stack operation started", options
             )
-            stack = self.store.update_stack_definition(
-                stack.id,
-                model.document,
-                environment=model.environment,
-                parameters=model.parameters,
-                hidden_parameters=model.hidden_parameters,
-                files=model.files,
+            stack = self._store_definition(stack, model)
+            result = self._converge(stack, model, Action.UPDATE, options)
+            if result.ok or not options.rollback or previous_model is None:
+                return result
+            old = previous_model(before)
+            old.bind(stack.id, stack.name)
+            stack = self._set_stack(
+                result.stack,
+                Status(Action.ROLLBACK, State.IN_PROGRESS),
+                result.stack.status_reason,
+                options,
             )
-            return self._converge(stack, model, Action.UPDATE, options)
+            stack = self._store_definition(stack, old, parameters=before_params)
+            rolled = self._converge(stack, old, Action.ROLLBACK, options)
+            return OperationResult(rolled.stack, result.walk, rolled.plan)
+
+    def _store_definition(
+        self, stack: StackRecord, model: TemplateModel, parameters: Mapping[str, Any] | None = None
+    ) -> StackRecord:
+        return self.store.update_stack_definition(
+            stack.id,
+            model.document,
+            environment=model.environment,
+            parameters=model.parameters if parameters is None else parameters,
+            hidden_parameters=model.hidden_parameters,
+            files=model.files,
+        )
 
     def delete(self, name_or_id: str, options: RunOptions) -> OperationResult:
         """Delete every resource (dependents first), then the stack."""
@@ -272,6 +334,73 @@ class StackEngine:
             if action in (Action.DELETE, Action.ROLLBACK):
                 return self._delete(stack, action, options)
             return self._converge(stack, model_for(stack), action, options)
+
+    def check(self, name_or_id: str, options: RunOptions) -> tuple[StackRecord, dict[str, str]]:
+        """Compare the stored resources with the cloud (Heat's stack check): each one is
+        looked up by its tag; missing or different ones are CHECK_FAILED (so the next
+        update replaces them) and returned as {name: what differs}."""
+        stack = self.store.get_stack(name_or_id)
+        drift: dict[str, str] = {}
+        with self._locked(stack, options):
+            stack = self._set_stack(stack, Status(Action.CHECK, State.IN_PROGRESS), "", options)
+            for row in self.store.resources(stack.id):
+                if row.physical_id is None or row.status.in_progress:
+                    continue
+                problem = self._live_problem(stack, row)
+                if problem is None and not self._in_cloud(row.type):
+                    continue
+                self.store.set_resource_status(row.id, Status(Action.CHECK, State.IN_PROGRESS))
+                state = State.FAILED if problem else State.COMPLETE
+                self.store.set_resource_status(row.id, Status(Action.CHECK, state), problem or "")
+                if problem:
+                    drift[row.name] = problem
+            final = State.FAILED if drift else State.COMPLETE
+            reason = f"{len(drift)} resource(s) differ from the cloud" if drift else "in sync"
+            stack = self._set_stack(stack, Status(Action.CHECK, final), reason, options)
+        return stack, drift
+
+    def _in_cloud(self, type_name: str) -> bool:
+        """False for types whose state is heatctl's own (no cloud object to compare)."""
+        from heatctl.engine.lifecycle import not_in_cloud
+
+        return getattr(type(self.plugin_for(type_name)), "find_by_tag", None) is not not_in_cloud
+
+    def _live_problem(self, stack: StackRecord, row: Any) -> str | None:
+        from heatctl.engine.lifecycle import ResourceContext
+
+        if not self._in_cloud(row.type):
+            return None
+        ctx = ResourceContext(
+            stack_id=stack.id,
+            stack_name=stack.name,
+            resource_id=row.id,
+            name=row.name,
+            type=row.type,
+            tag=row.tag,
+            properties=dict(row.properties),
+            physical_id=row.physical_id,
+            data=dict(row.data),
+            connection_factory=self.connection_factory,
+        )
+        found = self.plugin_for(row.type).find_by_tag(ctx)
+        if found is None:
+            return f"{row.physical_id} is missing from the cloud"
+        if found != row.physical_id:
+            return f"the cloud has {found} where the state has {row.physical_id}"
+        return None
+
+    def request_cancel(self, name_or_id: str) -> StackRecord:
+        """Ask the operation running on a stack (in any process) to stop: it starts nothing
+        new, lets the calls in flight finish, marks what was in progress FAILED
+        ("cancelled") and ends ACTION_FAILED. No rollback; `stack resume` goes on."""
+        stack = self.store.get_stack(name_or_id)
+        if not stack.status.in_progress:
+            raise ConflictError(f"stack {stack.name!r} is {stack.status}: nothing runs to cancel")
+        self.store.add_signal(stack.id, cancel_target(stack.id), "", {"cancel": True})
+        return stack
+
+    def cancel_requested(self, stack_id: str, seen: int) -> bool:
+        return len(self.store.signals(stack_id, cancel_target(stack_id))) > seen
 
     def preview(self, model: TemplateModel, name_or_id: str | None = None) -> Plan:
         """The plan of a create (no stack yet) or an update, without changing anything."""
@@ -405,6 +534,7 @@ class StackEngine:
         names = frozenset(specs)
         desired = {n: self._desired(s, s.properties) for n, s in specs.items()}
         running: set[str] = set()
+        cancels = len(self.store.signals(stack.id, cancel_target(stack.id)))
 
         def resolve_now(want: DesiredResource) -> dict[str, Any]:
             assert model is not None
@@ -415,7 +545,7 @@ class StackEngine:
                 raise ResourceFailed(
                     f"{want.name}: {', '.join(unresolved)} refer to resources that have no value"
                 )
-            return dict(value)
+            return coerce_properties(value, self.type_info(want.type))
 
         def on_event(node: Hashable, phase: Phase, detail: str) -> None:
             name = node.name if isinstance(node, Step) else str(node)
@@ -445,6 +575,7 @@ class StackEngine:
                 walker_options={
                     "on_idle": on_idle,
                     "idle_interval": options.heartbeat_interval,
+                    "stop_requested": lambda: self.cancel_requested(stack.id, cancels),
                     **options.walker_options,
                 },
             ),
@@ -534,19 +665,28 @@ def add_leftover_cleanups(the_plan: Plan, stored: Sequence[Any]) -> None:
                 the_plan.steps.add_edge(cleanup, target)
 
 
+def cancel_target(stack_id: str) -> str:
+    """Where cancel requests for a stack are recorded (the signals table)."""
+    return f"stack-cancel:{stack_id}"
+
+
 def failure_reason(action: Action, walk: WalkResult) -> str:
     """`Resource CREATE failed: subnet: No valid host was found` (root causes only)."""
+    if walk.cancelled:
+        return "cancelled (heatctl stack cancel)"
     if walk.failed:
         causes = "; ".join(f"{getattr(n, 'name', n)}: {r}" for n, r in walk.failed.items())
         return f"Resource {action.value} failed: {causes}"
-    if walk.cancelled:
-        return "cancelled"
     return f"{action.value} did not finish"
 
 
 def raise_for(result: OperationResult) -> None:
     """OperationFailed (exit 1) with the stack's reason when the operation failed."""
-    if not result.ok:
-        raise OperationFailed(
-            f"stack {result.stack.name!r} {result.stack.status}: {result.stack.status_reason}"
-        )
+    if result.ok:
+        return
+    stack = result.stack
+    reason = stack.status_reason
+    if stack.status.action is Action.ROLLBACK:
+        causes = "; ".join(f"{n}: {r}" for n, r in result.root_causes().items())
+        reason = f"the operation failed ({causes or 'see the events'}) and was rolled back"
+    raise OperationFailed(f"stack {stack.name!r} {stack.status}: {reason}")

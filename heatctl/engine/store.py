@@ -311,7 +311,8 @@ class StateStore:
     def forget_stack(self, stack_id: str) -> None:
         """Remove every row of a stack (abandon): the cloud resources are left alone."""
         with self.transaction() as db:
-            for table in ("events", "outputs", "operations", "secrets", "resources", "locks"):
+            tables = ("events", "outputs", "operations", "secrets", "signals", "resources", "locks")
+            for table in tables:
                 db.execute(f"DELETE FROM {table} WHERE stack_id = ?", [stack_id])
             db.execute("DELETE FROM stacks WHERE id = ?", [stack_id])
 
@@ -521,6 +522,27 @@ class StateStore:
                 )
             )
         return [EventRecord.from_row(row) for row in rows]
+
+    def add_signal(
+        self, stack_id: str, target: str, resource_name: str, payload: Mapping[str, Any]
+    ) -> int:
+        """Record a signal sent to the resource whose physical id is `target`."""
+        with self.transaction() as db:
+            cursor = db.execute(
+                "INSERT INTO signals (stack_id, target, resource_name, payload, received_at)"
+                " VALUES (?, ?, ?, ?, ?)",
+                [stack_id, target, resource_name, dumps(dict(payload)), now()],
+            )
+            return int(cursor.lastrowid or 0)
+
+    def signals(self, stack_id: str, target: str) -> list[dict[str, Any]]:
+        """The signals sent to `target`, oldest first."""
+        with self._mutex:
+            rows = self.db.execute(
+                "SELECT payload FROM signals WHERE stack_id = ? AND target = ? ORDER BY id",
+                [stack_id, target],
+            ).fetchall()
+        return [loads(row[0]) for row in rows]
 
     def last_event_id(self, stack_id: str) -> int:
         """The id of the stack's newest event (0 when it has none)."""

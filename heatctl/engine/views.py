@@ -44,3 +44,41 @@ def export_stack(store: StateStore, name_or_id: str) -> dict[str, Any]:
     }
     redacted: dict[str, Any] = redact(view, secret_values(store, stack.id))
     return redacted
+
+
+def stack_graph(store: StateStore, name_or_id: str, fmt: str) -> str:
+    """The stack's resources and what each one required, with statuses: tree (text), dot
+    (Graphviz), mermaid or json. Edges run from a requirement to its dependent."""
+    import json
+
+    stack = store.get_stack(name_or_id)
+    rows = {r.name: r for r in store.resources(stack.id)}
+    edges = sorted((req, r.name) for r in rows.values() for req in r.requires if req in rows)
+    label = {n: f"{n} ({r.type}) {r.status}" for n, r in rows.items()}
+    if fmt == "json":
+        nodes = [
+            {"name": n, "type": r.type, "status": str(r.status)} for n, r in sorted(rows.items())
+        ]
+        data = {"stack": stack.name, "nodes": nodes, "edges": [list(e) for e in edges]}
+        return json.dumps(data, indent=2) + "\n"
+    if fmt == "dot":
+        lines = [f'digraph "{stack.name}" {{']
+        lines += [
+            f'  "{n}" [label="{n}\\n{r.type}\\n{r.status}"];' for n, r in sorted(rows.items())
+        ]
+        lines += [f'  "{a}" -> "{b}";' for a, b in edges]
+        return "\n".join([*lines, "}"]) + "\n"
+    if fmt == "mermaid":
+        ids = {n: f"n{i}" for i, n in enumerate(sorted(rows))}
+        lines = ["graph TD"]
+        lines += [f'  {ids[n]}["{label[n]}"]' for n in sorted(rows)]
+        lines += [f"  {ids[a]} --> {ids[b]}" for a, b in edges]
+        return "\n".join(lines) + "\n"
+    needs: dict[str, list[str]] = {}
+    for a, b in edges:
+        needs.setdefault(b, []).append(a)
+    text = [f"{stack.name} {stack.status}"]
+    for n in sorted(rows):
+        text.append(f"  {label[n]}")
+        text.extend(f"    needs {req}" for req in needs.get(n, []))
+    return "\n".join(text) + "\n"

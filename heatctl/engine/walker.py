@@ -178,6 +178,8 @@ class Walker:
         max_threads: int = 32,
         on_idle: Callable[[float], None] | None = None,
         idle_interval: float = 15.0,
+        stop_requested: Callable[[], bool] | None = None,
+        stop_poll: float = 0.5,
     ) -> None:
         check_acyclic(graph)
         self.graph = graph.reverse(copy=False) if reverse else graph
@@ -201,6 +203,9 @@ class Walker:
         self._priority = critical_path_priority(self.graph)
         self._on_idle = on_idle
         self._idle_interval = idle_interval
+        self._stop_requested = stop_requested
+        self._stop_poll = stop_poll
+        self._next_stop_check = 0.0
         self._last_activity = 0.0
         self._started = 0.0
         self.result = WalkResult()
@@ -244,7 +249,18 @@ class Walker:
             self._wait_for_something(deadline)
             self._drain()
             self._heartbeat()
+            self._check_stop_request()
         self._abandon()
+
+    def _check_stop_request(self) -> None:
+        """Ask (at most every stop_poll seconds) whether someone wants this walk cancelled,
+        e.g. `heatctl stack cancel` from another process."""
+        now = self.clock.now()
+        if self._stop_requested is None or now < self._next_stop_check or self._halted():
+            return
+        self._next_stop_check = now + self._stop_poll
+        if self._stop_requested():
+            self.cancel()
 
     def _heartbeat(self) -> None:
         """Tell the caller we are still waiting, at most every idle_interval seconds."""
@@ -288,7 +304,8 @@ class Walker:
         if not self._halted():
             beat = self._last_activity + self._idle_interval if self._on_idle else None
             due = self._due[0][0] if self._due else None
-            horizon = [t for t in (deadline, due, beat) if t is not None]
+            stop = self._next_stop_check if self._stop_requested else None
+            horizon = [t for t in (deadline, due, beat, stop) if t is not None]
             timeout = max(0.0, min(horizon) - self.clock.now()) if horizon else None
         if self._calls_running == 0:
             # Nothing can arrive before the next due time: sleep until then.

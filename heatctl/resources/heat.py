@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from heatctl.engine.lifecycle import not_in_cloud
 from heatctl.engine.wait import Wait
 from heatctl.resources.registry import ResourceType, register
 from heatctl.resources.schema import (
@@ -44,10 +45,6 @@ class _StateOnly:
     def no_attributes(self: Any, ctx: ResourceContext) -> dict[str, Any]:
         return {}
 
-    @staticmethod
-    def not_in_cloud(self: Any, ctx: ResourceContext) -> str | None:
-        return None
-
 
 @register
 class NoneResource(ResourceType):
@@ -67,7 +64,7 @@ class NoneResource(ResourceType):
     check_create_complete = update = check_update_complete = _StateOnly.done
     delete = check_delete_complete = _StateOnly.done
     resolve_attributes = _StateOnly.no_attributes
-    find_by_tag = _StateOnly.not_in_cloud
+    find_by_tag = not_in_cloud
 
 
 @register
@@ -105,7 +102,7 @@ class Value(ResourceType):
 
     check_create_complete = update = check_update_complete = _StateOnly.done
     delete = check_delete_complete = _StateOnly.done
-    find_by_tag = _StateOnly.not_in_cloud
+    find_by_tag = not_in_cloud
 
 
 @register
@@ -199,7 +196,7 @@ class RandomString(ResourceType):
     check_create_complete = update = check_update_complete = _StateOnly.done
     delete = check_delete_complete = _StateOnly.done
     resolve_attributes = _StateOnly.no_attributes
-    find_by_tag = _StateOnly.not_in_cloud
+    find_by_tag = not_in_cloud
 
     @classmethod
     def check_values(cls, values: PropertyValues, report: Report) -> None:
@@ -304,7 +301,7 @@ class TestResource(ResourceType):
     def resolve_attributes(self, ctx: ResourceContext) -> dict[str, Any]:
         return {"output": ctx.data.get("value")}
 
-    find_by_tag = _StateOnly.not_in_cloud
+    find_by_tag = not_in_cloud
 
 
 @register
@@ -334,6 +331,26 @@ class WaitCondition(ResourceType):
             "JSON map of signal id to the data sent with each signal.", PropertyType.STRING
         ),
     }
+
+    def create(self, ctx: ResourceContext) -> Wait | None:
+        from heatctl.engine.builtin import wait_start
+
+        _StateOnly.named(ctx)
+        return wait_start(ctx)
+
+    def check_create_complete(self, ctx: ResourceContext) -> Wait | None:
+        from heatctl.engine.builtin import wait_check
+
+        return wait_check(ctx)
+
+    def resolve_attributes(self, ctx: ResourceContext) -> dict[str, Any]:
+        from heatctl.engine.builtin import wait_data
+
+        return wait_data(ctx)
+
+    update = check_update_complete = check_create_complete
+    delete = check_delete_complete = _StateOnly.done
+    find_by_tag = not_in_cloud
 
 
 @register
@@ -373,6 +390,20 @@ class WaitConditionHandle(ResourceType):
             PropertyType.STRING,
         ),
     }
+    # The token lets whoever holds it signal the handle: stored apart and masked.
+    secret_attributes: ClassVar[tuple[str, ...]] = ("token",)
+
+    def create(self, ctx: ResourceContext) -> Wait | None:
+        from heatctl.engine.builtin import handle_attributes
+
+        _StateOnly.named(ctx)
+        ctx.attributes.update(handle_attributes(ctx))
+        return None
+
+    check_create_complete = update = check_update_complete = _StateOnly.done
+    delete = check_delete_complete = _StateOnly.done
+    resolve_attributes = _StateOnly.no_attributes
+    find_by_tag = not_in_cloud
 
 
 @register

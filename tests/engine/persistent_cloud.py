@@ -15,7 +15,7 @@ from heatctl.engine.walker import Wait
 
 
 class PersistentCloud:
-    def __init__(self, path: Path, ready_after: float = 0.02) -> None:
+    def __init__(self, path: Path, ready_after: float = 0.05) -> None:
         self.path = path
         self.ready_after = ready_after
         self.conn = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)

@@ -200,3 +200,11 @@ def test_many_resources_in_parallel_keep_the_store_sound(tmp_path: Path, paralle
     assert result.ok and len(h.cloud.objects) == 60
     assert set(h.statuses().values()) == {"CREATE_COMPLETE"}
     assert h.store.integrity_check() == "ok"
+
+
+def test_snapshot_policy_keeps_the_resource_until_snapshots_exist(tmp_path: Path) -> None:
+    h = Harness(tmp_path)
+    h.run({"vol": ({"size": 1}, ())}, policies={"vol": "Snapshot"})
+    _, result = h.run({})
+    assert result.ok and len(h.cloud.objects) == 1
+    assert "deletion_policy Snapshot" in h.store.events(h.stack.id)[-1].reason

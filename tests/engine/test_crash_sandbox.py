@@ -68,6 +68,8 @@ def heatctl(
         time.sleep(0.002)
     _, err = proc.communicate(timeout=120)
     assert "Traceback" not in err, err
+    if proc.returncode:
+        print(err[-3000:])  # shown when the test fails
     return proc.returncode
 
 

@@ -208,3 +208,24 @@ def test_leftovers_of_an_interrupted_replace_are_cleaned_up(tmp_path: Path) -> N
     assert [r.id for r in w.store.resources(stack.id, current_only=False) if r.name == "net"] == [
         net.id
     ]
+
+
+def test_delete_after_a_failed_create_removes_never_created_rows_too(tmp_path: Path) -> None:
+    w = World(tmp_path)
+    w.cloud.fail_create.add("subnet")
+    w.engine.create("web", FakeModel.of(WEB), options())  # server stays INIT_COMPLETE
+    result = w.engine.delete("web", options())
+    assert str(result.stack.status) == "DELETE_COMPLETE", result.stack.status_reason
+    assert w.cloud.objects == {}
+
+
+def test_scalar_properties_take_their_declared_types() -> None:
+    from heatctl.engine.planner import coerce_properties
+
+    info = TypeInfo(
+        property_types={"admin_pass": "string", "size": "integer", "on": "boolean", "n": "number"}
+    )
+    coerced = coerce_properties(
+        {"admin_pass": 1, "size": "2", "on": "yes", "n": "1.5", "other": 3}, info
+    )
+    assert coerced == {"admin_pass": "1", "size": 2, "on": True, "n": 1.5, "other": 3}

@@ -244,3 +244,145 @@ def test_a_locked_stack_fails_with_exit_4_naming_the_holder(
     )
     assert "raise --lock-timeout" in result.stderr
     assert run_cli("stack", "delete", "l", "--yes").exit_code == 0
+
+
+def test_check_finds_drift_and_update_repairs_it(run_cli, state_dir: Path) -> None:
+    Sandbox = pytest.importorskip("heatctl.sandbox").Sandbox
+    template = HERE / "network.yaml"
+    assert run_cli("stack", "create", str(template), "--name", "d").exit_code == 0
+    clean = run_cli("stack", "check", "d", "--json")
+    assert clean.exit_code == 0, clean.stderr
+    assert json.loads(clean.stdout) == {"stack": "d", "status": "CHECK_COMPLETE", "drift": {}}
+    fip = json.loads(run_cli("stack", "resources", "d", "--json").stdout)["fip"]["physical_id"]
+    sandbox = Sandbox(state_path=state_dir / "sandbox.db")
+    try:  # someone deletes the floating IP behind heatctl's back
+        sandbox.start().connection().network.delete_ip(fip)
+    finally:
+        sandbox.stop()
+    drifted = run_cli("stack", "check", "d", "--json")
+    assert drifted.exit_code == ExitCode.CHANGES_PRESENT
+    report = json.loads(drifted.stdout)
+    assert report["status"] == "CHECK_FAILED" and report["drift"] == {
+        "fip": f"{fip} is missing from the cloud"
+    }
+    preview = json.loads(
+        run_cli("stack", "preview", str(template), "--stack", "d", "--json").stdout
+    )
+    assert {c["resource"]: c["action"] for c in preview["changes"]}["fip"] == "replace"
+    assert run_cli("stack", "update", "d", "-t", str(template)).exit_code == 0
+    assert run_cli("stack", "check", "d").exit_code == 0
+    assert run_cli("stack", "delete", "d", "--yes").exit_code == 0
+
+
+def test_graph_shows_live_statuses(run_cli, heat_template: Path) -> None:
+    assert (
+        run_cli(
+            "stack", "create", str(heat_template), "--name", "g", "-P", "db_password=x"
+        ).exit_code
+        == 0
+    )
+    tree = run_cli("stack", "graph", "g").stdout
+    assert "after (OS::Heat::TestResource) CREATE_COMPLETE\n    needs slow" in tree
+    data = json.loads(run_cli("stack", "graph", "g", "--format", "json").stdout)
+    assert ["slow", "after"] in data["edges"] and len(data["nodes"]) == 5
+    dot = run_cli("stack", "graph", "g", "--format", "dot").stdout
+    assert dot.startswith('digraph "g"') and '"slow" -> "after";' in dot
+    assert "-->" in run_cli("stack", "graph", "g", "--format", "mermaid").stdout
+
+
+def test_abandon_then_adopt_takes_the_same_cloud_resources_back(
+    run_cli, state_dir: Path, tmp_path: Path
+) -> None:
+    Sandbox = pytest.importorskip("heatctl.sandbox").Sandbox
+    assert run_cli("stack", "create", str(HERE / "network.yaml"), "--name", "a").exit_code == 0
+    result = run_cli("stack", "abandon", "a", "--yes")
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert (
+        data["resources"]["server"]["physical_id"]
+        and data["outputs"]["private_key"]["value"] == "******"
+    )
+    assert run_cli("stack", "show", "a").exit_code == ExitCode.INVALID
+    sandbox = Sandbox(state_path=state_dir / "sandbox.db")
+    try:
+        inventory = sandbox.inventory()
+    finally:
+        sandbox.stop()
+    assert inventory["compute/server"] == [data["resources"]["server"]["physical_id"]]
+    saved = tmp_path / "abandoned.json"
+    saved.write_text(result.stdout)
+    adopted = run_cli("stack", "adopt", str(saved), "--name", "b")
+    assert adopted.exit_code == 0, adopted.stderr
+    assert "b ADOPT_COMPLETE" in adopted.stderr
+    rows = json.loads(run_cli("stack", "resources", "b", "--json").stdout)
+    assert {n: r["physical_id"] for n, r in rows.items()} == {
+        n: r["physical_id"] for n, r in data["resources"].items()
+    }
+    assert run_cli("stack", "delete", "b", "--yes").exit_code == 0
+    sandbox = Sandbox(state_path=state_dir / "sandbox.db")
+    try:
+        assert sandbox.inventory() == {}
+    finally:
+        sandbox.stop()
+
+
+def test_cloud_custom_constraints_are_checked_before_anything_is_created(
+    run_cli, tmp_path: Path
+) -> None:
+    pytest.importorskip("heatctl.sandbox")
+    template = tmp_path / "cc.yaml"
+    template.write_text(
+        "heat_template_version: 2018-08-31\n"
+        "parameters:\n"
+        "  image:\n"
+        "    type: string\n"
+        "    constraints: [{custom_constraint: glance.image}]\n"
+        "  flavor: {type: string, constraints: [{custom_constraint: nova.flavor}]}\n"
+        "resources:\n"
+        "  n: {type: OS::Heat::None, properties: {i: {get_param: image}, f: {get_param: flavor}}}\n"
+    )
+    bad = run_cli(
+        "stack", "create", str(template), "-P", "image=F18-x86_64", "-P", "flavor=m1.huge"
+    )
+    assert bad.exit_code == ExitCode.INVALID
+    assert (
+        "cc.yaml:4:5: error: parameter 'image': glance.image 'F18-x86_64' does not exist"
+        in bad.stderr
+    )
+    assert "parameter 'flavor': nova.flavor 'm1.huge' does not exist in the cloud" in bad.stderr
+    assert run_cli("stack", "list", "--json").stdout.strip() == "[]"
+    good = run_cli("stack", "create", str(template), "-P", "image=cirros", "-P", "flavor=m1.tiny")
+    assert good.exit_code == 0, good.stderr
+
+
+def test_update_rollback_goes_back_to_the_previous_template(run_cli, heat_template: Path) -> None:
+    assert (
+        run_cli(
+            "stack", "create", str(heat_template), "--name", "rb", "-P", "db_password=x"
+        ).exit_code
+        == 0
+    )
+    before = json.loads(run_cli("stack", "output", "rb", "--json").stdout)["slow_output"]["value"]
+    failed = run_cli(
+        "stack",
+        "update",
+        "rb",
+        "-t",
+        str(heat_template),
+        "-P",
+        "db_password=x",
+        "-P",
+        "count=7",
+        "-P",
+        "fail=true",
+        "--rollback",
+    )
+    assert failed.exit_code == ExitCode.FAILED
+    assert "rb ROLLBACK_COMPLETE" in failed.stderr and "Test Resource failed slow" in failed.stderr
+    show = json.loads(run_cli("stack", "show", "rb", "--json").stdout)
+    assert show["status"] == "ROLLBACK_COMPLETE"
+    assert show["parameters"].get("count") in (None, "3")  # the previous parameters again
+    assert (
+        json.loads(run_cli("stack", "output", "rb", "--json").stdout)["slow_output"]["value"]
+        == before
+    )

@@ -212,10 +212,10 @@ def test_a_failing_migration_leaves_the_previous_version(tmp_path: Path) -> None
             store.db.execute("ALTER TABLE stacks ADD COLUMN extra TEXT")
             raise RuntimeError("disk on fire")
 
-        steps = [*migrations.MIGRATIONS, (2, "broken", broken)]
+        steps = [*migrations.MIGRATIONS, (migrations.LATEST + 1, "broken", broken)]
         with pytest.raises(RuntimeError):
             migrations.migrate(store.db, store.path, steps)
-        assert store.schema_version() == 1
+        assert store.schema_version() == migrations.LATEST
         assert "extra" not in store.db["stacks"].columns_dict
         assert store.get_stack("keep-me")
 
@@ -226,3 +226,23 @@ def test_state_dir_that_cannot_be_created_is_a_config_error(tmp_path: Path) -> N
     with pytest.raises(Exception) as info:
         StateStore.open(blocker / "sub")
     assert getattr(info.value, "exit_code", None) == ExitCode.CLOUD
+
+
+def test_an_older_file_is_migrated_forward_keeping_its_data(tmp_path: Path) -> None:
+    import sqlite_utils
+
+    path = tmp_path / "state.db"
+    db = sqlite_utils.Database(sqlite3.connect(path))
+    migrations.migrate(db, path, migrations.MIGRATIONS[:1])  # a file written by schema 1
+    db.conn.execute(
+        "INSERT INTO stacks (id, name, status, template, created_at, updated_at)"
+        " VALUES ('s1', 'old', 'CREATE_COMPLETE', '{}', 0, 0)"
+    )
+    db.conn.commit()
+    db.close()
+    with StateStore(path) as store:
+        assert store.schema_version() == migrations.LATEST
+        assert "signals" in store.db.table_names()
+        assert str(store.get_stack("old").status) == "CREATE_COMPLETE"
+        store.add_signal("s1", "phys-1", "handle", {"status": "SUCCESS"})
+        assert store.signals("s1", "phys-1") == [{"status": "SUCCESS"}]
