@@ -176,7 +176,8 @@ def show(app: AppContext, name: str, as_json: bool) -> None:
     if as_json:
         app.emit_json(view)
         return
-    for key in ("name", "id", "status", "status_reason", "timeout_mins", "disable_rollback"):
+    keys = ("name", "id", "status", "status_reason", "source_format", "timeout_mins")
+    for key in (*keys, "disable_rollback"):
         app.console.print(f"[bold]{key}[/bold]: {view[key]}")
     if view["parameters"]:
         _table(app, ["parameter", "value"], [[k, v] for k, v in view["parameters"].items()])

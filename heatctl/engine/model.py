@@ -56,7 +56,10 @@ class DslModel:
         self.version = template.version
         self.scope = loaded.scope
         self.document: dict[str, Any] = plain(template.doc)
-        self.environment: dict[str, Any] = {"source": source.to_json()}
+        # The format the user gave ("hot", "cfn", "tosca"): a TOSCA stack is relayed
+        # through its translator again when the template is reloaded (resume, update).
+        source_format = loaded.source_format or template.version.format
+        self.environment: dict[str, Any] = {"source": {**source.to_json(), "format": source_format}}
         self.parameters: dict[str, Any] = dict(source.parameters)
         hidden = {n for n, p in template.parameters.items() if p.hidden}
         self.hidden_parameters = sorted(hidden & set(self.parameters))

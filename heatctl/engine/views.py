@@ -33,6 +33,7 @@ def export_stack(store: StateStore, name_or_id: str) -> dict[str, Any]:
         "name": stack.name,
         "status": str(stack.status),
         "status_reason": stack.status_reason,
+        "source_format": (stack.environment.get("source") or {}).get("format", "hot"),
         "template": stack.template,
         "environment": stack.environment,
         "parameters": stack.parameters,

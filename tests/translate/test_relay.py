@@ -92,3 +92,32 @@ def test_cfn_is_read_natively(tmp_path):
     loaded = validate_file(path).loaded
     assert loaded.ok
     assert loaded.source_format == "cfn"
+
+
+def test_stack_create_from_tosca_remembers_the_format(tmp_path, run_cli, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # openstacksdk also reads ./clouds.yaml
+    path = _write(tmp_path, TOSCA)
+    created = run_cli("stack", "create", str(path), "--name", "tapp")
+    assert created.exit_code == 0, created.output
+    shown = run_cli("stack", "show", "tapp", "--json")
+    assert shown.exit_code == 0, shown.output
+    view = json.loads(shown.stdout)
+    assert view["source_format"] == "tosca"
+    assert {r["type"] for r in view["resources"].values()} >= {
+        "OS::Nova::Server",
+        "OS::Cinder::Volume",
+    }
+    deleted = run_cli("stack", "delete", "tapp", "--yes")
+    assert deleted.exit_code == 0, deleted.output
+
+
+def test_stack_preview_of_cfn(tmp_path, run_cli, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    path = _write(
+        tmp_path,
+        "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  Net:\n    Type: OS::Neutron::Net\n",
+        "cfn.yaml",
+    )
+    result = run_cli("stack", "preview", str(path), "--detailed-exitcode")
+    assert result.exit_code == ExitCode.CHANGES_PRESENT, result.output
+    assert "create" in result.stdout
