@@ -11,12 +11,16 @@ import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
-from importlib.resources import files
+from pathlib import Path
 from typing import Any
 
 from heatctl.dsl.diagnostics import did_you_mean
 from heatctl.dsl.loader import loads
 from heatctl.translate.tosca.sources import SourceSet, fail
+
+# The data files sit next to this module (package data); importlib.resources would add
+# tempfile, random and hashlib to every start-up for the same path.
+_HERE = Path(__file__).parent
 
 SECTIONS = {
     "node_types": "tosca.nodes.",
@@ -70,7 +74,7 @@ def _normative() -> Mapping[str, Any]:
     """The normative types. normative.yaml is the source; normative.json is the same data,
     read ~10x faster at start-up (tests/translate/test_tosca_types.py keeps them equal;
     regenerate with `python -m heatctl.translate.tosca.types`)."""
-    text = files("heatctl.translate.tosca").joinpath("normative.json").read_text("utf-8")
+    text = _HERE.joinpath("normative.json").read_text("utf-8")
     loaded: Mapping[str, Any] = json.loads(text)
     return loaded
 
@@ -79,7 +83,7 @@ def normative_from_yaml() -> Any:
     """normative.yaml, loaded through heatctl's safe loader, as plain data."""
     from heatctl.dsl.loader import plain
 
-    text = files("heatctl.translate.tosca").joinpath("normative.yaml").read_text("utf-8")
+    text = _HERE.joinpath("normative.yaml").read_text("utf-8")
     return plain(loads(text, "normative.yaml"))
 
 
@@ -269,7 +273,7 @@ class TypeRegistry:
 
 
 if __name__ == "__main__":  # regenerate normative.json from normative.yaml
-    target = files("heatctl.translate.tosca").joinpath("normative.json")
+    target = _HERE.joinpath("normative.json")
     with open(str(target), "w", encoding="utf-8") as handle:
         json.dump(normative_from_yaml(), handle, indent=1, sort_keys=False)
         handle.write("\n")
