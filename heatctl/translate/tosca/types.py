@@ -133,6 +133,8 @@ class TypeRegistry:
         self._merged: dict[tuple[str, str, str], dict[str, Any]] = {}
         self._shadowed: set[str] = set()
         """Sections where a template type takes a name of the normative hierarchy."""
+        self._custom: set[str] = set()
+        """Sections with template types (whose derived_from add_sources checks)."""
 
     def add_sources(self, sources: SourceSet) -> None:
         """Add the custom types of every loaded file; check every derived_from resolves."""
@@ -158,7 +160,10 @@ class TypeRegistry:
                         self.types[section].setdefault(alias, typedef)
                     if not _reserved_names()[section].isdisjoint((str(name), *aliases)):
                         self._shadowed.add(section)
+                    self._custom.add(section)
         for section, entries in self.types.items():
+            if section not in self._custom:  # only normative types: checked once and for all
+                continue
             for typedef in list(entries.values()):
                 parent = typedef.definition.get("derived_from")
                 if parent is None or typedef.file is None:
@@ -193,6 +198,7 @@ class TypeRegistry:
                 )
                 self.types[section][typedef.name] = moved
                 self.misplaced.append(typedef)
+                self._custom.add(section)
                 if typedef.name in _reserved_names()[section]:
                     self._shadowed.add(section)
                 return True
