@@ -181,7 +181,7 @@ def main() -> None:
     files = translatable(corpus_files(args.corpus))
     if args.limit:
         files = files[: args.limit]
-    print(f"{len(files)} files\n")
+    print(f"{len(files)} files; {machine()}; load average before: {_load()}\n")
     print("| run | median per file | p95 | total |")
     print("|---|---|---|---|")
     rows = [("heatctl in-process (translate_file + dump_hot)", time_in_process(files))]
@@ -200,6 +200,27 @@ def main() -> None:
         rows.append((f"heat-translator in-process ({len(files) - len(inproc)} fail)", inproc))
     for label, times in rows:
         print(f"| {label} | {summary(times)} |")
+    print(f"\nload average after: {_load()}")
+
+
+def _load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def machine() -> str:
+    """CPU count and model, Python version: what the figures depend on."""
+    import platform
+
+    model = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as handle:
+            model = next(
+                (line.split(":", 1)[1].strip() for line in handle if line.startswith("model name")),
+                model,
+            )
+    except OSError:
+        pass
+    return f"{os.cpu_count()} CPUs ({model}), Python {platform.python_version()}"
 
 
 if __name__ == "__main__":
