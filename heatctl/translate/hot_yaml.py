@@ -111,6 +111,8 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ud800-\ud
 
 def _string(text: str) -> str:
     """A string as a YAML scalar that reads back as this same string."""
+    if text.isidentifier() and text.isascii() and not _ambiguous(text):
+        return text  # the common case (names, keys), decided without the regular expression
     if (
         _PLAIN.match(text)
         and not _ambiguous(text)
