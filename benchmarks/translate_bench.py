@@ -73,6 +73,7 @@ def time_in_process(files: list[Path], repeat: int = 3) -> list[float]:
 # Bytecode caching on, as in any pip-installed tool (some sandboxes set this variable).
 ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 CPU: dict[str, list[float]] = {}
+HT_OK: list[bool] = []  # per file: whether heat-translator's CLI translated it
 
 
 def _children_cpu() -> float:
@@ -128,6 +129,7 @@ def time_heat_translator(binary: str, files: list[Path]) -> tuple[list[float], i
             # From the repository root, as upstream's tests run (some imports rely on it).
             root = data_dir.parents[2] if data_dir.name == "data" else path.parent
             elapsed, ok = time_command(command, root, "heat-translator")
+            HT_OK.append(ok)
             if ok:
                 times.append(elapsed)
             else:
@@ -135,8 +137,9 @@ def time_heat_translator(binary: str, files: list[Path]) -> tuple[list[float], i
     return times, failures
 
 
-def time_heat_translator_in_process(python: str, files: list[Path]) -> list[float]:
-    """Per-file seconds for ToscaTemplate + TOSCATranslator, timed inside heat-translator's venv."""
+def time_heat_translator_in_process(python: str, files: list[Path]) -> list[float | None]:
+    """Per-file seconds for ToscaTemplate + TOSCATranslator, timed inside heat-translator's
+    venv (None where it fails)."""
     script = (
         "import sys, time, os\n"
         "from toscaparser.tosca_template import ToscaTemplate\n"
@@ -157,7 +160,7 @@ def time_heat_translator_in_process(python: str, files: list[Path]) -> list[floa
     with tempfile.TemporaryDirectory() as scratch:  # it writes nested templates into the CWD
         command = [python, "-c", script, *map(str, files)]
         proc = subprocess.run(command, capture_output=True, text=True, check=False, cwd=scratch)
-    return [float(line) for line in proc.stdout.split() if line != "fail"]
+    return [None if line == "fail" else float(line) for line in proc.stdout.split()]
 
 
 def summary(times: list[float]) -> str:
@@ -181,10 +184,10 @@ def main() -> None:
     files = translatable(corpus_files(args.corpus))
     if args.limit:
         files = files[: args.limit]
-    print(f"{len(files)} files\n")
-    print("| run | median per file | p95 | total |")
-    print("|---|---|---|---|")
-    rows = [("heatctl in-process (translate_file + dump_hot)", time_in_process(files))]
+    print(f"{len(files)} files; {machine()}; load average before: {_load()}\n")
+    notes = []
+    inprocess = time_in_process(files)
+    rows = [("heatctl in-process (translate_file + dump_hot)", inprocess)]
     rows.append(
         ("heatctl CLI, wall (`python -m heatctl translate F -o OUT`)", time_heatctl_cli(files))
     )
@@ -195,11 +198,55 @@ def main() -> None:
             (f"heat-translator CLI, wall ({failures} of {len(files)} files fail, not timed)", cli)
         )
         rows.append(("heat-translator CLI, CPU user+sys (all runs)", CPU["heat-translator"]))
+        same = [
+            (h, t)
+            for h, t, ok in zip(CPU["heatctl"], CPU["heat-translator"], HT_OK, strict=True)
+            if ok
+        ]
+        notes.append(_ratio("CLI CPU user+sys", same))
         python = str(Path(args.heat_translator).parent / "python")
-        inproc = time_heat_translator_in_process(python, files)
+        per_file = time_heat_translator_in_process(python, files)
+        inproc = [t for t in per_file if t is not None]
         rows.append((f"heat-translator in-process ({len(files) - len(inproc)} fail)", inproc))
+        # The same files on both sides: those heat-translator translates.
+        both = [(h, t) for h, t in zip(inprocess, per_file, strict=True) if t is not None]
+        rows.append((f"heatctl in-process, the {len(both)} same files", [h for h, _ in both]))
+        notes.append(_ratio("in-process", [(h, t) for h, t in both]))
+    print("| run | median per file | p95 | total |")
+    print("|---|---|---|---|")
     for label, times in rows:
         print(f"| {label} | {summary(times)} |")
+    print("", *notes, f"load average after: {_load()}", sep="\n")
+
+
+def _ratio(what: str, pairs: list[tuple[float, float]]) -> str:
+    """heat-translator time / heatctl time on the files both translate."""
+    ratios = [t / h for h, t in pairs]
+    total = sum(t for _, t in pairs) / sum(h for h, _ in pairs)
+    return (
+        f"{what}, the {len(pairs)} files heat-translator translates: heat-translator/heatctl "
+        f"per file median {statistics.median(ratios):.1f}x, totals {total:.1f}x"
+    )
+
+
+def _load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def machine() -> str:
+    """CPU count and model, Python version: what the figures depend on."""
+    import platform
+
+    model = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as handle:
+            model = next(
+                (line.split(":", 1)[1].strip() for line in handle if line.startswith("model name")),
+                model,
+            )
+    except OSError:
+        pass
+    return f"{os.cpu_count()} CPUs ({model}), Python {platform.python_version()}"
 
 
 if __name__ == "__main__":

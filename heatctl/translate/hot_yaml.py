@@ -59,9 +59,14 @@ def _ordered(mapping: Mapping[Any, Any], order: tuple[str, ...]) -> dict[Any, An
     return result
 
 
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
 def _plain(value: Any) -> Any:
     """Plain dicts/lists (the loader's positioned nodes are dict/list subclasses)."""
-    if isinstance(value, Mapping):
+    if type(value) in _SCALARS:  # most values: skip the (slow, ABC) Mapping check
+        return value
+    if isinstance(value, (dict, Mapping)):  # dict first: the exact check is cheap
         return {_plain(k): _plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [_plain(v) for v in value]
@@ -88,8 +93,14 @@ def order_hot(hot: Mapping[str, Any]) -> dict[str, Any]:
     return result
 
 
+_NUMBER_START = frozenset("-+.0123456789")
+
+
 def _ambiguous(text: str) -> bool:
-    return text.lower() in _BOOL_NULL_WORDS or bool(_NUMBER_LIKE.match(text))
+    # The cheap tests first: the words are at most 5 characters, numbers start with these.
+    return (len(text) <= 5 and text.lower() in _BOOL_NULL_WORDS) or (
+        text[:1] in _NUMBER_START and bool(_NUMBER_LIKE.match(text))
+    )
 
 
 _PLAIN = re.compile(
@@ -100,6 +111,8 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ud800-\ud
 
 def _string(text: str) -> str:
     """A string as a YAML scalar that reads back as this same string."""
+    if text.isidentifier() and text.isascii() and not _ambiguous(text):
+        return text  # the common case (names, keys), decided without the regular expression
     if (
         _PLAIN.match(text)
         and not _ambiguous(text)
@@ -136,6 +149,8 @@ def _block(text: str) -> bool:
 
 
 def _scalar(value: Any) -> str:
+    if type(value) is str:  # the common case first
+        return _string(value)
     if value is None:
         return "null"
     if value is True:

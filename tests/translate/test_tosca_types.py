@@ -39,3 +39,32 @@ def test_hierarchy_queries() -> None:
         registry.find("node_types", "tosca.nodes.DBMS.MySQL"), "properties"
     )  # type: ignore[arg-type]
     assert properties["port"]["default"] == 3306 and "root_password" in properties
+
+
+def _registry_with(document: dict[str, object]) -> TypeRegistry:
+    from pathlib import Path
+
+    from heatctl.translate.tosca.sources import SourceFile, SourceSet
+
+    main = SourceFile("t.yaml", document, ".")
+    registry = TypeRegistry()
+    registry.add_sources(SourceSet(main, [main], None, Path(".")))
+    return registry
+
+
+def test_normative_memo_is_not_shared_with_a_template_that_redefines_the_hierarchy() -> None:
+    """Chains and merged sections of normative types are kept per process, except where a
+    template redefines a type of the normative hierarchy: then that registry has its own."""
+    plain = TypeRegistry()
+    compute = plain.find("node_types", "tosca.nodes.Compute")
+    assert compute is not None and "extra" not in plain.merged(compute, "properties")
+    root = {"properties": {"extra": {"type": "string"}}}
+    custom = _registry_with({"node_types": {"tosca.nodes.Root": root}})
+    assert "extra" in custom.merged(compute, "properties")
+    assert custom.chain(compute)[-1].file == "t.yaml"
+    again = TypeRegistry()
+    assert "extra" not in again.merged(compute, "properties")
+    assert again.chain(compute)[-1].file is None
+    # A template type with a name outside the hierarchy leaves the shared tables in use.
+    other = _registry_with({"node_types": {"my.Server": {"derived_from": "tosca.nodes.Compute"}}})
+    assert other.chain(compute) is again.chain(compute)

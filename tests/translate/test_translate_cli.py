@@ -212,3 +212,17 @@ def test_translated_output_passes_template_validate(run_cli, tmp_path: Path) -> 
     assert run_cli("translate", str(source), "-o", str(out)).exit_code == 0
     result = run_cli("template", "validate", str(out))
     assert result.exit_code == 0, result.output
+
+
+def test_garbage_collector_is_back_on_after_the_command(run_cli, tmp_path: Path) -> None:
+    """translate pauses the cyclic collector for its one run (start-up time); an in-process
+    caller gets it back, after a success and after a failure."""
+    import gc
+
+    assert gc.isenabled()
+    good = tmp_path / "server.yaml"
+    good.write_text(SERVER)
+    assert run_cli("translate", str(good)).exit_code == 0
+    assert gc.isenabled()
+    assert run_cli("translate", str(tmp_path / "missing.yaml")).exit_code == ExitCode.INVALID
+    assert gc.isenabled()

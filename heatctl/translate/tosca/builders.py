@@ -9,6 +9,8 @@ from heatctl.translate.tosca.model import Node, is_function
 from heatctl.translate.tosca.values import ValueProblem, size_in
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from heatctl.translate.tosca.translator import Context
 
 # Properties of custom Compute types that are OS::Nova::Server properties already.
@@ -52,21 +54,25 @@ NORMATIVE_PORT = frozenset(
     {"ip_address", "order", "is_default", "ip_range_start", "ip_range_end", "type"}
 )
 STORAGE_NAMES = frozenset({"name", "size", "volume_id", "snapshot_id", "maxsize"})
+NFV_KINDS = frozenset({"vdu", "vdu_storage", "virtual_link", "vdu_cp"})
 
 
 def build_all(ctx: Context) -> None:
     """Create the resources of every infrastructure node, then wire their relationships."""
-    from heatctl.translate.tosca import nfv
-
-    handlers = {
+    handlers: dict[str, Callable[[Context, Node], None]] = {
         "server": build_server,
         "volume": build_volume,
         "container": build_container,
         "network": build_network,
-        "vdu": nfv.build_vdu,
-        "vdu_storage": nfv.build_storage,
-        "virtual_link": nfv.build_virtual_link,
     }
+    if any(kind in NFV_KINDS for kind in ctx.kinds.values()):
+        # Only ETSI NFV templates need the nfv module: not imported for the others.
+        from heatctl.translate.tosca import nfv
+
+        handlers["vdu"] = nfv.build_vdu
+        handlers["vdu_storage"] = nfv.build_storage
+        handlers["virtual_link"] = nfv.build_virtual_link
+        build_cp = nfv.build_cp  # connection points after the VDUs and links they bind
     for node in ctx.nodes.values():
         handler = handlers.get(ctx.kinds[node.name])
         if handler is not None:
@@ -76,7 +82,7 @@ def build_all(ctx: Context) -> None:
         if kind == "port":
             build_port(ctx, node)
         elif kind == "vdu_cp":
-            nfv.build_cp(ctx, node)
+            build_cp(ctx, node)
         elif kind == "floating_ip":
             build_floating_ip(ctx, node)
         elif kind == "load_balancer":

@@ -10,8 +10,7 @@ get_nodes_of_type -> a list of get_resource.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from heatctl.dsl.diagnostics import did_you_mean
 from heatctl.translate.tosca.model import Node, is_function
@@ -22,8 +21,7 @@ if TYPE_CHECKING:
     from heatctl.translate.tosca.translator import Context
 
 
-@dataclass(frozen=True)
-class Scope:
+class Scope(NamedTuple):  # immutable; cheaper to define at start-up than a frozen dataclass
     """Where a function is evaluated: the node it belongs to, and a relationship's ends."""
 
     node: Node | None = None

@@ -55,7 +55,7 @@ def check_groups(ctx: Context) -> None:
 def build_all(ctx: Context) -> None:
     """Translate every policy of the topology."""
     check_groups(ctx)
-    from heatctl.translate.tosca import nfv, scaling
+    from heatctl.translate.tosca import scaling
 
     policies = ctx.topology.get("policies") or []
     items: list[tuple[str, Mapping[str, Any], tuple[Any, ...]]] = []
@@ -116,6 +116,8 @@ def build_all(ctx: Context) -> None:
                 f"policy type {typedef.name} has no HOT counterpart", (*path, "type")
             )
     if etsi:
+        from heatctl.translate.tosca import nfv  # ETSI NFV templates only
+
         nfv.policies(ctx, etsi)
     for name, body, path in alarms:
         monitoring(ctx, name, body, path)

@@ -297,14 +297,24 @@ def translate_tosca(
     return Translation(hot, ctx.nested, ctx.reporter.entries, "tosca", files)
 
 
-def _get_files(value: Any) -> list[str]:
-    if isinstance(value, Mapping):
+def _get_files(value: Any, found: list[str] | None = None) -> list[str]:
+    """Every get_file path in `value`, in document order (one list, no copies per level)."""
+    found = [] if found is None else found
+    if isinstance(value, dict | Mapping):  # dict first: the exact check is cheap
         if len(value) == 1 and isinstance(value.get("get_file"), str):
-            return [value["get_file"]]
-        return [f for v in value.values() for f in _get_files(v)]
-    if isinstance(value, list):
-        return [f for v in value for f in _get_files(v)]
-    return []
+            found.append(value["get_file"])
+            return found
+        for item in value.values():
+            if type(item) not in _LEAVES:
+                _get_files(item, found)
+    elif isinstance(value, list):
+        for item in value:
+            if type(item) not in _LEAVES:
+                _get_files(item, found)
+    return found
+
+
+_LEAVES = frozenset({str, int, float, bool, type(None)})
 
 
 def _referenced_files(ctx: Context, templates: list[Any]) -> dict[str, bytes]:

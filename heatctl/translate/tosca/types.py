@@ -11,12 +11,16 @@ import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
-from importlib.resources import files
+from pathlib import Path
 from typing import Any
 
 from heatctl.dsl.diagnostics import did_you_mean
 from heatctl.dsl.loader import loads
 from heatctl.translate.tosca.sources import SourceSet, fail
+
+# The data files sit next to this module (package data); importlib.resources would add
+# tempfile, random and hashlib to every start-up for the same path.
+_HERE = Path(__file__).parent
 
 SECTIONS = {
     "node_types": "tosca.nodes.",
@@ -70,7 +74,7 @@ def _normative() -> Mapping[str, Any]:
     """The normative types. normative.yaml is the source; normative.json is the same data,
     read ~10x faster at start-up (tests/translate/test_tosca_types.py keeps them equal;
     regenerate with `python -m heatctl.translate.tosca.types`)."""
-    text = files("heatctl.translate.tosca").joinpath("normative.json").read_text("utf-8")
+    text = _HERE.joinpath("normative.json").read_text("utf-8")
     loaded: Mapping[str, Any] = json.loads(text)
     return loaded
 
@@ -79,7 +83,7 @@ def normative_from_yaml() -> Any:
     """normative.yaml, loaded through heatctl's safe loader, as plain data."""
     from heatctl.dsl.loader import plain
 
-    text = files("heatctl.translate.tosca").joinpath("normative.yaml").read_text("utf-8")
+    text = _HERE.joinpath("normative.yaml").read_text("utf-8")
     return plain(loads(text, "normative.yaml"))
 
 
@@ -93,6 +97,30 @@ def _normative_types() -> dict[str, dict[str, TypeDef]]:
     return types
 
 
+@cache
+def _reserved_names() -> dict[str, frozenset[str]]:
+    """Per section, every name a lookup inside the normative hierarchy can resolve to: the
+    normative names and the forms find() tries for their derived_from. A template type with
+    one of these names could change a normative chain; with none, it cannot."""
+    reserved: dict[str, frozenset[str]] = {}
+    for section, entries in _normative_types().items():
+        names = set(entries)
+        for typedef in entries.values():
+            parent = typedef.definition.get("derived_from")
+            if isinstance(parent, str):
+                names.add(parent)
+                names.update(p + parent for p in SHORT_PREFIXES.get(section, (SECTIONS[section],)))
+        reserved[section] = frozenset(names)
+    return reserved
+
+
+# Chains and merged sections of normative types, shared by every registry of the process
+# whose section the template leaves untouched (see _reserved_names). Like the normative
+# TypeDefs themselves, they are read-only: merged() hands out copies.
+_NORMATIVE_CHAINS: dict[tuple[str, str], list[TypeDef]] = {}
+_NORMATIVE_MERGED: dict[tuple[str, str, str], dict[str, Any]] = {}
+
+
 class TypeRegistry:
     """Every type visible to one service template, by section."""
 
@@ -103,6 +131,10 @@ class TypeRegistry:
         self.misplaced: list[TypeDef] = []
         self._chains: dict[tuple[str, str], list[TypeDef]] = {}
         self._merged: dict[tuple[str, str, str], dict[str, Any]] = {}
+        self._shadowed: set[str] = set()
+        """Sections where a template type takes a name of the normative hierarchy."""
+        self._custom: set[str] = set()
+        """Sections with template types (whose derived_from add_sources checks)."""
 
     def add_sources(self, sources: SourceSet) -> None:
         """Add the custom types of every loaded file; check every derived_from resolves."""
@@ -123,10 +155,15 @@ class TypeRegistry:
                         definition = {}
                     typedef = TypeDef(str(name), section, definition, source.name, source.document)
                     self.types[section][str(name)] = typedef
-                    for prefix in source.prefixes:  # imported with namespace_prefix
-                        for alias in (f"{prefix}.{name}", f"{prefix}:{name}"):
-                            self.types[section].setdefault(alias, typedef)
+                    aliases = [f"{p}{sep}{name}" for p in source.prefixes for sep in ".:"]
+                    for alias in aliases:  # imported with namespace_prefix
+                        self.types[section].setdefault(alias, typedef)
+                    if not _reserved_names()[section].isdisjoint((str(name), *aliases)):
+                        self._shadowed.add(section)
+                    self._custom.add(section)
         for section, entries in self.types.items():
+            if section not in self._custom:  # only normative types: checked once and for all
+                continue
             for typedef in list(entries.values()):
                 parent = typedef.definition.get("derived_from")
                 if parent is None or typedef.file is None:
@@ -161,6 +198,9 @@ class TypeRegistry:
                 )
                 self.types[section][typedef.name] = moved
                 self.misplaced.append(typedef)
+                self._custom.add(section)
+                if typedef.name in _reserved_names()[section]:
+                    self._shadowed.add(section)
                 return True
         return False
 
@@ -192,10 +232,16 @@ class TypeRegistry:
     def chain(self, typedef: TypeDef) -> list[TypeDef]:
         """The type and its ancestors, nearest first (stops on a cycle)."""
         key = (typedef.section, typedef.name)
-        cached = self._chains.get(key)
+        chains = self._chains if self._own(typedef) else _NORMATIVE_CHAINS
+        cached = chains.get(key)
         if cached is None or cached[0] is not typedef:
-            cached = self._chains[key] = self._chain(typedef)
+            cached = chains[key] = self._chain(typedef)
         return cached
+
+    def _own(self, typedef: TypeDef) -> bool:
+        """Whether `typedef`'s chain and merged sections are this registry's own (a template
+        type, or a normative one whose section the template redefines) or the process's."""
+        return typedef.file is not None or typedef.section in self._shadowed
 
     def _chain(self, typedef: TypeDef) -> list[TypeDef]:
         result = [typedef]
@@ -216,9 +262,10 @@ class TypeRegistry:
     def merged(self, typedef: TypeDef, key: str) -> dict[str, Any]:
         """A mapping section (properties, capabilities, interfaces...) merged down the chain."""
         memo = (typedef.section, typedef.name, key)
-        if memo not in self._merged:
-            self._merged[memo] = self._merge(typedef, key)
-        return dict(self._merged[memo])
+        table = self._merged if self._own(typedef) else _NORMATIVE_MERGED
+        if memo not in table:
+            table[memo] = self._merge(typedef, key)
+        return dict(table[memo])
 
     def _merge(self, typedef: TypeDef, key: str) -> dict[str, Any]:
         result: dict[str, Any] = {}
@@ -269,7 +316,7 @@ class TypeRegistry:
 
 
 if __name__ == "__main__":  # regenerate normative.json from normative.yaml
-    target = files("heatctl.translate.tosca").joinpath("normative.json")
+    target = _HERE.joinpath("normative.json")
     with open(str(target), "w", encoding="utf-8") as handle:
         json.dump(normative_from_yaml(), handle, indent=1, sort_keys=False)
         handle.write("\n")
