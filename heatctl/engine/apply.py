@@ -76,6 +76,7 @@ class StepWork:
         self.ctx: ResourceContext | None = None
         self.row: ResourceRecord | None = None
         self.action = Action.CREATE
+        self.finished = False  # the step's work was already done before a crash
 
     # -- walker interface ---------------------------------------------------------------
 
@@ -109,7 +110,14 @@ class StepWork:
         elif kind == "replace":
             old = self._current(name)
             assert old is not None
-            self.row = self._pending_replacement(old) or self._new_row(name, replaces=old.id)
+            pending = self._pending_replacement(old)
+            if pending is not None and pending.status == _status(Action.CREATE, State.COMPLETE):
+                # Killed after the replacement was complete but before it was made current:
+                # that step only lacks its promotion. The old row is cleaned up as usual.
+                self.row, self.finished = pending, True
+                self.op.store.promote_replacement(pending.id)
+                return
+            self.row = pending or self._new_row(name, replaces=old.id)
             self._begin_create()
         elif kind == "update":
             self.row = self._current(name)
@@ -230,8 +238,8 @@ class StepWork:
         )
 
     def _run_phases(self, start: bool) -> Wait | None:
-        if self.row is None:
-            return None  # nothing to delete: the row never existed or is already gone
+        if self.row is None or self.finished:
+            return None  # nothing to delete / nothing left to do (see _prepare)
         while self.phases:
             phase = self.phases[0]
             progress = self._phase(phase, start)

@@ -229,3 +229,25 @@ def test_scalar_properties_take_their_declared_types() -> None:
         {"admin_pass": 1, "size": "2", "on": "yes", "n": "1.5", "other": 3}, info
     )
     assert coerced == {"admin_pass": "1", "size": 2, "on": True, "n": 1.5, "other": 3}
+
+
+def test_resume_after_a_kill_between_a_replacement_and_its_promotion(tmp_path: Path) -> None:
+    # The crash test on the sandbox found this point: the replacement row was written
+    # CREATE_COMPLETE, the process died before the row was made current. Resume must
+    # promote it and clean up the old one, not create it a second time.
+    w = World(tmp_path)
+    w.engine.create("web", FakeModel.of(WEB), options())
+    stack = w.store.get_stack("web")
+    net = w.store.find_resource(stack.id, "net")
+    new = w.store.add_resource(stack.id, "net", "Fake::Thing", replaces=net.id)
+    w.store.set_resource_status(new.id, Status.parse("CREATE_IN_PROGRESS"))
+    physical = w.cloud.post(new.tag, "net", {})
+    w.store.set_resource_data(new.id, physical_id=physical)
+    w.store.set_resource_status(new.id, Status.parse("CREATE_COMPLETE"))
+    w.store.set_stack_status(stack.id, Status.parse("UPDATE_IN_PROGRESS"), "killed")
+    replaced = {**WEB, "net": {"properties": {"size": 1, "cidr": "10.9.0.0/16"}}}
+    result = w.engine.resume("web", lambda record: FakeModel.of(replaced), options())
+    assert result.ok, result.stack.status_reason
+    rows = [r for r in w.store.resources(stack.id, current_only=False) if r.name == "net"]
+    assert [r.id for r in rows] == [new.id]
+    assert w.cloud.by_tag(net.tag) == [] and len(w.cloud.by_tag(new.tag)) == 1
