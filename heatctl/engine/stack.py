@@ -207,16 +207,32 @@ class StackEngine:
         secret_attributes: Callable[[str], tuple[str, ...]] = lambda type_name: (),
     ) -> None:
         self.store = store
-        self.plugin_for = plugin_for
+        self._type_plugin = plugin_for
         self.type_info = type_info
         self.connection_factory = connection_factory
         self.secret_attributes = secret_attributes
         self._last_event: dict[str, int] = {}
 
+    def plugin_for(self, type_name: str) -> ResourceLifecycle:
+        """The plugin of a type; types run as nested stacks (ResourceGroup) get one bound to
+        this engine, so their child stack goes through the same operations."""
+        from heatctl.engine.nested import nested_plugin
+
+        found = nested_plugin(self, type_name)
+        return found if found is not None else self._type_plugin(type_name)
+
     # -- operations -----------------------------------------------------------------------
 
-    def create(self, name: str, model: TemplateModel, options: RunOptions) -> OperationResult:
-        """Create a stack from a model; with rollback, a failed create is deleted again."""
+    def create(
+        self,
+        name: str,
+        model: TemplateModel,
+        options: RunOptions,
+        *,
+        parent_id: str | None = None,
+    ) -> OperationResult:
+        """Create a stack from a model; with rollback, a failed create is deleted again.
+        `parent_id` makes it the nested (child) stack of that stack."""
         stack = self.store.create_stack(
             name,
             model.document,
@@ -226,6 +242,7 @@ class StackEngine:
             files=model.files,
             timeout_mins=None if options.timeout is None else max(1, round(options.timeout / 60)),
             disable_rollback=not options.rollback,
+            parent_id=parent_id,
         )
         model.bind(stack.id, stack.name)
         with self._locked(stack, options):
