@@ -26,7 +26,7 @@ from heatctl.engine.states import State
 from heatctl.engine.wait import Wait
 
 if TYPE_CHECKING:
-    from heatctl.engine.stack import OperationResult, StackEngine
+    from heatctl.engine.stack import OperationResult, StackEngine, TemplateModel
 
 GROUP_TYPE = "OS::Heat::ResourceGroup"
 
@@ -88,13 +88,15 @@ def member_names(size: int, blacklist: set[str]) -> list[str]:
     return [next(names) for _ in range(size)]
 
 
-class ResourceGroupPlugin:
-    """Lifecycle of OS::Heat::ResourceGroup over a child stack of the same engine."""
+class ChildStackPlugin:
+    """A resource whose physical id is a child stack of the same engine: the lifecycle
+    calls run the child's whole operation (same walker, journal, locks) and return."""
 
     def __init__(self, engine: StackEngine) -> None:
         self.engine = engine
 
-    # -- the child stack ------------------------------------------------------------------
+    def child_model(self, ctx: ResourceContext, child: StackRecord | None) -> TemplateModel:
+        raise NotImplementedError  # pragma: no cover
 
     def _child(self, ctx: ResourceContext) -> StackRecord | None:
         store = self.engine.store
@@ -104,32 +106,9 @@ class ResourceGroupPlugin:
                 return found
         return store.find_stack(ctx.physical_name())
 
-    def _blacklist(self, ctx: ResourceContext, child: StackRecord | None) -> set[str]:
-        policies = ctx.properties.get("removal_policies") or []
-        mode = ctx.properties.get("removal_policies_mode") or "append"
-        removed = set(ctx.data.get("removed", [])) if mode == "append" else set()
-        if child is None:
-            return removed
-        members = {r.name: r.physical_id for r in self.engine.store.resources(child.id)}
-        by_id = {pid: name for name, pid in members.items() if pid}
-        for policy in policies:
-            for entry in (policy or {}).get("resource_list") or []:
-                name = str(entry)
-                if name in members:
-                    removed.add(name)
-                elif name in by_id:
-                    removed.add(by_id[name])
-        return removed
-
     def _converge(self, ctx: ResourceContext) -> None:
         child = self._child(ctx)
-        blacklist = self._blacklist(ctx, child)
-        ctx.data["removed"] = sorted(blacklist, key=_index_key)
-        size = int(ctx.properties.get("count", 1) or 0)
-        index_var = str(ctx.properties.get("index_var") or "%index%")
-        model = GroupModel(
-            member_names(size, blacklist), ctx.properties.get("resource_def") or {}, index_var
-        )
+        model = self.child_model(ctx, child)
         options = RunOptions(command=f"heatctl (nested in {ctx.stack_name})")
         if child is None:
             result = self.engine.create(ctx.physical_name(), model, options, parent_id=ctx.stack_id)
@@ -137,8 +116,6 @@ class ResourceGroupPlugin:
             result = self.engine.update(child.id, model, options)
         ctx.physical_id = result.stack.id
         raise_nested(result)
-
-    # -- lifecycle ------------------------------------------------------------------------
 
     def create(self, ctx: ResourceContext) -> Wait | None:
         self._converge(ctx)
@@ -159,7 +136,7 @@ class ResourceGroupPlugin:
         return None
 
     def delete(self, ctx: ResourceContext) -> Wait | None:
-        """Delete the child stack (its members first, through the walker)."""
+        """Delete the child stack (its resources first, through the walker)."""
         child = self._child(ctx)
         if child is None:
             return None
@@ -172,6 +149,71 @@ class ResourceGroupPlugin:
     def find_by_tag(self, ctx: ResourceContext) -> str | None:
         child = self.engine.store.find_stack(ctx.physical_name())
         return child.id if child is not None else None
+
+    def resolve_attributes(self, ctx: ResourceContext) -> dict[str, Any]:
+        """The child's outputs, each as an attribute, and all of them as `outputs`."""
+        child = self._child(ctx)
+        if child is None:
+            return {}
+        values = {k: v.get("value") for k, v in self.engine.store.outputs(child.id).items()}
+        return {**values, "outputs": values}
+
+
+class TemplatePlugin(ChildStackPlugin):
+    """A provider template used as a type (`My::Server` mapped in the environment's
+    resource_registry, or `server.yaml` as the type), or OS::Heat::Stack with
+    `template: {get_file: ...}`: the child is the template loaded by the Model Interpreter
+    with the resource's properties as its parameters."""
+
+    def __init__(self, engine: StackEngine, error: ResourceFailed) -> None:
+        super().__init__(engine)
+        self.error = error  # the type is not deployable when it is no template either
+
+    def child_model(self, ctx: ResourceContext, child: StackRecord | None) -> TemplateModel:
+        from heatctl.dsl.validate import load_nested
+        from heatctl.engine.model import DslModel, Source
+
+        loaded = getattr(self.engine.models.get(ctx.stack_id), "loaded", None)
+        providers = getattr(loaded, "providers", {})
+        key = ctx.name if ctx.name in providers else f"{ctx.name}/template"
+        if loaded is None or key not in providers:
+            raise self.error
+        stack_type = key != ctx.name
+        params = dict(ctx.properties.get("parameters") or {}) if stack_type else ctx.properties
+        nested = load_nested(loaded, key, params)
+        if not nested.ok or nested.template is None:
+            problems = [d.format() for d in nested.diagnostics.sorted() if d.severity == "error"]
+            raise ResourceFailed(f"{ctx.name}: " + "; ".join(problems))
+        return DslModel(nested, Source(template=str(nested.path), parameters=params))
+
+
+class ResourceGroupPlugin(ChildStackPlugin):
+    """Lifecycle of OS::Heat::ResourceGroup over a child stack of the same engine."""
+
+    def child_model(self, ctx: ResourceContext, child: StackRecord | None) -> TemplateModel:
+        blacklist = self._blacklist(ctx, child)
+        ctx.data["removed"] = sorted(blacklist, key=_index_key)
+        size = int(ctx.properties.get("count", 1) or 0)
+        index_var = str(ctx.properties.get("index_var") or "%index%")
+        definition = ctx.properties.get("resource_def") or {}
+        return GroupModel(member_names(size, blacklist), definition, index_var)
+
+    def _blacklist(self, ctx: ResourceContext, child: StackRecord | None) -> set[str]:
+        policies = ctx.properties.get("removal_policies") or []
+        mode = ctx.properties.get("removal_policies_mode") or "append"
+        removed = set(ctx.data.get("removed", [])) if mode == "append" else set()
+        if child is None:
+            return removed
+        members = {r.name: r.physical_id for r in self.engine.store.resources(child.id)}
+        by_id = {pid: name for name, pid in members.items() if pid}
+        for policy in policies:
+            for entry in (policy or {}).get("resource_list") or []:
+                name = str(entry)
+                if name in members:
+                    removed.add(name)
+                elif name in by_id:
+                    removed.add(by_id[name])
+        return removed
 
     def resolve_attributes(self, ctx: ResourceContext) -> dict[str, Any]:
         """refs, refs_map, attributes (by attribute name, then member), resource.N,

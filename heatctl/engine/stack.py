@@ -208,7 +208,11 @@ class StackEngine:
     ) -> None:
         self.store = store
         self._type_plugin = plugin_for
-        self.type_info = type_info
+        self._type_info = type_info
+        # Nested stacks: the models being applied (a provider-template resource loads its
+        # child from its parent's model) and the types that are provider templates.
+        self.models: dict[str, TemplateModel] = {}
+        self.template_types: set[str] = set()
         self.connection_factory = connection_factory
         self.secret_attributes = secret_attributes
         self._last_event: dict[str, int] = {}
@@ -216,10 +220,29 @@ class StackEngine:
     def plugin_for(self, type_name: str) -> ResourceLifecycle:
         """The plugin of a type; types run as nested stacks (ResourceGroup) get one bound to
         this engine, so their child stack goes through the same operations."""
-        from heatctl.engine.nested import nested_plugin
+        from heatctl.engine.nested import TemplatePlugin, nested_plugin
 
         found = nested_plugin(self, type_name)
-        return found if found is not None else self._type_plugin(type_name)
+        if found is not None:
+            return found
+        try:
+            return self._type_plugin(type_name)
+        except ResourceFailed as error:
+            # Not a plugin type: maybe a provider template (known from the model being
+            # applied, or, for a delete, from the child stack the resource left).
+            return TemplatePlugin(self, error)
+
+    def type_info(self, type_name: str) -> TypeInfo:
+        """A provider template's properties (its parameters) all update in place."""
+        if type_name in self.template_types:
+            return TypeInfo(open_properties=True)
+        return self._type_info(type_name)
+
+    def _remember(self, stack_id: str, model: TemplateModel | None) -> None:
+        if model is None:
+            return
+        self.models[stack_id] = model
+        self.template_types.update(getattr(model, "template_types", ()))
 
     # -- operations -----------------------------------------------------------------------
 
@@ -455,6 +478,7 @@ class StackEngine:
         return stack
 
     def _plan(self, stack: StackRecord | None, model: TemplateModel) -> Plan:
+        self._remember(stack.id if stack else "", model)
         stored = self.store.resources(stack.id, current_only=False) if stack else []
         desired = {n: self._desired(spec, spec.properties) for n, spec in model.resources.items()}
         names = frozenset(model.resources)
@@ -547,6 +571,7 @@ class StackEngine:
         requires: Mapping[str, frozenset[str]],
         options: RunOptions,
     ) -> WalkResult:
+        self._remember(stack.id, model)
         specs = model.resources if model is not None else {}
         names = frozenset(specs)
         desired = {n: self._desired(s, s.properties) for n, s in specs.items()}

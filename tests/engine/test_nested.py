@@ -130,3 +130,74 @@ def test_a_failing_member_fails_the_group_with_its_root_cause(
     assert outputs(run_cli, "bad")["outs"] == ["m-0-bad", "m-1-bad", "m-2-bad"]
     assert run_cli("stack", "delete", "bad", "--yes").exit_code == 0
     assert all(r["deleted_at"] is not None for r in stacks(state_dir))
+
+
+PROVIDER = """
+heat_template_version: 2018-08-31
+parameters:
+  label: {type: string}
+  fail: {type: boolean, default: false}
+resources:
+  inner:
+    type: OS::Heat::TestResource
+    properties:
+      value: {list_join: ["-", [{get_param: label}, {get_param: OS::stack_name}]]}
+      fail: {get_param: fail}
+outputs:
+  name: {value: {get_attr: [inner, output]}}
+"""
+
+TOP = """
+heat_template_version: 2018-08-31
+parameters:
+  label: {type: string, default: a}
+  fail: {type: boolean, default: false}
+resources:
+  srv:
+    type: My::Server
+    properties: {label: {get_param: label}, fail: {get_param: fail}}
+  direct:
+    type: server.yaml
+    properties: {label: direct}
+  st:
+    type: OS::Heat::Stack
+    properties:
+      template: {get_file: server.yaml}
+      parameters: {label: viastack}
+outputs:
+  srv: {value: {get_attr: [srv, name]}}
+  direct: {value: {get_attr: [direct, name]}}
+  st: {value: {get_attr: [st, outputs, name]}}
+  id: {value: {get_resource: srv}}
+"""
+
+
+def test_provider_templates_and_os_heat_stack_as_child_stacks(
+    run_cli: Any, tmp_path: Path, state_dir: Path
+) -> None:
+    (tmp_path / "server.yaml").write_text(PROVIDER)
+    (tmp_path / "env.yaml").write_text("resource_registry:\n  My::Server: server.yaml\n")
+    (tmp_path / "top.yaml").write_text(TOP)
+    source = (str(tmp_path / "top.yaml"), "-e", str(tmp_path / "env.yaml"))
+    created = run_cli("stack", "create", *source, "--name", "pt")
+    assert created.exit_code == 0, created.stderr
+    out = outputs(run_cli, "pt")
+    children = {r["name"]: r for r in stacks(state_dir)[1:]}
+    srv = next(r for n, r in children.items() if n.startswith("pt-srv-"))
+    assert out["srv"] == f"a-{srv['name']}"  # OS::stack_name inside is the child's name
+    assert out["id"] == srv["id"]  # get_resource gives the child stack's id
+    assert out["direct"].startswith("direct-pt-direct-")
+    assert out["st"].startswith("viastack-pt-st-")
+    assert len(children) == 3
+
+    updated = run_cli("stack", "update", "pt", "-t", *source, "-P", "label=b")
+    assert updated.exit_code == 0, updated.stderr
+    assert outputs(run_cli, "pt")["srv"] == f"b-{srv['name']}"  # updated in place
+    failed = run_cli("stack", "update", "pt", "-t", *source, "-P", "fail=true")
+    assert failed.exit_code == 1
+    assert f"srv: nested stack {srv['name']} UPDATE_FAILED: inner: Test Resource failed" in (
+        failed.stderr
+    )
+    assert run_cli("stack", "delete", "pt", "--yes").exit_code == 0
+    rows = stacks(state_dir)
+    assert len(rows) == 4 and all(r["deleted_at"] is not None for r in rows)
