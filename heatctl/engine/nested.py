@@ -229,12 +229,22 @@ class ResourceGroupPlugin(ChildStackPlugin):
         refs: dict[str, Any] = {}
         by_attr: dict[str, dict[str, Any]] = {}
         values: dict[str, Any] = {}
+        secret: set[str] = set()
         for row in rows:
             refs[row.name] = _reference(resolver, row.name)
             values[f"resource.{row.name}"] = refs[row.name]
             for attr, value in resolver_attributes(store, row.id).items():
                 by_attr.setdefault(attr, {})[row.name] = value
                 values[f"resource.{row.name}.{attr}"] = value
+            # A member's secret (RandomString value) stays secret in every group attribute
+            # that carries it; the store masks these names and keeps the values apart.
+            hidden = set(row.secret_attributes)
+            secret.update({f"resource.{row.name}.{a}" for a in hidden} | hidden)
+            if hidden:
+                secret.add("attributes")
+            if row.data.get("reference_attribute") in hidden:
+                secret.update({"refs", "refs_map", f"resource.{row.name}"})
+        ctx.secret_attributes = tuple(sorted(set(ctx.secret_attributes) | secret))
         for attr, per_member in by_attr.items():
             values[attr] = [per_member.get(r.name) for r in rows]
         values.update(

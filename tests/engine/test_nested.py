@@ -201,3 +201,30 @@ def test_provider_templates_and_os_heat_stack_as_child_stacks(
     assert run_cli("stack", "delete", "pt", "--yes").exit_code == 0
     rows = stacks(state_dir)
     assert len(rows) == 4 and all(r["deleted_at"] is not None for r in rows)
+
+
+def test_a_group_keeps_member_secrets_secret(run_cli: Any, tmp_path: Path, state_dir: Path) -> None:
+    path = tmp_path / "pw.yaml"
+    path.write_text(
+        "heat_template_version: 2018-08-31\n"
+        "resources:\n"
+        "  pws:\n"
+        "    type: OS::Heat::ResourceGroup\n"
+        "    properties:\n"
+        "      count: 2\n"
+        "      resource_def: {type: OS::Heat::RandomString, properties: {length: 24}}\n"
+        "  use:\n"
+        "    type: OS::Heat::TestResource\n"
+        "    properties: {value: {get_attr: [pws, resource.1.value]}}\n"
+    )
+    assert run_cli("stack", "create", str(path), "--name", "s").exit_code == 0
+    with StateStore.open(state_dir) as store:
+        stack = store.get_stack("s")
+        use, pws = store.find_resource(stack.id, "use"), store.find_resource(stack.id, "pws")
+        assert use is not None and pws is not None
+        secret = store.resource_attributes(use.id, reveal=True)["output"]
+        revealed = store.resource_attributes(pws.id, reveal=True)
+        stored = next(store.db.query("SELECT attributes FROM resources WHERE id = ?", [pws.id]))
+    assert len(secret) == 24 and revealed["resource.1.value"] == secret
+    assert revealed["refs"][1] == secret  # a RandomString's reference is its value
+    assert secret not in stored["attributes"] and "******" in stored["attributes"]
