@@ -34,8 +34,19 @@ GROUP_TYPE = "OS::Heat::ResourceGroup"
 class GroupModel:
     """The child stack of a ResourceGroup: members named by index, no dependencies."""
 
-    def __init__(self, names: list[str], definition: Mapping[str, Any], index_var: str) -> None:
+    def __init__(
+        self,
+        names: list[str],
+        definition: Mapping[str, Any],
+        index_var: str,
+        provider: tuple[Any, str] | None = None,
+    ) -> None:
         member_type = str(definition.get("type", ""))
+        # Members whose type is a provider template: (the parent's LoadedTemplate, the key
+        # of the template in its providers), so each member loads it as its own child.
+        self.loaded = provider[0] if provider else None
+        self.provider_keys = {n: provider[1] for n in names} if provider else {}
+        self.template_types = {member_type} if provider else set()
         properties = dict(definition.get("properties") or {})
         self.resources: Mapping[str, ResourceSpec] = {
             name: ResourceSpec(name, member_type, substitute(properties, index_var, name))
@@ -173,12 +184,15 @@ class TemplatePlugin(ChildStackPlugin):
         from heatctl.dsl.validate import load_nested
         from heatctl.engine.model import DslModel, Source
 
-        loaded = getattr(self.engine.models.get(ctx.stack_id), "loaded", None)
+        model = self.engine.models.get(ctx.stack_id)
+        loaded = getattr(model, "loaded", None)
         providers = getattr(loaded, "providers", {})
+        member_key = getattr(model, "provider_keys", {}).get(ctx.name)
         key = ctx.name if ctx.name in providers else f"{ctx.name}/template"
+        key = member_key or key
         if loaded is None or key not in providers:
             raise self.error
-        stack_type = key != ctx.name
+        stack_type = key.endswith("/template")
         params = dict(ctx.properties.get("parameters") or {}) if stack_type else ctx.properties
         nested = load_nested(loaded, key, params)
         if not nested.ok or nested.template is None:
@@ -196,7 +210,10 @@ class ResourceGroupPlugin(ChildStackPlugin):
         size = int(ctx.properties.get("count", 1) or 0)
         index_var = str(ctx.properties.get("index_var") or "%index%")
         definition = ctx.properties.get("resource_def") or {}
-        return GroupModel(member_names(size, blacklist), definition, index_var)
+        loaded = getattr(self.engine.models.get(ctx.stack_id), "loaded", None)
+        key = f"{ctx.name}/resource_def"
+        provider = (loaded, key) if key in getattr(loaded, "providers", {}) else None
+        return GroupModel(member_names(size, blacklist), definition, index_var, provider)
 
     def _blacklist(self, ctx: ResourceContext, child: StackRecord | None) -> set[str]:
         policies = ctx.properties.get("removal_policies") or []

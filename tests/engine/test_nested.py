@@ -228,3 +228,30 @@ def test_a_group_keeps_member_secrets_secret(run_cli: Any, tmp_path: Path, state
     assert len(secret) == 24 and revealed["resource.1.value"] == secret
     assert revealed["refs"][1] == secret  # a RandomString's reference is its value
     assert secret not in stored["attributes"] and "******" in stored["attributes"]
+
+
+def test_group_members_can_be_provider_templates(
+    run_cli: Any, tmp_path: Path, state_dir: Path
+) -> None:
+    (tmp_path / "server.yaml").write_text(PROVIDER)
+    (tmp_path / "env.yaml").write_text("resource_registry:\n  My::Server: server.yaml\n")
+    (tmp_path / "grp.yaml").write_text(
+        "heat_template_version: 2018-08-31\n"
+        "resources:\n"
+        "  g:\n"
+        "    type: OS::Heat::ResourceGroup\n"
+        "    properties:\n"
+        "      count: 2\n"
+        "      resource_def: {type: My::Server, properties: {label: 'x%index%'}}\n"
+        "outputs:\n"
+        "  names: {value: {get_attr: [g, name]}}\n"
+    )
+    source = (str(tmp_path / "grp.yaml"), "-e", str(tmp_path / "env.yaml"))
+    created = run_cli("stack", "create", *source, "--name", "gg")
+    assert created.exit_code == 0, created.stderr
+    names = outputs(run_cli, "gg")["names"]
+    assert [n.split("-")[0] for n in names] == ["x0", "x1"]
+    rows = stacks(state_dir)
+    assert len(rows) == 4  # the stack, the group's child, one grandchild per member
+    assert run_cli("stack", "delete", "gg", "--yes").exit_code == 0
+    assert all(r["deleted_at"] is not None for r in stacks(state_dir))
