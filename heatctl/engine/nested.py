@@ -121,10 +121,8 @@ class ChildStackPlugin:
         child = self._child(ctx)
         model = self.child_model(ctx, child)
         options = RunOptions(command=f"heatctl (nested in {ctx.stack_name})")
-        if child is None:
-            result = self.engine.create(ctx.physical_name(), model, options, parent_id=ctx.stack_id)
-        else:
-            result = self.engine.update(child.id, model, options)
+        name = child.name if child is not None else ctx.physical_name()
+        result = self.engine.converge_nested(name, model, options, ctx.stack_id)
         ctx.physical_id = result.stack.id
         raise_nested(result)
 

@@ -271,6 +271,24 @@ class StackEngine:
         with self._locked(stack, options):
             return self._converge(stack, model, Action.CREATE, options)
 
+    def converge_nested(
+        self, name: str, model: TemplateModel, options: RunOptions, parent_id: str
+    ) -> OperationResult:
+        """Create the child stack `name` of `parent_id`, or change it to `model`; first
+        finishing what an interrupted operation left (a crash inside a nested stack)."""
+        child = self.store.find_stack(name)
+        if child is not None and child.status.action in (Action.DELETE, Action.ROLLBACK):
+            self.delete(child.id, options)  # finish it; a new child is made below
+            child = self.store.find_stack(name)
+        if child is None:
+            return self.create(name, model, options, parent_id=parent_id)
+        interrupted_create = child.status == Status(Action.CREATE, State.IN_PROGRESS)
+        if interrupted_create or child.status.action is Action.INIT:
+            model.bind(child.id, child.name)
+            with self._locked(child, options):
+                return self._converge(child, model, Action.CREATE, options)
+        return self.update(child.id, model, options)
+
     def adopt(
         self,
         name: str,

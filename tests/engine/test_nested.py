@@ -255,3 +255,28 @@ def test_group_members_can_be_provider_templates(
     assert len(rows) == 4  # the stack, the group's child, one grandchild per member
     assert run_cli("stack", "delete", "gg", "--yes").exit_code == 0
     assert all(r["deleted_at"] is not None for r in stacks(state_dir))
+
+
+def test_resume_finishes_a_create_interrupted_inside_the_child(
+    run_cli: Any, group_template: Path, state_dir: Path
+) -> None:
+    assert run_cli("stack", "create", str(group_template), "--name", "web").exit_code == 0
+    before = outputs(run_cli, "web")
+    # What a kill in the middle of the child's create leaves: every stack and the group in
+    # CREATE_IN_PROGRESS, the group without its physical id, member 2 never started.
+    with StateStore.open(state_dir) as store:
+        parent, child = (r["id"] for r in stacks(state_dir))
+        with store.transaction() as db:
+            db.execute("UPDATE stacks SET status = 'CREATE_IN_PROGRESS'")
+            db.execute(
+                "UPDATE resources SET status = 'CREATE_IN_PROGRESS', physical_id = NULL"
+                " WHERE stack_id = ? AND name IN ('group', 'after')",
+                [parent],
+            )
+            db.execute("DELETE FROM resources WHERE stack_id = ? AND name = '2'", [child])
+    resumed = run_cli("stack", "resume", "web")
+    assert resumed.exit_code == 0, resumed.stderr
+    after = outputs(run_cli, "web")
+    assert after["outs"] == before["outs"] and after["refs"][:2] == before["refs"][:2]
+    rows = stacks(state_dir)
+    assert len(rows) == 2 and [r["status"] for r in rows] == ["CREATE_COMPLETE"] * 2
