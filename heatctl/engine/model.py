@@ -65,8 +65,11 @@ class DslModel:
         self.hidden_parameters = sorted(hidden & set(self.parameters))
         self.files: dict[str, str] = {}
         self.graph: nx.DiGraph = loaded.graph.graph if loaded.graph is not None else nx.DiGraph()
-        self.resources: dict[str, ResourceSpec] = {name: self._spec(name) for name in loaded.active}
-        self.outputs: dict[str, OutputSpec] = {
+        self.template_types: set[str] = set()  # types backed by a provider template
+        self.resources: Mapping[str, ResourceSpec] = {
+            name: self._spec(name) for name in loaded.active
+        }
+        self.outputs: Mapping[str, OutputSpec] = {
             name: OutputSpec(out.value, out.description or "")
             for name, out in template.outputs.items()
         }
@@ -80,12 +83,11 @@ class DslModel:
         definition = self.loaded.active[name]
         resolution = self.loaded.types.get(name)
         type_name = definition.type or ""
-        if resolution is not None:
-            if resolution.kind == "template":
-                raise InvalidInput(
-                    f"resource {name!r}: provider template {resolution.name} cannot be "
-                    "deployed by this heatctl yet"
-                )
+        if resolution is not None and resolution.kind == "template":
+            # Runs as a nested stack (heatctl.engine.nested); the row keeps the type as
+            # written (`My::Server`, `server.yaml`).
+            self.template_types.add(type_name)
+        elif resolution is not None:
             type_name = "OS::Heat::None" if resolution.kind == "none" else resolution.name
         policy = self._plain(definition.deletion_policy) or "Delete"
         external = self._plain(definition.external_id)

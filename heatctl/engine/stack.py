@@ -207,16 +207,55 @@ class StackEngine:
         secret_attributes: Callable[[str], tuple[str, ...]] = lambda type_name: (),
     ) -> None:
         self.store = store
-        self.plugin_for = plugin_for
-        self.type_info = type_info
+        self._type_plugin = plugin_for
+        self._type_info = type_info
+        # Nested stacks: the models being applied (a provider-template resource loads its
+        # child from its parent's model) and the types that are provider templates.
+        self.models: dict[str, TemplateModel] = {}
+        self.template_types: set[str] = set()
         self.connection_factory = connection_factory
         self.secret_attributes = secret_attributes
         self._last_event: dict[str, int] = {}
 
+    def plugin_for(self, type_name: str) -> ResourceLifecycle:
+        """The plugin of a type; types run as nested stacks (ResourceGroup) get one bound to
+        this engine, so their child stack goes through the same operations."""
+        from heatctl.engine.nested import TemplatePlugin, nested_plugin
+
+        found = nested_plugin(self, type_name)
+        if found is not None:
+            return found
+        try:
+            return self._type_plugin(type_name)
+        except ResourceFailed as error:
+            # Not a plugin type: maybe a provider template (known from the model being
+            # applied, or, for a delete, from the child stack the resource left).
+            return TemplatePlugin(self, error)
+
+    def type_info(self, type_name: str) -> TypeInfo:
+        """A provider template's properties (its parameters) all update in place."""
+        if type_name in self.template_types:
+            return TypeInfo(open_properties=True)
+        return self._type_info(type_name)
+
+    def _remember(self, stack_id: str, model: TemplateModel | None) -> None:
+        if model is None:
+            return
+        self.models[stack_id] = model
+        self.template_types.update(getattr(model, "template_types", ()))
+
     # -- operations -----------------------------------------------------------------------
 
-    def create(self, name: str, model: TemplateModel, options: RunOptions) -> OperationResult:
-        """Create a stack from a model; with rollback, a failed create is deleted again."""
+    def create(
+        self,
+        name: str,
+        model: TemplateModel,
+        options: RunOptions,
+        *,
+        parent_id: str | None = None,
+    ) -> OperationResult:
+        """Create a stack from a model; with rollback, a failed create is deleted again.
+        `parent_id` makes it the nested (child) stack of that stack."""
         stack = self.store.create_stack(
             name,
             model.document,
@@ -226,10 +265,29 @@ class StackEngine:
             files=model.files,
             timeout_mins=None if options.timeout is None else max(1, round(options.timeout / 60)),
             disable_rollback=not options.rollback,
+            parent_id=parent_id,
         )
         model.bind(stack.id, stack.name)
         with self._locked(stack, options):
             return self._converge(stack, model, Action.CREATE, options)
+
+    def converge_nested(
+        self, name: str, model: TemplateModel, options: RunOptions, parent_id: str
+    ) -> OperationResult:
+        """Create the child stack `name` of `parent_id`, or change it to `model`; first
+        finishing what an interrupted operation left (a crash inside a nested stack)."""
+        child = self.store.find_stack(name)
+        if child is not None and child.status.action in (Action.DELETE, Action.ROLLBACK):
+            self.delete(child.id, options)  # finish it; a new child is made below
+            child = self.store.find_stack(name)
+        if child is None:
+            return self.create(name, model, options, parent_id=parent_id)
+        interrupted_create = child.status == Status(Action.CREATE, State.IN_PROGRESS)
+        if interrupted_create or child.status.action is Action.INIT:
+            model.bind(child.id, child.name)
+            with self._locked(child, options):
+                return self._converge(child, model, Action.CREATE, options)
+        return self.update(child.id, model, options)
 
     def adopt(
         self,
@@ -438,6 +496,7 @@ class StackEngine:
         return stack
 
     def _plan(self, stack: StackRecord | None, model: TemplateModel) -> Plan:
+        self._remember(stack.id if stack else "", model)
         stored = self.store.resources(stack.id, current_only=False) if stack else []
         desired = {n: self._desired(spec, spec.properties) for n, spec in model.resources.items()}
         names = frozenset(model.resources)
@@ -530,6 +589,7 @@ class StackEngine:
         requires: Mapping[str, frozenset[str]],
         options: RunOptions,
     ) -> WalkResult:
+        self._remember(stack.id, model)
         specs = model.resources if model is not None else {}
         names = frozenset(specs)
         desired = {n: self._desired(s, s.properties) for n, s in specs.items()}
