@@ -1,0 +1,109 @@
+"""More resource plugins on the embedded sandbox (real HTTP through openstacksdk): create,
+read attributes, update, delete, and nothing left behind in the sandbox afterwards."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+Sandbox = pytest.importorskip("heatctl.sandbox").Sandbox
+
+
+@pytest.fixture(autouse=True)
+def no_clouds_yaml(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.chdir(tmp_path)  # openstacksdk also reads ./clouds.yaml
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    for key in ("OS_AUTH_URL", "OS_CLOUD", "OS_CLIENT_CONFIG_FILE", "OS_USERNAME", "OS_PASSWORD"):
+        monkeypatch.delenv(key, raising=False)
+
+
+def _write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text)
+    return path
+
+
+def _ok(result: Any) -> Any:
+    assert result.exit_code == 0, result.stderr
+    return result
+
+
+def _outputs(run_cli: Any, stack: str) -> dict[str, Any]:
+    data = json.loads(_ok(run_cli("stack", "output", stack, "--json")).stdout)
+    return {k: v["value"] for k, v in data.items()}
+
+
+def _physical(run_cli: Any, stack: str, resource: str) -> str:
+    data = json.loads(_ok(run_cli("stack", "resources", stack, "--json")).stdout)
+    return str(data[resource]["physical_id"])
+
+
+def _cloud(state_dir: Path, fn: Any) -> Any:
+    """Run fn(connection) against the stack's sandbox (started from its saved state)."""
+    sandbox = Sandbox(state_path=state_dir / "sandbox.db")
+    try:
+        return fn(sandbox.start().connection())
+    finally:
+        sandbox.stop()
+
+
+def _inventory(state_dir: Path) -> dict[str, Any]:
+    sandbox = Sandbox(state_path=state_dir / "sandbox.db")
+    try:
+        return dict(sandbox.inventory())
+    finally:
+        sandbox.stop()
+
+
+def _delete_leaves_nothing(run_cli: Any, state_dir: Path, stack: str) -> None:
+    _ok(run_cli("stack", "delete", stack, "--yes"))
+    assert _inventory(state_dir) == {}
+
+
+SG_RULE = """
+heat_template_version: 2018-08-31
+parameters:
+  port: {type: number, default: 22}
+resources:
+  group:
+    type: OS::Neutron::SecurityGroup
+    properties: {description: ssh, rules: []}
+  rule:
+    type: OS::Neutron::SecurityGroupRule
+    properties:
+      security_group: {get_resource: group}
+      protocol: tcp
+      port_range_min: {get_param: port}
+      port_range_max: {get_param: port}
+      remote_ip_prefix: 10.0.0.0/8
+outputs:
+  rule: {value: {get_attr: [rule, show]}}
+"""
+
+
+def test_security_group_rule(run_cli: Any, state_dir: Path, tmp_path: Path) -> None:
+    template = _write(tmp_path, "rule.yaml", SG_RULE)
+    _ok(run_cli("stack", "create", str(template), "--name", "r"))
+    rule = _outputs(run_cli, "r")["rule"]
+    assert (rule["port_range_min"], rule["protocol"], rule["direction"]) == (22, "tcp", "ingress")
+    assert rule["remote_ip_prefix"] == "10.0.0.0/8"
+    group = _physical(run_cli, "r", "group")
+    assert rule["security_group_id"] == group
+    first = _physical(run_cli, "r", "rule")
+    # Heat replaces a rule on any change: the old one goes, the new one matches port 443.
+    _ok(run_cli("stack", "update", "r", "-t", str(template), "-P", "port=443"))
+    second = _physical(run_cli, "r", "rule")
+    assert second != first
+    ports = _cloud(
+        state_dir,
+        lambda c: sorted(
+            (r.id, r.port_range_min)
+            for r in c.network.security_group_rules(security_group_id=group)
+            if r.protocol == "tcp"
+        ),
+    )
+    assert ports == [(second, 443)]
+    _delete_leaves_nothing(run_cli, state_dir, "r")
