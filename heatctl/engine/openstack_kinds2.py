@@ -144,3 +144,42 @@ SECURITY_GROUP_RULE = LinkKind(
     delete=lambda ctx, oid: ctx.conn.network.delete_security_group_rule(oid, ignore_missing=True),
     attributes=lambda ctx, rule: {},
 )
+
+
+# -- OS::Nova::ServerGroup ---------------------------------------------------------------
+
+
+def _group_name(ctx: ResourceContext) -> str:
+    return str(ctx.properties.get("name") or ctx.physical_name())
+
+
+def _create_server_group(ctx: ResourceContext) -> str:
+    p = ctx.properties
+    body = drop_none(
+        {
+            "name": _group_name(ctx),
+            "policies": list(p.get("policies") or ["anti-affinity"]),
+            "rules": p.get("rules") or None,
+        }
+    )
+    return str(ctx.conn.compute.create_server_group(**body).id)
+
+
+def _find_server_group(ctx: ResourceContext) -> str | None:
+    """Nova server groups have no tags: the group named like the resource (the generated
+    name ends with a hash of the tag)."""
+    name = _group_name(ctx)
+    for group in ctx.conn.compute.server_groups():
+        if group.name == name:
+            return str(group.id)
+    return None
+
+
+SERVER_GROUP = LinkKind(
+    what="server group",
+    create=_create_server_group,
+    find=_find_server_group,
+    get=lambda ctx, oid: ctx.conn.compute.find_server_group(oid, ignore_missing=True),
+    delete=lambda ctx, oid: ctx.conn.compute.delete_server_group(oid, ignore_missing=True),
+    attributes=lambda ctx, group: {},
+)

@@ -107,3 +107,30 @@ def test_security_group_rule(run_cli: Any, state_dir: Path, tmp_path: Path) -> N
     )
     assert ports == [(second, 443)]
     _delete_leaves_nothing(run_cli, state_dir, "r")
+
+
+SERVER_GROUP = """
+heat_template_version: 2018-08-31
+parameters:
+  policy: {type: string, default: anti-affinity}
+resources:
+  group:
+    type: OS::Nova::ServerGroup
+    properties: {policies: [{get_param: policy}]}
+outputs:
+  group: {value: {get_attr: [group, show]}}
+"""
+
+
+def test_server_group(run_cli: Any, state_dir: Path, tmp_path: Path) -> None:
+    template = _write(tmp_path, "group.yaml", SERVER_GROUP)
+    _ok(run_cli("stack", "create", str(template), "--name", "g"))
+    shown = _outputs(run_cli, "g")["group"]
+    first = _physical(run_cli, "g", "group")
+    assert shown["id"] == first and shown["name"].startswith("g-group-")
+    assert shown.get("policy") == "anti-affinity" or shown["policies"] == ["anti-affinity"]
+    _ok(run_cli("stack", "update", "g", "-t", str(template), "-P", "policy=affinity"))
+    second = _physical(run_cli, "g", "group")
+    groups = _cloud(state_dir, lambda c: [(g.id, g.policy) for g in c.compute.server_groups()])
+    assert second != first and groups == [(second, "affinity")]
+    _delete_leaves_nothing(run_cli, state_dir, "g")
