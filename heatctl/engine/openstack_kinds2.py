@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from heatctl.engine.lifecycle import ResourceContext
+from heatctl.engine.lifecycle import ResourceContext, ResourceFailed
 from heatctl.engine.openstack import drop_none
 from heatctl.engine.wait import Wait
 
@@ -182,4 +182,86 @@ SERVER_GROUP = LinkKind(
     get=lambda ctx, oid: ctx.conn.compute.find_server_group(oid, ignore_missing=True),
     delete=lambda ctx, oid: ctx.conn.compute.delete_server_group(oid, ignore_missing=True),
     attributes=lambda ctx, group: {},
+)
+
+
+# -- OS::Swift::Container -----------------------------------------------------------------
+
+
+def _container_name(ctx: ResourceContext) -> str:
+    return str(ctx.properties.get("name") or ctx.physical_name())
+
+
+def _create_container(ctx: ResourceContext) -> str:
+    p = ctx.properties
+    store = ctx.conn.object_store
+    name = _container_name(ctx)
+    store.create_container(
+        name=name,
+        **drop_none(
+            {"read_ACL": p.get("X-Container-Read"), "write_ACL": p.get("X-Container-Write")}
+        ),
+    )
+    meta = {str(k): str(v) for k, v in (p.get("X-Container-Meta") or {}).items()}
+    if meta:
+        store.set_container_metadata(name, **meta)
+    account = {str(k): str(v) for k, v in (p.get("X-Account-Meta") or {}).items()}
+    if account:
+        store.set_account_metadata(**account)
+    return name
+
+
+def _head_container(ctx: ResourceContext, name: str) -> dict[str, str] | None:
+    """The container's headers (HeadContainer), or None when it is gone."""
+    from urllib.parse import quote
+
+    response = ctx.conn.object_store.head(quote(name), raise_exc=False)
+    if response.status_code == 404:
+        return None
+    if response.status_code >= 400:
+        raise ResourceFailed(f"{ctx.name}: HEAD container {name}: HTTP {response.status_code}")
+    return {k.lower(): v for k, v in response.headers.items()}
+
+
+def _delete_container(ctx: ResourceContext, name: str) -> None:
+    """Heat's rule: the objects go first when PurgeOnDelete is set; otherwise a non-empty
+    container is not deleted and the delete fails saying why."""
+    store = ctx.conn.object_store
+    if _head_container(ctx, name) is None:
+        return
+    objects = [o.name for o in store.objects(name)]
+    if objects and not ctx.properties.get("PurgeOnDelete"):
+        raise ResourceFailed(
+            f"{ctx.name}: deleting non-empty container ({name}) when PurgeOnDelete is False"
+            f" ({len(objects)} object(s) in it)"
+        )
+    for obj in objects:
+        store.delete_object(obj, container=name, ignore_missing=True)
+    store.delete_container(name, ignore_missing=True)
+
+
+def _container_attributes(ctx: ResourceContext, headers: dict[str, str]) -> dict[str, Any]:
+    from urllib.parse import urlparse
+
+    root = str(ctx.conn.object_store.get_endpoint()).rstrip("/")
+    return {
+        "DomainName": urlparse(root).hostname,
+        "WebsiteURL": f"{root}/{ctx.physical_id}",
+        "RootURL": root,
+        "ObjectCount": int(headers.get("x-container-object-count", 0)),
+        "BytesUsed": int(headers.get("x-container-bytes-used", 0)),
+        "HeadContainer": headers,
+    }
+
+
+CONTAINER = LinkKind(
+    what="container",
+    create=_create_container,
+    find=lambda ctx: (
+        _container_name(ctx) if _head_container(ctx, _container_name(ctx)) is not None else None
+    ),
+    get=_head_container,
+    delete=_delete_container,
+    attributes=_container_attributes,
+    show=lambda headers: dict(headers),
 )

@@ -9,6 +9,8 @@ from typing import Any
 
 import pytest
 
+from heatctl.errors import ExitCode
+
 Sandbox = pytest.importorskip("heatctl.sandbox").Sandbox
 
 
@@ -134,3 +136,60 @@ def test_server_group(run_cli: Any, state_dir: Path, tmp_path: Path) -> None:
     groups = _cloud(state_dir, lambda c: [(g.id, g.policy) for g in c.compute.server_groups()])
     assert second != first and groups == [(second, "affinity")]
     _delete_leaves_nothing(run_cli, state_dir, "g")
+
+
+CONTAINER = """
+heat_template_version: 2018-08-31
+parameters:
+  purge: {type: boolean, default: false}
+  colour: {type: string, default: blue}
+resources:
+  box:
+    type: OS::Swift::Container
+    properties:
+      PurgeOnDelete: {get_param: purge}
+      X-Container-Meta: {colour: {get_param: colour}}
+outputs:
+  url: {value: {get_attr: [box, WebsiteURL]}}
+  root: {value: {get_attr: [box, RootURL]}}
+  domain: {value: {get_attr: [box, DomainName]}}
+  count: {value: {get_attr: [box, ObjectCount]}}
+  head: {value: {get_attr: [box, HeadContainer]}}
+"""
+
+
+def _put_object(state_dir: Path, container: str) -> None:
+    _cloud(
+        state_dir,
+        lambda c: c.object_store.create_object(container, "hello.txt", data=b"hello"),
+    )
+
+
+def test_swift_container_attributes_update_and_delete(
+    run_cli: Any, state_dir: Path, tmp_path: Path
+) -> None:
+    template = _write(tmp_path, "box.yaml", CONTAINER)
+    _ok(run_cli("stack", "create", str(template), "--name", "s"))
+    name = _physical(run_cli, "s", "box")
+    out = _outputs(run_cli, "s")
+    assert name.startswith("s-box-") and out["url"] == f"{out['root']}/{name}"
+    assert out["domain"] == "127.0.0.1" and out["count"] == 0
+    assert out["head"]["x-container-meta-colour"] == "blue"
+    _ok(run_cli("stack", "update", "s", "-t", str(template), "-P", "colour=red"))
+    renamed = _physical(run_cli, "s", "box")
+    head = _outputs(run_cli, "s")["head"]
+    assert renamed != name and head["x-container-meta-colour"] == "red"
+    # Not purged: a container with an object in it is kept, and the delete says why.
+    _put_object(state_dir, renamed)
+    refused = run_cli("stack", "delete", "s", "--yes")
+    assert refused.exit_code == ExitCode.FAILED, refused.stderr
+    assert "non-empty container" in refused.stderr and "PurgeOnDelete" in refused.stderr
+    _cloud(state_dir, lambda c: c.object_store.delete_object("hello.txt", container=renamed))
+    _delete_leaves_nothing(run_cli, state_dir, "s")
+
+
+def test_swift_container_purged_on_delete(run_cli: Any, state_dir: Path, tmp_path: Path) -> None:
+    template = _write(tmp_path, "box.yaml", CONTAINER)
+    _ok(run_cli("stack", "create", str(template), "--name", "p", "-P", "purge=true"))
+    _put_object(state_dir, _physical(run_cli, "p", "box"))
+    _delete_leaves_nothing(run_cli, state_dir, "p")
