@@ -265,3 +265,54 @@ CONTAINER = LinkKind(
     attributes=_container_attributes,
     show=lambda headers: dict(headers),
 )
+
+
+# -- OS::Neutron::FloatingIPAssociation ----------------------------------------------------
+
+
+def _association(ctx: ResourceContext, props: dict[str, Any]) -> tuple[str, str]:
+    port = ctx.conn.network.find_port(props["port_id"], ignore_missing=False)
+    return str(props["floatingip_id"]), str(port.id)
+
+
+def _associate(ctx: ResourceContext) -> str:
+    fip, port = _association(ctx, ctx.properties)
+    body = drop_none({"port_id": port, "fixed_ip_address": ctx.properties.get("fixed_ip_address")})
+    ctx.conn.network.update_ip(fip, **body)
+    return f"{fip}:{port}"
+
+
+def _find_association(ctx: ResourceContext) -> str | None:
+    fip, port = _association(ctx, ctx.properties)
+    found = ctx.conn.network.find_ip(fip, ignore_missing=True)
+    return f"{fip}:{port}" if found is not None and found.port_id == port else None
+
+
+def _get_association(ctx: ResourceContext, physical_id: str) -> Obj | None:
+    """The floating IP while it is still on the port (None once it is not: drift)."""
+    fip, _, port = physical_id.partition(":")
+    found = ctx.conn.network.find_ip(fip, ignore_missing=True)
+    return found if found is not None and found.port_id == port else None
+
+
+def _disassociate(ctx: ResourceContext, physical_id: str) -> None:
+    if _get_association(ctx, physical_id) is not None:
+        ctx.conn.network.update_ip(physical_id.partition(":")[0], port_id=None)
+
+
+def _reassociate(ctx: ResourceContext) -> None:
+    """Every property updates in place; a different floating IP is first taken off the port."""
+    if "floatingip_id" in ctx.changed and ctx.physical_id:
+        _disassociate(ctx, ctx.physical_id)
+    ctx.physical_id = _associate(ctx)
+
+
+FLOATING_IP_ASSOCIATION = LinkKind(
+    what="floating ip association",
+    create=_associate,
+    find=_find_association,
+    get=_get_association,
+    delete=_disassociate,
+    attributes=lambda ctx, fip: {},
+    update=_reassociate,
+)

@@ -6,7 +6,11 @@ from typing import ClassVar
 
 from heatctl.engine.openstack import lifecycle
 from heatctl.engine.openstack_kinds import FLOATING_IP, SECURITY_GROUP
-from heatctl.engine.openstack_kinds2 import SECURITY_GROUP_RULE, link_lifecycle
+from heatctl.engine.openstack_kinds2 import (
+    FLOATING_IP_ASSOCIATION,
+    SECURITY_GROUP_RULE,
+    link_lifecycle,
+)
 from heatctl.resources.common import QOS_RULE_POLICY, by_name
 from heatctl.resources.registry import ResourceType, register
 from heatctl.resources.schema import (
@@ -169,6 +173,18 @@ class FloatingIPAssociation(ResourceType):
             constraints=(custom("neutron.port"),),
         ),
     }
+
+    # Lifecycle: heatctl.engine.openstack_kinds2.FLOATING_IP_ASSOCIATION (updates in place).
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = link_lifecycle(FLOATING_IP_ASSOCIATION)
 
 
 @register

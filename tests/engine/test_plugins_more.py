@@ -193,3 +193,59 @@ def test_swift_container_purged_on_delete(run_cli: Any, state_dir: Path, tmp_pat
     _ok(run_cli("stack", "create", str(template), "--name", "p", "-P", "purge=true"))
     _put_object(state_dir, _physical(run_cli, "p", "box"))
     _delete_leaves_nothing(run_cli, state_dir, "p")
+
+
+FIP_ASSOCIATION = """
+heat_template_version: 2018-08-31
+parameters:
+  which: {type: string, default: a}
+resources:
+  net:
+    type: OS::Neutron::Net
+  subnet:
+    type: OS::Neutron::Subnet
+    properties: {network: {get_resource: net}, cidr: 10.20.0.0/24}
+  router:
+    type: OS::Neutron::Router
+    properties: {external_gateway_info: {network: public}}
+  interface:
+    type: OS::Neutron::RouterInterface
+    properties: {router: {get_resource: router}, subnet: {get_resource: subnet}}
+  port_a:
+    type: OS::Neutron::Port
+    properties: {network: {get_resource: net}, fixed_ips: [{subnet: {get_resource: subnet}}]}
+  port_b:
+    type: OS::Neutron::Port
+    properties: {network: {get_resource: net}, fixed_ips: [{subnet: {get_resource: subnet}}]}
+  fip:
+    type: OS::Neutron::FloatingIP
+    properties: {floating_network: public}
+    depends_on: [interface]
+  assoc:
+    type: OS::Neutron::FloatingIPAssociation
+    properties:
+      floatingip_id: {get_resource: fip}
+      port_id:
+        if: [{equals: [{get_param: which}, a]}, {get_resource: port_a}, {get_resource: port_b}]
+outputs:
+  assoc: {value: {get_attr: [assoc, show]}}
+"""
+
+
+def test_floating_ip_association(run_cli: Any, state_dir: Path, tmp_path: Path) -> None:
+    template = _write(tmp_path, "assoc.yaml", FIP_ASSOCIATION)
+    _ok(run_cli("stack", "create", str(template), "--name", "f"))
+    fip, port_a, port_b = (_physical(run_cli, "f", r) for r in ("fip", "port_a", "port_b"))
+    shown = _outputs(run_cli, "f")["assoc"]
+    assert shown["id"] == fip and shown["port_id"] == port_a
+    assert shown["fixed_ip_address"].startswith("10.20.0.")
+
+    def port_of_fip(conn: Any) -> str | None:
+        return conn.network.get_ip(fip).port_id
+
+    # The port changes in place: the same floating IP moves to port_b.
+    _ok(run_cli("stack", "update", "f", "-t", str(template), "-P", "which=b"))
+    assert _physical(run_cli, "f", "assoc") == f"{fip}:{port_b}"
+    assert _cloud(state_dir, port_of_fip) == port_b
+    _ok(run_cli("stack", "check", "f"))
+    _delete_leaves_nothing(run_cli, state_dir, "f")
