@@ -249,3 +249,38 @@ def test_floating_ip_association(run_cli: Any, state_dir: Path, tmp_path: Path) 
     assert _cloud(state_dir, port_of_fip) == port_b
     _ok(run_cli("stack", "check", "f"))
     _delete_leaves_nothing(run_cli, state_dir, "f")
+
+
+WEB_IMAGE = """
+heat_template_version: 2018-08-31
+parameters:
+  distro: {type: string, default: cirros}
+resources:
+  image:
+    type: OS::Glance::WebImage
+    properties:
+      location: https://download.example.org/cirros-0.6.2-x86_64-disk.img
+      disk_format: qcow2
+      container_format: bare
+      min_ram: 64
+      os_distro: {get_param: distro}
+      tags: [tiny]
+      extra_properties: {purpose: demo}
+outputs:
+  image: {value: {get_attr: [image, show]}}
+"""
+
+
+def test_glance_web_image(run_cli: Any, state_dir: Path, tmp_path: Path) -> None:
+    template = _write(tmp_path, "image.yaml", WEB_IMAGE)
+    _ok(run_cli("stack", "create", str(template), "--name", "i"))
+    image_id = _physical(run_cli, "i", "image")
+    shown = _outputs(run_cli, "i")["image"]
+    assert shown["id"] == image_id and shown["status"] == "active"
+    assert (shown["disk_format"], shown["min_ram"], shown["os_distro"]) == ("qcow2", 64, "cirros")
+    assert "tiny" in shown["tags"] and shown["name"].startswith("i-image-")
+    _ok(run_cli("stack", "update", "i", "-t", str(template), "-P", "distro=ubuntu"))
+    assert _physical(run_cli, "i", "image") == image_id  # os_distro updates in place
+    image = _cloud(state_dir, lambda c: c.image.get_image(image_id))
+    assert image.os_distro == "ubuntu" and image.properties.get("purpose") == "demo"
+    _delete_leaves_nothing(run_cli, state_dir, "i")
