@@ -117,21 +117,28 @@ def _rule_body(ctx: ResourceContext) -> dict[str, Any]:
             "security_group_id": group.id,
             "direction": p.get("direction") or "ingress",
             "ether_type": p.get("ethertype") or "IPv4",
-            "protocol": p.get("protocol"),
+            "protocol": p.get("protocol") or "tcp",  # Heat's default
             "port_range_min": p.get("port_range_min"),
             "port_range_max": p.get("port_range_max"),
             "remote_ip_prefix": p.get("remote_ip_prefix"),
             "remote_group_id": remote_id,
-            "description": p.get("description"),
+            # Rules cannot carry tags: without a description of its own, the rule carries
+            # the resource's tag there, so only this resource's rule is ever adopted.
+            "description": p.get("description") or ctx.tag,
         }
     )
 
 
 def _find_rule(ctx: ResourceContext) -> str | None:
-    """The group's rule with the same match (Neutron refuses a duplicate, so at most one)."""
+    """The group's rule made for this resource: the one with its tag as description, or,
+    when the template gives a description, the one with the same match and description
+    (Neutron refuses a duplicate, so there is at most one)."""
+    if not ctx.properties.get("security_group"):
+        return None  # a resource whose properties were never resolved made nothing
     body = _rule_body(ctx)
     for rule in ctx.conn.network.security_group_rules(security_group_id=body["security_group_id"]):
-        if all(str(getattr(rule, k, None)) == str(body.get(k)) for k in _RULE_MATCH):
+        same = all(str(getattr(rule, k, None)) == str(body.get(k)) for k in _RULE_MATCH)
+        if same and rule.description == body["description"]:
             return str(rule.id)
     return None
 
@@ -283,6 +290,8 @@ def _associate(ctx: ResourceContext) -> str:
 
 
 def _find_association(ctx: ResourceContext) -> str | None:
+    if not ctx.properties.get("floatingip_id") or not ctx.properties.get("port_id"):
+        return None  # a resource whose properties were never resolved made nothing
     fip, port = _association(ctx, ctx.properties)
     found = ctx.conn.network.find_ip(fip, ignore_missing=True)
     return f"{fip}:{port}" if found is not None and found.port_id == port else None

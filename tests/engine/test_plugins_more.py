@@ -284,3 +284,32 @@ def test_glance_web_image(run_cli: Any, state_dir: Path, tmp_path: Path) -> None
     image = _cloud(state_dir, lambda c: c.image.get_image(image_id))
     assert image.os_distro == "ubuntu" and image.properties.get("purpose") == "demo"
     _delete_leaves_nothing(run_cli, state_dir, "i")
+
+
+def test_a_refused_duplicate_rule_does_not_take_the_other_one_down(
+    run_cli: Any, state_dir: Path, tmp_path: Path
+) -> None:
+    """Two identical rules: Neutron refuses one (409). Removing it from the template deletes
+    nothing in the cloud: the rule that exists belongs to the other resource, and the failed
+    one never made anything."""
+    twice = SG_RULE.replace(
+        "outputs:",
+        "  rule2:\n    type: OS::Neutron::SecurityGroupRule\n    properties:\n"
+        "      security_group: {get_resource: group}\n      protocol: tcp\n"
+        "      port_range_min: 22\n      port_range_max: 22\n"
+        "      remote_ip_prefix: 10.0.0.0/8\noutputs:",
+    )
+    failed = run_cli("stack", "create", str(_write(tmp_path, "twice.yaml", twice)), "--name", "b")
+    assert failed.exit_code == ExitCode.FAILED and "rule" in failed.stderr
+    _ok(run_cli("stack", "update", "b", "-t", str(_write(tmp_path, "once.yaml", SG_RULE))))
+    group, rule = _physical(run_cli, "b", "group"), _physical(run_cli, "b", "rule")
+    rules = _cloud(
+        state_dir,
+        lambda c: [
+            (r.id, r.protocol, r.port_range_min)
+            for r in c.network.security_group_rules(security_group_id=group)
+            if r.direction == "ingress"
+        ],
+    )
+    assert rules == [(rule, "tcp", 22)]
+    _delete_leaves_nothing(run_cli, state_dir, "b")
