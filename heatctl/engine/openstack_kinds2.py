@@ -404,7 +404,9 @@ WEB_IMAGE = CloudKind(
     create=_create_image,
     get=lambda conn, oid: conn.image.find_image(oid, ignore_missing=True),
     delete=lambda conn, oid: conn.image.delete_image(oid, ignore_missing=True),
-    find_tagged=lambda conn, tag: list(conn.image.images(tag=tag)),
+    # Glance filters by tag; checking again costs nothing and keeps a cloud that ignores
+    # the filter (the sandbox does) from handing over someone else's image.
+    find_tagged=lambda conn, tag: [i for i in conn.image.images(tag=tag) if tag in (i.tags or [])],
     body=_image_body,
     update=lambda conn, oid, body: conn.image.update_image(oid, **body),
     update_body=_image_update,

@@ -313,3 +313,43 @@ def test_a_refused_duplicate_rule_does_not_take_the_other_one_down(
     )
     assert rules == [(rule, "tcp", 22)]
     _delete_leaves_nothing(run_cli, state_dir, "b")
+
+
+def test_each_new_type_is_adopted_by_its_own_resource_after_a_crash(tmp_path: Path) -> None:
+    """What a crash between the create call and saving its result relies on: find_by_tag
+    finds the object this resource made, and not one made for another resource."""
+    from heatctl.engine.lifecycle import ResourceContext
+    from heatctl.engine.runtime import plugin_for
+
+    sandbox = Sandbox(state_path=tmp_path / "sandbox.db").start()
+    try:
+        conn = sandbox.connection()
+        group = conn.network.create_security_group(name="g")
+        cases = {
+            "OS::Neutron::SecurityGroupRule": {"security_group": group.id, "protocol": "udp"},
+            "OS::Nova::ServerGroup": {"policies": ["affinity"]},
+            "OS::Swift::Container": {},
+            "OS::Glance::WebImage": {
+                "location": "http://example.org/a.img",
+                "disk_format": "raw",
+                "container_format": "bare",
+            },
+        }
+        for type_name, props in cases.items():
+
+            def context(tag: str, props: dict[str, Any] = props, t: str = type_name) -> Any:
+                return ResourceContext(
+                    stack_id="s", stack_name="s", resource_id=tag, name="res", type=t,
+                    tag=tag, properties=props, connection_factory=lambda: conn,
+                )  # fmt: skip
+
+            plugin = plugin_for(type_name)
+            made = context("heatctl:s:res:1")
+            plugin.create(made)
+            assert made.physical_id, type_name
+            assert plugin.find_by_tag(context("heatctl:s:res:1")) == made.physical_id, type_name
+            assert plugin.find_by_tag(context("heatctl:s:res:2")) is None, type_name
+            plugin.delete(made)
+            assert plugin.find_by_tag(context("heatctl:s:res:1")) is None, type_name
+    finally:
+        sandbox.stop()
