@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from heatctl.engine.openstack import lifecycle
+from heatctl.engine.openstack_kinds2 import WEB_IMAGE
 from heatctl.resources.registry import ResourceType, register
 from heatctl.resources.schema import (
     Property,
@@ -117,3 +119,16 @@ class WebImage(ResourceType):
             report(("disk_format",), f"disk_format must be {container} like container_format")
         elif values.truthy("members") and visibility != "shared" and values.known(visibility):
             report(("members",), "property 'members' needs visibility: shared")
+
+    # Lifecycle: heatctl.engine.openstack_kinds2.WEB_IMAGE (create, import, poll, update,
+    # delete, find by tag).
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = lifecycle(WEB_IMAGE)

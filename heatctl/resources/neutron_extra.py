@@ -6,6 +6,11 @@ from typing import ClassVar
 
 from heatctl.engine.openstack import lifecycle
 from heatctl.engine.openstack_kinds import FLOATING_IP, SECURITY_GROUP
+from heatctl.engine.openstack_kinds2 import (
+    FLOATING_IP_ASSOCIATION,
+    SECURITY_GROUP_RULE,
+    link_lifecycle,
+)
 from heatctl.resources.common import QOS_RULE_POLICY, by_name
 from heatctl.resources.registry import ResourceType, register
 from heatctl.resources.schema import (
@@ -169,6 +174,18 @@ class FloatingIPAssociation(ResourceType):
         ),
     }
 
+    # Lifecycle: heatctl.engine.openstack_kinds2.FLOATING_IP_ASSOCIATION (updates in place).
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = link_lifecycle(FLOATING_IP_ASSOCIATION)
+
 
 @register
 class SecurityGroup(ResourceType):
@@ -274,6 +291,19 @@ class SecurityGroupRule(ResourceType):
         icmp = protocol in ("icmp", "icmpv6", "ipv6-icmp") or not values.known(protocol)
         if low is not None and high is not None and not icmp and high < low:
             report(("port_range_max",), "port_range_min must not be greater than port_range_max")
+
+    # Lifecycle: heatctl.engine.openstack_kinds2.SECURITY_GROUP_RULE. Heat replaces a rule on
+    # any change (no property is update_allowed), so update has nothing to do.
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = link_lifecycle(SECURITY_GROUP_RULE)
 
 
 @register

@@ -6,6 +6,7 @@ from typing import ClassVar
 
 from heatctl.engine.openstack import lifecycle, methods_of
 from heatctl.engine.openstack_kinds import SERVER
+from heatctl.engine.openstack_kinds2 import SERVER_GROUP, link_lifecycle
 from heatctl.engine.openstack_links import KeyPairLifecycle
 from heatctl.resources.nova_checks import check_block_devices, check_network
 from heatctl.resources.registry import ResourceType, register
@@ -424,6 +425,18 @@ class ServerGroup(ResourceType):
             },
         ),
     }
+
+    # Lifecycle: heatctl.engine.openstack_kinds2.SERVER_GROUP (no property updates in place).
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = link_lifecycle(SERVER_GROUP)
 
 
 @register

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from heatctl.engine.openstack_kinds2 import CONTAINER, link_lifecycle
 from heatctl.resources.registry import ResourceType, register
 from heatctl.resources.schema import (
     Attribute,
@@ -44,3 +45,16 @@ class Container(ResourceType):
         "RootURL": attribute("URL of the account holding the container.", PropertyType.STRING),
         "WebsiteURL": attribute("URL of the container.", PropertyType.STRING),
     }
+
+    # Lifecycle: heatctl.engine.openstack_kinds2.CONTAINER. The container's name is its id;
+    # no property updates in place (Heat replaces the container).
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = link_lifecycle(CONTAINER)
