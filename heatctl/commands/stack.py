@@ -156,11 +156,12 @@ def _when(stamp: float) -> str:
 
 
 def _table(app: AppContext, columns: list[str], rows: list[list[Any]]) -> None:
+    from rich.markup import escape
     from rich.table import Table
 
     table = Table(*columns, box=None, pad_edge=False, header_style="bold")
     for row in rows:
-        table.add_row(*("" if cell is None else str(cell) for cell in row))
+        table.add_row(*("" if cell is None else escape(str(cell)) for cell in row))
     app.console.print(table)
 
 
@@ -170,6 +171,8 @@ def _table(app: AppContext, columns: list[str], rows: list[list[Any]]) -> None:
 @click.pass_obj
 def show(app: AppContext, name: str, as_json: bool) -> None:
     """Show a stack: status, parameters (hidden ones masked), resources and outputs."""
+    from rich.markup import escape
+
     from heatctl.engine.views import export_stack
 
     view = export_stack(_store(app), name)
@@ -178,7 +181,8 @@ def show(app: AppContext, name: str, as_json: bool) -> None:
         return
     keys = ("name", "id", "status", "status_reason", "source_format", "timeout_mins")
     for key in (*keys, "disable_rollback"):
-        app.console.print(f"[bold]{key}[/bold]: {view[key]}")
+        # Values come from templates and clouds: print them as text, never as rich markup.
+        app.console.print(f"[bold]{key}[/bold]: {escape(str(view[key]))}")
     if view["parameters"]:
         _table(app, ["parameter", "value"], [[k, v] for k, v in view["parameters"].items()])
     _table(

@@ -41,3 +41,16 @@ def test_quiet_create_still_reports_the_failure(run_cli, tmp_path):
     assert result.exit_code == 1, result.output
     assert "CREATE_FAILED" in result.stderr
     assert "CREATE_IN_PROGRESS" not in result.stderr
+
+
+def test_values_that_look_like_markup_are_printed_as_text(run_cli, tmp_path):
+    path = tmp_path / "t.yaml"
+    path.write_text(
+        "heat_template_version: 2018-08-31\nresources:\n"
+        "  v:\n    type: OS::Heat::Value\n    properties: {value: '[/bold] [red]x'}\n"
+        "outputs:\n  out: {value: {get_attr: [v, value]}}\n"
+    )
+    assert run_cli("stack", "create", str(path), "--name", "m").exit_code == 0
+    shown = run_cli("stack", "output", "m")
+    assert shown.exit_code == 0, shown.output
+    assert "[/bold] [red]x" in shown.stdout
