@@ -178,6 +178,7 @@ class LiveProgress(_Redacting):
             self.note = _waiting_text(elapsed, waiting)
 
     def _render(self) -> Any:
+        from rich.markup import escape
         from rich.table import Table
 
         with self.lock:
@@ -185,7 +186,8 @@ class LiveProgress(_Redacting):
                 r.status.endswith("COMPLETE") and r.status != "INIT_COMPLETE"
                 for r in self.rows.values()
             )
-            table = Table(title=f"{self.stack} {self.stack_status}", caption=self.note or None)
+            title = escape(f"{self.stack} {self.stack_status}")
+            table = Table(title=title, caption=escape(self.note) if self.note else None)
             for column in ("resource", "type", "status", "elapsed", "reason"):
                 table.add_column(column)
             now = time.time()
@@ -193,7 +195,9 @@ class LiveProgress(_Redacting):
                 row = self.rows[name]
                 end = row.finished or now
                 elapsed = f"{end - row.started:.1f}s" if row.started else ""
-                table.add_row(name, row.type, _styled(row.status), elapsed, row.reason)
+                # Names and reasons come from templates and clouds: text, never markup.
+                cells = (escape(name), escape(row.type), _styled(row.status))
+                table.add_row(*cells, elapsed, escape(row.reason))
             table.add_row("", "", f"{done}/{len(self.rows)} done", "", "")
         return table
 
