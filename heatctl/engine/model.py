@@ -218,8 +218,19 @@ CLOUD_LOOKUPS: dict[str, Any] = {
 }
 
 
-def cloud_constraints(model: DslModel) -> list[tuple[str, str, Any]]:
-    """(parameter, constraint, value) for every parameter value a cloud lookup checks."""
+@dataclass(frozen=True)
+class CloudCheck:
+    """One value that a custom constraint says must exist in the cloud."""
+
+    what: str  # "parameter 'key_name'" or "resource 'server' property 'key_name'"
+    kind: str  # the custom constraint, e.g. nova.keypair
+    value: Any
+    path: tuple[str | int, ...]  # where it is written in the template
+
+
+def cloud_constraints(model: DslModel) -> list[CloudCheck]:
+    """Every parameter value and every resource property value (known without the cloud)
+    whose custom constraint is a cloud lookup, as Heat checks them before creating."""
     template = model.loaded.template
     assert template is not None
     values = model.loaded.parameters.values
@@ -228,26 +239,55 @@ def cloud_constraints(model: DslModel) -> list[tuple[str, str, Any]]:
         for constraint in definition.constraints:
             kind = str(constraint.args) if constraint.kind == "custom_constraint" else ""
             if kind in CLOUD_LOOKUPS and values.get(name) not in (None, ""):
-                found.append((name, kind, values[name]))
+                found.append(CloudCheck(f"parameter '{name}'", kind, values[name], definition.path))
+    for name, resource in model.loaded.active.items():
+        found.extend(_property_checks(model, name, resource))
     return found
 
 
+def _property_checks(model: DslModel, name: str, resource: Any) -> list[CloudCheck]:
+    from heatctl.dsl.functions import FunctionError, evaluate, is_partial
+    from heatctl.resources import registry
+
+    cls = registry.get(resource.type or "")
+    if cls is None or resource.external_id is not None:
+        return []
+    schema = cls.schema().properties
+    checks = []
+    for prop, value in (resource.properties or {}).items():
+        kinds = [
+            str(c.args)
+            for c in getattr(schema.get(prop), "constraints", ())
+            if c.kind == "custom_constraint" and str(c.args) in CLOUD_LOOKUPS
+        ]
+        if not kinds:
+            continue
+        try:
+            resolved = evaluate(value, model.scope)
+        except FunctionError:
+            continue  # validation reported it already
+        if isinstance(resolved, str) and resolved and not is_partial(resolved, model.version):
+            path = (*resource.path_of("properties"), prop)
+            what = f"resource '{name}' property '{prop}'"
+            checks.append(CloudCheck(what, kinds[0], resolved, path))
+    return checks
+
+
 def check_cloud_constraints(model: DslModel, connection: Any) -> None:
-    """Check nova.flavor, glance.image, neutron.network, nova.keypair... parameter values
-    against the cloud before anything is created; every miss is a diagnostic at the
-    parameter's declaration (exit 3)."""
+    """Check nova.flavor, glance.image, neutron.network, nova.keypair... values of
+    parameters and resource properties against the cloud before anything is created; every
+    miss is a diagnostic where the value is written (exit 3)."""
     from heatctl.dsl.diagnostics import Diagnostic, locate
 
     template = model.loaded.template
     assert template is not None
     problems = []
-    for name, kind, value in cloud_constraints(model):
-        items = value if isinstance(value, list) else [value]
+    for check in cloud_constraints(model):
+        items = check.value if isinstance(check.value, list) else [check.value]
         for item in items:
-            if CLOUD_LOOKUPS[kind](connection, item) is None:
-                path = template.parameters[name].path
-                line, col = locate(template.doc, path)
-                message = f"parameter '{name}': {kind} '{item}' does not exist in the cloud"
-                problems.append(Diagnostic(message, template.file, line, col, path=path))
+            if CLOUD_LOOKUPS[check.kind](connection, item) is None:
+                line, col = locate(template.doc, check.path)
+                message = f"{check.what}: {check.kind} '{item}' does not exist in the cloud"
+                problems.append(Diagnostic(message, template.file, line, col, path=check.path))
     if problems:
-        raise InvalidInput(f"{len(problems)} parameter value(s) not found in the cloud", problems)
+        raise InvalidInput(f"{len(problems)} value(s) not found in the cloud", problems)

@@ -1,4 +1,4 @@
-"""-q/--quiet: progress lines are dropped, failures still reach stderr."""
+"""stack commands as a user meets them: -q, values printed as text, cloud lookups before create."""
 
 from __future__ import annotations
 
@@ -54,3 +54,27 @@ def test_values_that_look_like_markup_are_printed_as_text(run_cli, tmp_path):
     shown = run_cli("stack", "output", "m")
     assert shown.exit_code == 0, shown.output
     assert "[/bold] [red]x" in shown.stdout
+
+
+def test_property_custom_constraints_are_checked_before_anything_is_created(run_cli, tmp_path):
+    # OS::Nova::Server key_name has Heat's nova.keypair constraint and image glance.image:
+    # a missing key pair or image is a diagnostic at the property (exit 3), as Heat's
+    # validation gives, not a cloud 400 halfway through the create.
+    path = tmp_path / "t.yaml"
+    path.write_text(
+        "heat_template_version: 2018-08-31\n"
+        "parameters:\n  key: {type: string, default: nokey}\n"
+        "resources:\n"
+        "  net:\n    type: OS::Neutron::Net\n"
+        "  server:\n    type: OS::Nova::Server\n    properties:\n"
+        "      flavor: m1.tiny\n      image: no-such-image\n"
+        "      key_name: {get_param: key}\n"
+        "      networks: [{network: {get_resource: net}}]\n"
+    )
+    result = run_cli("stack", "create", str(path), "--name", "cc")
+    assert result.exit_code == 3, result.output
+    assert f"{path}:11:14: error: resource 'server' property 'image'" in result.stderr
+    assert "glance.image 'no-such-image' does not exist in the cloud" in result.stderr
+    assert "property 'key_name': nova.keypair 'nokey' does not exist" in result.stderr
+    assert "flavor" not in result.stderr  # m1.tiny exists
+    assert run_cli("stack", "list", "--json").stdout.strip() in ("[]", "")
