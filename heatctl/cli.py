@@ -17,7 +17,7 @@ import click
 from heatctl import __version__
 from heatctl.context import AppContext
 from heatctl.errors import ExitCode, HeatctlError, InvalidInput
-from heatctl.settings import Settings, default_state_dir
+from heatctl.settings import Settings, default_state_dir, resolve_color
 
 # name -> (module, attribute, one-line help). Help is kept here so that listing the
 # commands in `heatctl --help` imports none of them.
@@ -130,13 +130,16 @@ def _report(error: HeatctlError, color: bool) -> None:
 
 
 def _stderr_color(args: Sequence[str]) -> bool:
-    if "--color=never" in args or ("--color" in args and "never" in args):
-        return False
-    if "--color=always" in args:
-        return True
-    if os.environ.get("NO_COLOR"):
-        return False
-    return bool(os.environ.get("FORCE_COLOR")) or sys.stderr.isatty()
+    """Whether errors are coloured: the same rule as the consoles (settings.resolve_color),
+    read from the arguments because the Click context is gone when an error is reported."""
+    mode = "auto"
+    for i, arg in enumerate(args):
+        if arg.startswith("--color="):
+            mode = arg.partition("=")[2]
+        elif arg == "--color" and i + 1 < len(args):
+            mode = args[i + 1]
+    forced = resolve_color(mode if mode in ("always", "never") else "auto")  # type: ignore[arg-type]
+    return sys.stderr.isatty() if forced is None else forced
 
 
 def main(argv: Sequence[str] | None = None) -> Any:

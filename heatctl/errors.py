@@ -96,9 +96,3 @@ class ConfigError(HeatctlError):
     """heatctl's own configuration (clouds.yaml, config file, state dir) is unusable."""
 
     exit_code = ExitCode.CLOUD
-
-
-class Interrupted(HeatctlError):
-    """The user interrupted the command."""
-
-    exit_code = ExitCode.INTERRUPTED

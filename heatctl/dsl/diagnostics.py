@@ -12,8 +12,6 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from heatctl.errors import InvalidInput
-
 Severity = Literal["error", "warning"]
 Path = Sequence[str | int]
 
@@ -131,11 +129,3 @@ class Diagnostics:
             self.items,
             key=lambda d: (d.file or "", d.line or 0, d.col or 0),
         )
-
-    def raise_if_errors(self, summary: str = "invalid template") -> None:
-        """Raise InvalidInput carrying every diagnostic if any is an error."""
-        errors = self.errors
-        if errors:
-            count = len(errors)
-            noun = "error" if count == 1 else "errors"
-            raise InvalidInput(f"{summary}: {count} {noun}", self.sorted())

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Iterator
-from typing import Any, ClassVar, TypeVar
+from collections.abc import Iterator
+from typing import ClassVar, TypeVar
 
 from heatctl.resources.schema import BASE_ATTRIBUTES, Attribute, Property, TypeSchema
 from heatctl.resources.values import PropertyValues, Report
@@ -137,9 +137,3 @@ def all_types() -> Iterator[type[ResourceType]]:
     load_builtin()
     for name in sorted(_TYPES):
         yield _TYPES[name]
-
-
-def registered(predicate: Callable[[type[ResourceType]], bool] | None = None) -> list[Any]:
-    """The plugin classes that satisfy `predicate` (all when None)."""
-    load_builtin()
-    return [cls for cls in _TYPES.values() if predicate is None or predicate(cls)]
