@@ -112,8 +112,8 @@ class StepWork:
             assert old is not None
             pending = self._pending_replacement(old)
             if pending is not None and pending.status == _status(Action.CREATE, State.COMPLETE):
-                # Killed after the replacement was complete but before it was made current:
-                # that step only lacks its promotion. The old row is cleaned up as usual.
+                # A state file written before completion and promotion were one transaction
+                # can hold a complete, unpromoted replacement: promote it, clean up as usual.
                 self.row, self.finished = pending, True
                 self.op.store.promote_replacement(pending.id)
                 return
@@ -319,9 +319,12 @@ class StepWork:
             requires=self.op.requires.get(self.row.name, ()),
             data=ctx.data,
         )
-        self._transition(self.action, State.COMPLETE, "state changed")
-        if self.step.kind == "replace":
-            self.op.store.promote_replacement(self.row.id)
+        # A replacement becomes current in the same transaction that completes it, so no
+        # crash can leave a complete replacement beside the row it replaces.
+        with self.op.store.transaction():
+            self._transition(self.action, State.COMPLETE, "state changed")
+            if self.step.kind == "replace":
+                self.op.store.promote_replacement(self.row.id)
 
     def _failed(self, error: BaseException) -> None:
         if self.row is None:
