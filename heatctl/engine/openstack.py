@@ -129,7 +129,40 @@ def lifecycle(kind: CloudKind) -> tuple[Callable[..., Any], ...]:
         values["show"] = _plain(obj)
         return values
 
+    # `stack check` compares stored properties with the live object through the kind.
+    resolve_attributes.cloud_kind = kind  # type: ignore[attr-defined]
     return (create, check, update, check, delete, check_delete, resolve_attributes, find_by_tag)
+
+
+# Request fields that are no property of the live object, or that the cloud rewrites.
+_NOT_COMPARED = frozenset({"tags", "metadata", "password", "admin_pass", "adminPass", "user_data"})
+
+
+def live_differences(plugin: Any, ctx: ResourceContext) -> list[str]:
+    """What differs between the stored properties and the live object ("field: the state
+    has A, the cloud has B"), for types whose plugin comes from a CloudKind or that define
+    `live_differences(ctx)` themselves; [] for others. Only plain values the create request
+    sends and the cloud reports under the same name are compared."""
+    own = getattr(plugin, "live_differences", None)
+    if callable(own):
+        return list(own(ctx))
+    kind = getattr(type(plugin).__dict__.get("resolve_attributes"), "cloud_kind", None)
+    if not isinstance(kind, CloudKind) or ctx.physical_id is None:
+        return []
+    obj = ctx.call(f"{kind.what}.get", lambda: kind.get(ctx.conn, ctx.physical_id or ""))
+    if obj is None:
+        return []
+    wanted = kind.body(ctx)
+    differences = []
+    for name, value in sorted(wanted.items()):
+        if name in _NOT_COMPARED or name in kind.secret:
+            continue
+        if not isinstance(value, str | int | float | bool) or not hasattr(type(obj), name):
+            continue
+        live = getattr(obj, name, None)
+        if live is not None and live != value:
+            differences.append(f"{name}: the state has {value!r}, the cloud has {live!r}")
+    return differences
 
 
 class _Lenient:

@@ -440,12 +440,16 @@ class StackEngine:
             data=dict(row.data),
             connection_factory=self.connection_factory,
         )
-        found = self.plugin_for(row.type).find_by_tag(ctx)
+        plugin = self.plugin_for(row.type)
+        found = plugin.find_by_tag(ctx)
         if found is None:
             return f"{row.physical_id} is missing from the cloud"
         if found != row.physical_id:
             return f"the cloud has {found} where the state has {row.physical_id}"
-        return None
+        from heatctl.engine.openstack import live_differences
+
+        differences = live_differences(plugin, ctx)
+        return "; ".join(differences) if differences else None
 
     def request_cancel(self, name_or_id: str) -> StackRecord:
         """Ask the operation running on a stack (in any process) to stop: it starts nothing

@@ -78,3 +78,44 @@ def test_property_custom_constraints_are_checked_before_anything_is_created(run_
     assert "property 'key_name': nova.keypair 'nokey' does not exist" in result.stderr
     assert "flavor" not in result.stderr  # m1.tiny exists
     assert run_cli("stack", "list", "--json").stdout.strip() in ("[]", "")
+
+
+NETWORK = """
+heat_template_version: 2018-08-31
+resources:
+  net:
+    type: OS::Neutron::Net
+    properties: {name: drift-net}
+  port:
+    type: OS::Neutron::Port
+    properties: {network: {get_resource: net}, admin_state_up: true}
+"""
+
+
+def test_check_reports_properties_changed_behind_heatctls_back(run_cli, tmp_path, state_dir):
+    import json
+
+    from heatctl.errors import ExitCode
+    from heatctl.sandbox import Sandbox
+
+    path = tmp_path / "net.yaml"
+    path.write_text(NETWORK)
+    assert run_cli("stack", "create", str(path), "--name", "n").exit_code == 0
+    clean = run_cli("stack", "check", "n", "--json")
+    assert clean.exit_code == 0, clean.output
+    ids = json.loads(run_cli("stack", "resources", "n", "--json").stdout)
+    sandbox = Sandbox(state_path=state_dir / "sandbox.db")
+    try:  # someone renames the network and downs the port in the dashboard
+        conn = sandbox.start().connection()
+        conn.network.update_network(ids["net"]["physical_id"], name="renamed")
+        conn.network.update_port(ids["port"]["physical_id"], is_admin_state_up=False)
+    finally:
+        sandbox.stop()
+    drifted = run_cli("stack", "check", "n", "--json")
+    assert drifted.exit_code == ExitCode.CHANGES_PRESENT, drifted.output
+    assert json.loads(drifted.stdout)["drift"] == {
+        "net": "name: the state has 'drift-net', the cloud has 'renamed'",
+        "port": "is_admin_state_up: the state has True, the cloud has False",
+    }
+    assert run_cli("stack", "update", "n", "-t", str(path)).exit_code == 0
+    assert run_cli("stack", "check", "n").exit_code == 0
