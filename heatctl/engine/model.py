@@ -10,6 +10,7 @@ again for `stack resume`.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -59,7 +60,13 @@ class DslModel:
         # The format the user gave ("hot", "cfn", "tosca"): a TOSCA stack is relayed
         # through its translator again when the template is reloaded (resume, update).
         source_format = loaded.source_format or template.version.format
-        self.environment: dict[str, Any] = {"source": {**source.to_json(), "format": source_format}}
+        self.environment: dict[str, Any] = {
+            "source": {
+                **source.to_json(),
+                "format": source_format,
+                "digest": source_digest(loaded, source),
+            }
+        }
         self.parameters: dict[str, Any] = dict(source.parameters)
         hidden = {n for n, p in template.parameters.items() if p.hidden}
         self.hidden_parameters = sorted(hidden & set(self.parameters))
@@ -173,11 +180,58 @@ def load_model(source: Source, *, stack_name: str | None = None) -> DslModel:
     return DslModel(loaded, source)
 
 
+def source_files(loaded: LoadedTemplate, source: Source | None = None) -> set[Path]:
+    """Every file a loaded template was made of: itself, its environments and parameter
+    files, the files it reads with get_file, its provider templates and theirs."""
+    found = {Path(loaded.path).resolve()}
+    found.update(Path(f).resolve() for f in loaded.environment.files if f != "<environment>")
+    found.update(loaded.files._cache)
+    if source is not None:
+        found.update(Path(f).resolve() for f in source.parameter_files.values())
+    for provider in loaded.providers.values():
+        found.add(Path(provider.path).resolve())
+        if provider.loaded is not None:
+            found |= source_files(provider.loaded)
+    return found
+
+
+def source_digest(loaded: LoadedTemplate, source: Source) -> str:
+    """A digest of the bytes of every source file (see source_files), to tell on resume
+    whether the template the operation started with is still the one on disk."""
+    digest = hashlib.sha256()
+    for path in sorted(source_files(loaded, source)):
+        digest.update(str(path).encode() + b"\0")
+        try:
+            digest.update(path.read_bytes())
+        except OSError:
+            digest.update(b"<unreadable>")
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
 def model_from_stack(stack: StackRecord, parameters: Mapping[str, Any]) -> DslModel:
-    """Load a stack's template again from where it came from (for resume)."""
+    """Load a stack's template again from where it came from (for resume), refusing if its
+    files changed since the operation started: resume finishes that operation, it does not
+    start another one (that is `stack update`)."""
     stored = stack.environment.get("source")
     if not isinstance(stored, Mapping):
         raise InvalidInput(f"stack {stack.name!r} does not record where its template came from")
+    model = _reload(stack, stored, parameters)
+    expected = stored.get("digest")
+    found = model.environment["source"]["digest"]
+    if expected is not None and found != expected:
+        files = ", ".join(str(p) for p in sorted(source_files(model.loaded, model.source)))
+        raise InvalidInput(
+            f"stack {stack.name!r}: its template files changed since the operation started"
+            f" ({files}); restore them to resume, or run `heatctl stack update` to apply the"
+            " new ones"
+        )
+    return model
+
+
+def _reload(
+    stack: StackRecord, stored: Mapping[str, Any], parameters: Mapping[str, Any]
+) -> DslModel:
     source = Source(
         template=str(stored["template"]),
         environments=tuple(stored.get("environments", ())),

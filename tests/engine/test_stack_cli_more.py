@@ -119,3 +119,27 @@ def test_check_reports_properties_changed_behind_heatctls_back(run_cli, tmp_path
     }
     assert run_cli("stack", "update", "n", "-t", str(path)).exit_code == 0
     assert run_cli("stack", "check", "n").exit_code == 0
+
+
+def test_resume_refuses_when_the_template_files_changed_since_the_operation(run_cli, tmp_path):
+    from heatctl.errors import ExitCode
+
+    (tmp_path / "value.txt").write_text("one")
+    path = tmp_path / "t.yaml"
+    path.write_text(
+        "heat_template_version: 2018-08-31\n"
+        "parameters:\n  fail: {type: boolean, default: false}\n"
+        "resources:\n  t:\n    type: OS::Heat::TestResource\n"
+        "    properties: {value: {get_file: value.txt}, fail: {get_param: fail}}\n"
+    )
+    failed = run_cli("stack", "create", str(path), "--name", "r", "-P", "fail=true")
+    assert failed.exit_code == ExitCode.FAILED, failed.output
+    (tmp_path / "value.txt").write_text("two")
+    refused = run_cli("stack", "resume", "r")
+    assert refused.exit_code == ExitCode.INVALID, refused.output
+    assert "its template files changed since the operation started" in refused.stderr
+    assert str(tmp_path / "value.txt") in refused.stderr and "Traceback" not in refused.output
+    (tmp_path / "value.txt").write_text("one")
+    again = run_cli("stack", "resume", "r")  # the same files: resumed (and fails as before)
+    assert again.exit_code == ExitCode.FAILED, again.output
+    assert "Test Resource failed t" in again.stderr
