@@ -14,32 +14,41 @@ def resource_type() -> None:
 
 @resource_type.command("list")
 @click.argument("pattern", required=False)
-@click.option("--json", "as_json", is_flag=True, help="Print a JSON list of {type, description}.")
+@click.option(
+    "--deployable", is_flag=True, help="Only the types `heatctl stack create` can deploy."
+)
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print a JSON list of {type, deployable, description}."
+)
 @click.pass_obj
-def list_types(app: AppContext, pattern: str | None, as_json: bool) -> None:
+def list_types(app: AppContext, pattern: str | None, deployable: bool, as_json: bool) -> None:
     """List resource types with a one-line description.
 
     PATTERN is an optional shell-style pattern such as 'OS::Neutron::*'.
     """
     from fnmatch import fnmatchcase
 
+    from heatctl.engine.runtime import is_deployable
     from heatctl.resources import registry
 
     rows = [
-        (cls.type_name, cls.description)
+        (cls.type_name, is_deployable(cls.type_name), cls.description)
         for cls in registry.all_types()
         if pattern is None or fnmatchcase(cls.type_name, pattern)
     ]
+    rows = [row for row in rows if row[1] or not deployable]
     if as_json:
-        app.emit_json([{"type": name, "description": text} for name, text in rows])
+        keys = ("type", "deployable", "description")
+        app.emit_json([dict(zip(keys, row, strict=True)) for row in rows])
         return
     from rich.table import Table
 
     table = Table(box=None, show_header=True, header_style="bold", pad_edge=False)
     table.add_column("TYPE", no_wrap=True)
+    table.add_column("DEPLOY", no_wrap=True)
     table.add_column("DESCRIPTION")
-    for name, text in rows:
-        table.add_row(name, text)
+    for name, can, text in rows:
+        table.add_row(name, "yes" if can else "no", text)
     app.console.print(table)
 
 

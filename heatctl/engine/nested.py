@@ -29,6 +29,8 @@ if TYPE_CHECKING:
     from heatctl.engine.stack import OperationResult, StackEngine, TemplateModel
 
 GROUP_TYPE = "OS::Heat::ResourceGroup"
+# Types whose plugin runs a nested stack (nested_plugin gives one for each).
+NESTED_TYPES: frozenset[str] = frozenset({GROUP_TYPE})
 
 
 class GroupModel:

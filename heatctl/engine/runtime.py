@@ -71,6 +71,13 @@ def plugin_for(type_name: str) -> ResourceLifecycle:
     return plugin
 
 
+def is_deployable(type_name: str) -> bool:
+    """True when `heatctl stack create` can deploy resources of this registered type."""
+    from heatctl.engine.nested import NESTED_TYPES
+
+    return type_name in NESTED_TYPES or _deployable_class(type_name) is not None
+
+
 @functools.cache
 def _deployable_class(type_name: str) -> Any:
     """The class of a type if it implements the lifecycle (checked once per type)."""

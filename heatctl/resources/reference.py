@@ -26,17 +26,28 @@ when it replaces the resource (nested keys follow their top-level property).
 
 def reference_markdown() -> str:
     """The whole reference page."""
+    from heatctl.engine.runtime import is_deployable
+
     types = list(registry.all_types())
+    deployable = [cls.type_name for cls in types if is_deployable(cls.type_name)]
     lines = [HEADER, f"{len(types)} types:", ""]
     lines += [", ".join(f"[`{cls.type_name}`](#{_anchor(cls.type_name)})" for cls in types), ""]
+    lines += [
+        f"{len(deployable)} of them can be deployed by `heatctl stack create` (the others are"
+        " validated, and refused at create time):",
+        "",
+        ", ".join(f"`{name}`" for name in deployable),
+        "",
+    ]
     for cls in types:
-        lines += type_section(cls.schema())
+        lines += type_section(cls.schema(), cls.type_name in deployable)
     return "\n".join(lines).rstrip() + "\n"
 
 
-def type_section(schema: TypeSchema) -> list[str]:
+def type_section(schema: TypeSchema, deployable: bool) -> list[str]:
     """The markdown of one type: description, properties table, attributes table."""
-    lines = [f"## {schema.name}", "", schema.description, ""]
+    can = "yes" if deployable else "not yet (validated only)"
+    lines = [f"## {schema.name}", "", schema.description, "", f"Deployable: {can}.", ""]
     if schema.rules():
         lines += [f"Also checked: {schema.rules()}", ""]
     if schema.open_properties:

@@ -23,6 +23,8 @@ from heatctl.errors import HeatctlError
 from heatctl.sandbox import Sandbox
 
 from ..conftest import corpus_path
+from ..dsl.test_corpus import ENVIRONMENTS
+from ..dsl.test_corpus import EXPECTED_FAILURES as INVALID_IN_THE_CORPUS
 
 KEY = "heatctl-corpus"
 BY_CONSTRAINT = {
@@ -57,6 +59,11 @@ PARAMETERS: dict[str, dict[str, str]] = {
     "heat-templates/hot/external_resource.yaml": {"external_server_id": SERVER},
     "heat-templates/hot/resource_group/volume_with_attachment.yaml": {"instance_id": SERVER},
     "heat-templates/hot/resource_group/random.yaml": {"index": "0", "lengths": "8,16"},
+    "heat-templates/hot/resource_group/server_with_volumes.yaml": {
+        "instance_type": "m1.tiny",
+        "image_id": "cirros",
+        "key_name": KEY,
+    },
     "heat-templates/hot/F20/WordPress_2_Instances.yaml": {"image_id": "cirros", "key_name": KEY},
     INTEGRATION + "test_cancel_update/template.yaml": {
         "InstanceType": "m1.tiny",
@@ -86,18 +93,6 @@ EXPECTED_FAILURES: dict[str, tuple[str, str]] = {
     INTEGRATION + "test_resource_group/nested_templ.yaml": (
         "a TestResource named oops that fails on purpose",
         "Test Resource failed oops",
-    ),
-    INTEGRATION + "test_template_resource/nested_templ__6.yaml": (
-        "a provider template (uses resource_facade), not a stack on its own",
-        '"resource_facade" can only be used in a provider template',
-    ),
-    INTEGRATION + "test_resource_group/nested_template_file.yaml": (
-        "Heat's test of a bad nested template: parameter type 'empty'",
-        "invalid parameter type 'empty'",
-    ),
-    INTEGRATION + "test_resource_group/nested_template_fail.yaml": (
-        "Heat's test of a bad nested template: RandomString length 'BAD'",
-        "'BAD' is not an integer",
     ),
 }
 
@@ -129,7 +124,7 @@ def deployable(doc: Any) -> bool:
     types = [r.get("type") for r in (doc.get("resources") or {}).values() if isinstance(r, dict)]
     if NEEDS_A_RUNNING_SERVER & set(types):
         return False
-    return all(isinstance(t, str) and runtime._deployable_class(t) is not None for t in types)
+    return all(isinstance(t, str) and runtime.is_deployable(t) for t in types)
 
 
 def corpus_templates(root: Path) -> list[tuple[str, Path, dict[str, Any]]]:
@@ -143,8 +138,11 @@ def corpus_templates(root: Path) -> list[tuple[str, Path, dict[str, Any]]]:
                 doc = yaml.safe_load(path.read_text())
             except yaml.YAMLError:
                 continue
-        if deployable(doc):
-            found.append((path.relative_to(root).as_posix(), path, doc))
+        relative = path.relative_to(root).as_posix()
+        # Templates the Model Interpreter's corpus test shows invalid as shipped (a file
+        # the Heat test supplies is missing, ...) are accounted for there, with the reason.
+        if deployable(doc) and relative not in INVALID_IN_THE_CORPUS:
+            found.append((relative, path, doc))
     return found
 
 
@@ -192,7 +190,9 @@ def test_corpus_templates_create_and_delete_cleanly(tmp_path: Path) -> None:
             name = f"c{index}"
             params = parameters_for(relative, doc, server.id)
             try:
-                model = load_model(Source(str(path), parameters=params), stack_name=name)
+                environments = tuple(str(root / e) for e in ENVIRONMENTS.get(relative, []))
+                source = Source(str(path), environments=environments, parameters=params)
+                model = load_model(source, stack_name=name)
             except HeatctlError as error:  # invalid on purpose, or our guesses are refused
                 messages = [d.message for d in getattr(error, "diagnostics", [])]
                 failed[relative] = f"{error}: {'; '.join(messages)}"
