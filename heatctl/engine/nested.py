@@ -61,7 +61,7 @@ class NestedProgress:
         if event.resource is None:
             return
         name = f"{self.prefix}/{event.resource}"
-        top = getattr(self.parent, "stack", "") or event.stack
+        top = self.stack or event.stack  # every level renames: the top stack's name wins
         forwarded = ProgressEvent(top, event.status, name, event.type, event.reason, event.time)
         self.parent.event(forwarded)
 

@@ -151,7 +151,7 @@ def _adjust(
     store.set_resource_data(group.id, data=ctx.data)
     reason = f"policy {policy_name} ({kind} {amount:g}): {size} -> {target} member(s)"
     store.set_resource_status(group.id, Status(Action.UPDATE, State.IN_PROGRESS), reason)
-    engine.models[stack.id] = model_for(stack)
+    model = engine.models[stack.id] = model_for(stack)
     running = RunningOperation(options, time.monotonic(), options.stop_requested or (lambda: False))
     engine.running[stack.id] = running
     changed = False
@@ -173,6 +173,7 @@ def _adjust(
         group.id, attributes=attributes, secret_attributes=ctx.secret_attributes
     )
     store.set_resource_status(group.id, Status(Action.UPDATE, State.COMPLETE), reason)
+    engine.store_outputs(stack, model.bind(stack.id, stack.name))  # they may read the group
     return SignalOutcome(
         policy_name, group.name, size, target, True, f"group {group.name}: {reason}"
     )

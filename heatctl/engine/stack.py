@@ -585,7 +585,7 @@ class StackEngine:
         the_plan = self._plan(stack, model)
         add_leftover_cleanups(the_plan, self.store.resources(stack.id, current_only=False))
         walk = self._apply(stack, model, the_plan, requires, options)
-        self._store_outputs(stack, model)
+        self.store_outputs(stack, model)
         if walk.ok:
             stack = self._set_stack(
                 stack, Status(action, State.COMPLETE), "stack operation completed", options
@@ -717,7 +717,8 @@ class StackEngine:
             last = event.id
         self._last_event[stack.id] = last
 
-    def _store_outputs(self, stack: StackRecord, model: TemplateModel) -> None:
+    def store_outputs(self, stack: StackRecord, model: TemplateModel) -> None:
+        """Resolve and store the stack's outputs (also after a scaling signal)."""
         resolver = StoreResolver(self.store, stack.id)
         values: dict[str, dict[str, Any]] = {}
         for name, output in model.outputs.items():
