@@ -248,6 +248,8 @@ def member_attributes(store: Any, child_id: str, rows: Sequence[Any]) -> MemberA
         if row.data.get("reference_attribute") in hidden:
             found.secret.update({"refs", "refs_map", f"resource.{row.name}"})
     for attr, per_member in found.by_attr.items():
+        # Heat asks every member for the attribute: one that lacks it gives null.
+        found.by_attr[attr] = {r.name: per_member.get(r.name) for r in rows}
         found.values[attr] = [per_member.get(r.name) for r in rows]
     return found
 
