@@ -175,11 +175,7 @@ class ScalingPolicy(ResourceType):
         ),
     }
     attributes: ClassVar[dict[str, Attribute]] = {
-        "AlarmUrl": attribute(
-            "Pre-signed URL that triggers the policy; null in heatctl until it has a webhook"
-            " listener (use `heatctl stack signal STACK POLICY`).",
-            PropertyType.STRING,
-        ),
+        "AlarmUrl": attribute("Pre-signed URL that triggers the policy.", PropertyType.STRING),
     }
 
     def create(self, ctx: ResourceContext) -> Wait | None:

@@ -225,14 +225,10 @@ class ScalingPolicy(ResourceType):
     }
     attributes: ClassVar[dict[str, Attribute]] = {
         "alarm_url": attribute(
-            "Pre-signed URL that triggers the policy (for alarms); null in heatctl until"
-            " it has a webhook listener (use `heatctl stack signal STACK POLICY`).",
-            PropertyType.STRING,
+            "Pre-signed URL that triggers the policy (for alarms).", PropertyType.STRING
         ),
         "signal_url": attribute(
-            "URL that triggers the policy through the orchestration API; null in heatctl"
-            " until it has a webhook listener.",
-            PropertyType.STRING,
+            "URL that triggers the policy through the orchestration API.", PropertyType.STRING
         ),
     }
 
