@@ -78,7 +78,7 @@ def _signal(
     store = engine.store
     policy = store.find_resource(stack.id, policy_name)
     assert policy is not None
-    if policy.physical_id is None or policy.status.state is not State.COMPLETE:
+    if policy.physical_id is None or policy.status.action in (Action.INIT, Action.DELETE):
         raise ConflictError(
             f"scaling policy {policy_name!r} is {policy.status}: it cannot be signalled"
         )
@@ -128,8 +128,13 @@ def _adjust(
     """Heat's AutoScalingGroup.adjust: check, resize, and start the cooldown."""
     plugin = engine.plugin_for(group.type)
     assert isinstance(plugin, ScalingGroupPlugin)
-    store = engine.store
     ctx = group_context(engine, stack, group)
+    resize = Resize(engine, stack, group, plugin, ctx, options, model_for)
+    interrupted = group.status == Status(Action.UPDATE, State.IN_PROGRESS)
+    if interrupted and ctx.data.get("scaling_in_progress"):
+        # A signal killed during its resize left this (we hold the lock: nothing else runs
+        # it). Heat stays wedged there ("scaling_in_progress"); heatctl finishes it first.
+        group = resize.run(int(ctx.data["target"]), "finishing an interrupted resize")
     size = plugin.current_size(ctx)
     amount, kind, step, cooldown = adjustment
     target = calculate_new_capacity(size, amount, kind, step, *plugin.bounds(ctx))
@@ -147,36 +152,57 @@ def _adjust(
         return no_action(refused)
     if cooldown is not None:
         ctx.data["cooldown_seconds"] = cooldown
-    ctx.data["scaling_in_progress"] = True
-    store.set_resource_data(group.id, data=ctx.data)
     reason = f"policy {policy_name} ({kind} {amount:g}): {size} -> {target} member(s)"
-    store.set_resource_status(group.id, Status(Action.UPDATE, State.IN_PROGRESS), reason)
-    model = engine.models[stack.id] = model_for(stack)
-    running = RunningOperation(options, time.monotonic(), options.stop_requested or (lambda: False))
-    engine.running[stack.id] = running
-    changed = False
-    try:
-        plugin.resize(ctx, target)
-        changed = True
-    except ResourceFailed as error:
-        store.set_resource_status(group.id, Status(Action.UPDATE, State.FAILED), str(error))
-        raise
-    finally:
-        engine.running.pop(stack.id, None)
-        plugin.finished_scaling(ctx, size_changed=changed)
-        store.set_resource_data(group.id, physical_id=ctx.physical_id, data=ctx.data)
-    attributes = {
-        **store.resource_attributes(group.id, reveal=True),
-        **plugin.resolve_attributes(ctx),
-    }
-    store.set_resource_data(
-        group.id, attributes=attributes, secret_attributes=ctx.secret_attributes
-    )
-    store.set_resource_status(group.id, Status(Action.UPDATE, State.COMPLETE), reason)
-    engine.store_outputs(stack, model.bind(stack.id, stack.name))  # they may read the group
+    resize.run(target, reason)
     return SignalOutcome(
         policy_name, group.name, size, target, True, f"group {group.name}: {reason}"
     )
+
+
+@dataclass
+class Resize:
+    """One resize of a group's child stack outside a walk, with the group's row moving
+    UPDATE_IN_PROGRESS -> UPDATE_COMPLETE/FAILED and the stack's outputs resolved again."""
+
+    engine: StackEngine
+    stack: StackRecord
+    group: ResourceRecord
+    plugin: ScalingGroupPlugin
+    ctx: ResourceContext
+    options: RunOptions
+    model_for: Callable[[StackRecord], TemplateModel]
+
+    def run(self, target: int, reason: str) -> ResourceRecord:
+        store, ctx, plugin = self.engine.store, self.ctx, self.plugin
+        ctx.data.update(scaling_in_progress=True, target=target)
+        store.set_resource_data(self.group.id, data=ctx.data)
+        store.set_resource_status(self.group.id, Status(Action.UPDATE, State.IN_PROGRESS), reason)
+        model = self.engine.models[self.stack.id] = self.model_for(self.stack)
+        stop = self.options.stop_requested or (lambda: False)
+        self.engine.running[self.stack.id] = RunningOperation(self.options, time.monotonic(), stop)
+        changed = False
+        try:
+            plugin.resize(ctx, target)
+            changed = True
+        except ResourceFailed as error:
+            store.set_resource_status(
+                self.group.id, Status(Action.UPDATE, State.FAILED), str(error)
+            )
+            raise
+        finally:
+            self.engine.running.pop(self.stack.id, None)
+            plugin.finished_scaling(ctx, size_changed=changed)
+            store.set_resource_data(self.group.id, physical_id=ctx.physical_id, data=ctx.data)
+        # Every group attribute derives from the members: none of the old ones is kept.
+        attributes = plugin.resolve_attributes(ctx)
+        store.set_resource_data(
+            self.group.id, attributes=attributes, secret_attributes=ctx.secret_attributes
+        )
+        self.group = store.set_resource_status(
+            self.group.id, Status(Action.UPDATE, State.COMPLETE), reason
+        )
+        self.engine.store_outputs(self.stack, model)  # outputs may read the group
+        return self.group
 
 
 def group_context(engine: StackEngine, stack: StackRecord, row: ResourceRecord) -> ResourceContext:

@@ -219,3 +219,29 @@ def test_a_child_stack_is_changed_only_through_its_parent(
     assert len(networks(state_dir)) == 2
     assert run_cli("stack", "delete", "p", "--yes").exit_code == 0
     assert networks(state_dir) == []
+
+
+def test_a_signal_finishes_a_resize_that_a_crash_interrupted(
+    run_cli: Any, tmp_path: Path, state_dir: Path
+) -> None:
+    (tmp_path / "asg.yaml").write_text(ASG)
+    assert run_cli("stack", "create", str(tmp_path / "asg.yaml"), "--name", "k").exit_code == 0
+    # What a kill in the middle of `stack signal k up` leaves: the group UPDATE_IN_PROGRESS,
+    # scaling_in_progress set, the target size not reached (Heat stays wedged there).
+    row = group_row(state_dir, "k")
+    with StateStore.open(state_dir) as store:
+        data = {**row.data, "scaling_in_progress": True, "target": 3}
+        store.set_resource_data(row.id, data=data)
+        store.db.execute(
+            "UPDATE resources SET status = 'UPDATE_IN_PROGRESS' WHERE id = ?", [row.id]
+        )
+        store.db.conn.commit()
+    resumed = run_cli("stack", "signal", "k", "up")
+    assert resumed.exit_code == 0, resumed.stderr
+    assert "3 -> 4 member(s)" in resumed.stderr  # 3 first, then +2 clamped to max_size 4
+    events = run_cli("stack", "events", "k").stdout
+    assert "k/asg UPDATE_COMPLETE: finishing an interrupted resize" in events
+    assert outputs(run_cli, "k")["size"] == 4 and len(networks(state_dir)) == 4
+    assert group_row(state_dir, "k").data["scaling_in_progress"] is False
+    assert run_cli("stack", "delete", "k", "--yes").exit_code == 0
+    assert networks(state_dir) == []
