@@ -245,3 +245,36 @@ def test_a_signal_finishes_a_resize_that_a_crash_interrupted(
     assert group_row(state_dir, "k").data["scaling_in_progress"] is False
     assert run_cli("stack", "delete", "k", "--yes").exit_code == 0
     assert networks(state_dir) == []
+
+
+def test_resume_finishes_a_group_create_killed_inside_the_child(
+    run_cli: Any, tmp_path: Path, state_dir: Path
+) -> None:
+    (tmp_path / "asg.yaml").write_text(ASG)
+    assert run_cli("stack", "create", str(tmp_path / "asg.yaml"), "--name", "r").exit_code == 0
+    before = outputs(run_cli, "r")["refs"]
+    # A kill in the middle of the child's create: every stack and the group in
+    # CREATE_IN_PROGRESS, the group without its physical id, a member whose network was
+    # made but not yet recorded (the resumed create must adopt it, not make a second one).
+    with StateStore.open(state_dir) as store:
+        parent = store.get_stack("r")
+        child = next(s for s in store.list_stacks(include_nested=True) if s.parent_id)
+        newest = sorted(store.resources(child.id), key=lambda r: r.created_at)[-1]
+        with store.transaction() as db:
+            db.execute("UPDATE stacks SET status = 'CREATE_IN_PROGRESS'")
+            db.execute(
+                "UPDATE resources SET status = 'CREATE_IN_PROGRESS', physical_id = NULL"
+                " WHERE stack_id = ? AND name IN ('asg', 'up', 'down', 'slow')",
+                [parent.id],
+            )
+            db.execute(
+                "UPDATE resources SET status = 'CREATE_IN_PROGRESS', physical_id = NULL"
+                " WHERE id = ?",
+                [newest.id],
+            )
+    resumed = run_cli("stack", "resume", "r")
+    assert resumed.exit_code == 0, resumed.stderr
+    after = outputs(run_cli, "r")
+    assert sorted(after["refs"]) == sorted(before) == networks(state_dir)  # no new member
+    assert run_cli("stack", "delete", "r", "--yes").exit_code == 0
+    assert networks(state_dir) == []
