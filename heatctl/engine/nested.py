@@ -123,10 +123,18 @@ class ChildStackPlugin:
         child = self._child(ctx)
         model = model or self.child_model(ctx, child)
         options = child_options(self.engine, ctx, self.child_timeout(ctx))
+        self._show_parent_events(ctx)
         name = child.name if child is not None else ctx.physical_name()
         result = self.engine.converge_nested(name, model, options, ctx.stack_id)
         ctx.physical_id = result.stack.id
         raise_nested(result)
+
+    def _show_parent_events(self, ctx: ResourceContext) -> None:
+        """The parent resource's IN_PROGRESS goes out before its child's events."""
+        parent = self.engine.running.get(ctx.stack_id)
+        if parent is not None and parent.options.progress is not None:
+            stack = self.engine.store.stack_by_id(ctx.stack_id)
+            self.engine.forward_events(stack, parent.options)
 
     def create(self, ctx: ResourceContext) -> Wait | None:
         self._converge(ctx)
@@ -152,6 +160,7 @@ class ChildStackPlugin:
         if child is None:
             return None
         options = child_options(self.engine, ctx)
+        self._show_parent_events(ctx)
         raise_nested(self.engine.delete(child.id, options))
         return None
 

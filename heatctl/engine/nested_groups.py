@@ -198,8 +198,8 @@ class ResourceChainPlugin(ChildStackPlugin):
         loaded = parent_loaded(self.engine, ctx)
         if loaded is None:
             return PlainModel(document)
-        label = f"{loaded.name} ({ctx.name} chain)"
-        return load_document(loaded, ctx.name, json.dumps(document), {}, label)
+        label = f"<members of {ctx.name}, made from {loaded.name}>"
+        return load_document(loaded, ctx.name, json.dumps(document, indent=1), {}, label)
 
     def resolve_attributes(self, ctx: ResourceContext) -> dict[str, Any]:
         """refs, attributes (by attribute name, then member), resource.N[.<attr>], and

@@ -234,8 +234,8 @@ class ScalingGroupPlugin(ChildStackPlugin):
         loaded = parent_loaded(self.engine, ctx)
         if loaded is None:
             return PlainModel(document)
-        label = f"{loaded.name} ({ctx.name} members)"
-        return load_document(loaded, ctx.name, json.dumps(document), {}, label)
+        label = f"<members of {ctx.name}, made from {loaded.name}>"
+        return load_document(loaded, ctx.name, json.dumps(document, indent=1), {}, label)
 
     def child_model(self, ctx: ResourceContext, child: StackRecord | None) -> TemplateModel:
         size = ctx.data.get("target")

@@ -10,6 +10,7 @@ template and rows (interrupted creates are adopted by tag, see apply.py).
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -241,6 +242,7 @@ class StackEngine:
         # whether they were asked to stop (a child stack inherits the rest of the timeout
         # and the cancel of its parent's operation: heatctl.engine.nested).
         self.running: dict[str, RunningOperation] = {}
+        self._forward_lock = threading.RLock()
 
     def plugin_for(self, type_name: str) -> ResourceLifecycle:
         """The plugin of a type; types run as nested stacks (ResourceGroup) get one bound to
@@ -537,7 +539,7 @@ class StackEngine:
     ) -> StackRecord:
         stack = self.store.set_stack_status(stack.id, status, reason)
         if options.progress is not None:
-            self._forward_events(stack, options)
+            self.forward_events(stack, options)
         return stack
 
     def _plan(self, stack: StackRecord | None, model: TemplateModel) -> Plan:
@@ -663,7 +665,7 @@ class StackEngine:
             elif phase in (Phase.COMPLETE, Phase.FAILED):
                 running.discard(name)
             if options.progress is not None:
-                self._forward_events(stack, options)
+                self.forward_events(stack, options)
 
         def on_idle(elapsed: float) -> None:
             if options.progress is not None:
@@ -696,10 +698,16 @@ class StackEngine:
         finally:
             self.running.pop(stack.id, None)
         if options.progress is not None:
-            self._forward_events(stack, options)
+            self.forward_events(stack, options)
         return result
 
-    def _forward_events(self, stack: StackRecord, options: RunOptions) -> None:
+    def forward_events(self, stack: StackRecord, options: RunOptions) -> None:
+        """Pass the stack's new events to the operation's progress (once each: a child
+        stack's worker thread may ask too, before its own events)."""
+        with self._forward_lock:
+            self._forward_new_events(stack, options)
+
+    def _forward_new_events(self, stack: StackRecord, options: RunOptions) -> None:
         assert options.progress is not None
         last = self._last_event.get(stack.id, 0)
         types = {r.name: r.type for r in self.store.resources(stack.id, current_only=False)}

@@ -135,6 +135,8 @@ def test_stack_types_and_chain_create_update_delete(
     assert created.exit_code == 0, created.stderr
     assert "t/text/r CREATE_COMPLETE" in created.stderr  # child events, named by path
     assert "t/chain/2/inner CREATE_COMPLETE" in created.stderr  # a grandchild's
+    lines = [line.split(" ", 1)[1] for line in created.stderr.splitlines() if " t/" in line]
+    assert lines.index("t/text CREATE_IN_PROGRESS") < lines.index("t/text/r CREATE_IN_PROGRESS")
     out = outputs(run_cli, "t")
     assert out["text"] == "a-inline" and out["file"] == "viafile"
     assert out["text_name"].startswith("t-text-")
