@@ -278,3 +278,37 @@ def test_resume_finishes_a_group_create_killed_inside_the_child(
     assert sorted(after["refs"]) == sorted(before) == networks(state_dir)  # no new member
     assert run_cli("stack", "delete", "r", "--yes").exit_code == 0
     assert networks(state_dir) == []
+
+
+def test_the_engine_scales_as_a_library(tmp_path: Path) -> None:
+    """No CLI: load the template, create, signal and delete through StackEngine."""
+    from heatctl.engine.model import Source, load_model, model_from_stack
+    from heatctl.engine.runtime import build_engine
+    from heatctl.engine.scaling_signal import signal_policy
+    from heatctl.engine.stack import RunOptions
+
+    (tmp_path / "asg.yaml").write_text(ASG)
+    sandbox = Sandbox(state_path=tmp_path / "sandbox.db").start()
+
+    class Cloud:
+        def connection(self) -> Any:
+            return sandbox.connection()
+
+    try:
+        with StateStore.open(tmp_path / "state") as store:
+            engine = build_engine(store, Cloud())  # type: ignore[arg-type]
+            model = load_model(Source(template=str(tmp_path / "asg.yaml")), stack_name="lib")
+            assert engine.create("lib", model, RunOptions()).ok
+            stack = store.get_stack("lib")
+            outcome = signal_policy(
+                engine, "lib", "up", {}, RunOptions(), lambda s: model_from_stack(s, {})
+            )
+            assert (outcome.before, outcome.after, outcome.resized) == (2, 4, True)
+            group = store.find_resource(stack.id, "asg")
+            assert group is not None and group.attributes["current_size"] == 4
+            assert len(sandbox.inventory()["network/network"]) == 4
+            assert store.outputs(stack.id)["size"]["value"] == 4
+            assert engine.delete("lib", RunOptions()).ok
+        assert sandbox.inventory() == {}
+    finally:
+        sandbox.stop()
