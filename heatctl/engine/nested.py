@@ -283,6 +283,12 @@ class StackResourcePlugin(ChildStackPlugin):
         return ctx.properties.get("TimeoutInMinutes" if self.cfn else "timeout")
 
     def child_model(self, ctx: ResourceContext, child: StackRecord | None) -> TemplateModel:
+        remote = {k: v for k, v in (ctx.properties.get("context") or {}).items() if v}
+        if remote:
+            raise ResourceFailed(
+                f"{ctx.name}: context ({', '.join(sorted(remote))}) is not supported yet:"
+                " a nested stack is created in the parent's cloud"
+            )
         loaded = parent_loaded(self.engine, ctx)
         if not self.cfn and loaded is not None and f"{ctx.name}/template" in loaded.providers:
             return TemplatePlugin(self.engine, ResourceFailed(ctx.name)).child_model(ctx, child)

@@ -180,6 +180,11 @@ class ScalingGroupPlugin(ChildStackPlugin):
         """The definition new members get."""
         if self.type_name == OS_GROUP:
             return dict(ctx.properties.get("resource") or {})
+        if ctx.properties.get("LoadBalancerNames"):
+            raise ResourceFailed(
+                f"{ctx.name}: LoadBalancerNames is not supported yet (the members would not"
+                " be put behind the load balancers)"
+            )
         if ctx.properties.get("InstanceId"):
             raise ResourceFailed(
                 f"{ctx.name}: InstanceId (copying an existing server's settings) is not"

@@ -182,6 +182,10 @@ def test_stack_types_and_chain_create_update_delete(
             "{type: OS::Heat::Stack, properties: {template: 'heat_template_version: x'}}",
             "heat_template_version",
         ),
+        (
+            "{type: OS::Heat::Stack, properties: {template: '{}', context: {region_name: r2}}}",
+            "context (region_name) is not supported yet",
+        ),
     ],
 )
 def test_bad_nested_templates_fail_the_resource_with_a_clear_reason(
