@@ -124,20 +124,22 @@ def stack() -> None:
 
 
 @stack.command("list")
+@click.option("--nested", is_flag=True, help="Also list nested (child) stacks, with their parent.")
 @json_option
 @click.pass_obj
-def list_stacks(app: AppContext, as_json: bool) -> None:
-    """List the stacks of the state directory."""
-    stacks = _store(app).list_stacks()
+def list_stacks(app: AppContext, nested: bool, as_json: bool) -> None:
+    """List the stacks of the state directory (top-level ones unless --nested)."""
+    stacks = _store(app).list_stacks(include_nested=nested)
+    names = {s.id: s.name for s in stacks}
     rows = [_summary(s) for s in stacks]
+    if nested:
+        for row, record in zip(rows, stacks, strict=True):
+            row["parent"] = names.get(record.parent_id or "")
     if as_json:
         app.emit_json(rows)
         return
-    _table(
-        app,
-        ["name", "status", "created", "updated"],
-        [[r["name"], r["status"], r["created"], r["updated"]] for r in rows],
-    )
+    columns = ["name", "status", "created", "updated", *(["parent"] if nested else [])]
+    _table(app, columns, [[r.get(c) for c in columns] for r in rows])
 
 
 def _summary(stack: StackRecord) -> dict[str, Any]:
@@ -577,6 +579,9 @@ def signal(app: AppContext, name: str, resource: str, data: str | None) -> None:
     row = store.find_resource(record.id, resource)
     if row is None or row.physical_id is None:
         raise InvalidInput(f"stack {record.name!r} has no created resource {resource!r} to signal")
+    if row.type in ("OS::Heat::ScalingPolicy", "AWS::AutoScaling::ScalingPolicy"):
+        _signal_policy(app, record.name, resource, data)
+        return
     try:
         payload = json.loads(data) if data else {}
         body = normalize_signal(payload, len(store.signals(record.id, row.physical_id)) + 1)
@@ -584,6 +589,45 @@ def signal(app: AppContext, name: str, resource: str, data: str | None) -> None:
         raise InvalidInput(f"--data: {error}") from error
     store.add_signal(record.id, row.physical_id, resource, body)
     app.info(f"{record.name}/{resource}: signal {body['id']} ({body['status']}) recorded")
+
+
+def _signal_policy(app: AppContext, stack_name: str, policy: str, data: str | None) -> None:
+    """A scaling policy adjusts its group now (what an alarm webhook will call)."""
+    import json
+
+    from heatctl.engine.model import model_from_stack
+    from heatctl.engine.scaling_signal import signal_policy
+    from heatctl.engine.views import secret_values
+    from heatctl.errors import InvalidInput
+
+    try:
+        details = json.loads(data) if data else {}
+    except ValueError as error:
+        raise InvalidInput(f"--data: {error}") from error
+    if not isinstance(details, dict):
+        raise InvalidInput("--data: a scaling policy signal takes a JSON object")
+    store = _store(app)
+    record = store.get_stack(stack_name)
+    params = store.stack_parameters(record.id, reveal=True)
+    kw = {"as_json": False, "max_parallel": 10, "lock_timeout": 0, "os_cloud": None}
+
+    def call(engine: Any, options: RunOptions) -> Any:
+        options.command = f"heatctl stack signal {record.name} {policy}"
+        return signal_policy(
+            engine, record.id, policy, details, options, lambda s: model_from_stack(s, params)
+        )
+
+    from heatctl.engine.runtime import CloudFactory, build_engine
+
+    cloud = CloudFactory(app.settings.state_dir, None, app.info)
+    options = _options(app, record.name, kw, secret_values(store, record.id))
+    try:
+        outcome = call(build_engine(store, cloud), options)
+    finally:
+        if options.progress is not None:
+            options.progress.close()
+        cloud.close()
+    app.info(f"{record.name}/{policy}: {outcome.reason}")
 
 
 @stack.command("check")

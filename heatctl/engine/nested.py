@@ -1,104 +1,100 @@
-"""Nested stacks: OS::Heat::ResourceGroup runs its members as a child stack.
+"""Nested stacks: resources whose physical id is a child stack of the same engine.
 
-As in Heat, the group resource owns a child stack row (stacks.parent_id = the parent
-stack), named `<parent>-<resource>-<suffix>`, whose resources are the members "0", "1",
-... The child is created, updated and deleted through the same StackEngine (same walker,
-same journal, same lock rules) from inside the group's lifecycle calls; the group's
-physical id is the child stack's id, and its attributes are read from the child's rows.
+As in Heat, such a resource owns a child stack row (stacks.parent_id = the parent stack),
+named `<parent>-<resource>-<suffix>`. The child is created, updated and deleted through
+the same StackEngine (same walker, journal and lock rules) from inside the resource's
+lifecycle calls, and its operation inherits the parent's:
 
-The child's template is made here from the group's resolved properties (every member is
-`resource_def` with the index placeholder replaced), so it needs no Model Interpreter:
-`GroupModel` is a TemplateModel whose values are already plain.
+- timeout: the child gets what remains of the parent operation's --timeout (Heat gives
+  nested stacks the remaining time), or less when the resource sets its own;
+- cancel: `heatctl stack cancel PARENT` stops the children too (their walkers ask the
+  parent's stop check);
+- progress: the child's resource events appear in the parent's progress stream, named
+  by the path of parent resources (`group/abc123`), as Heat's nested events.
+
+A child stack cannot be updated, resumed or deleted by itself (StackEngine.refuse_child).
+
+The types (modules):
+- here: provider templates (TemplatePlugin), OS::Heat::Stack and AWS::CloudFormation::Stack
+  (StackResourcePlugin), and what they share (ChildStackPlugin, load_document);
+- nested_groups.py: OS::Heat::ResourceGroup and OS::Heat::ResourceChain;
+- scaling.py: the autoscaling groups (OS::Heat::AutoScalingGroup, OS::Heat::InstanceGroup,
+  AWS::AutoScaling::AutoScalingGroup) and the scaling policy signal.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from itertools import count as counter
+import json
+from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import networkx as nx
-
+from heatctl.dsl.diagnostics import Diagnostics
+from heatctl.dsl.loader import Limits, LoadError, loads
+from heatctl.dsl.validate import _Loader
 from heatctl.engine.lifecycle import ResourceContext, ResourceFailed
+from heatctl.engine.progress import Progress, ProgressEvent
 from heatctl.engine.records import StackRecord
-from heatctl.engine.stack import OutputSpec, ResourceResolver, ResourceSpec, RunOptions
+from heatctl.engine.stack import RunOptions
 from heatctl.engine.states import State
 from heatctl.engine.wait import Wait
 
 if TYPE_CHECKING:
+    from heatctl.dsl.validate import LoadedTemplate
     from heatctl.engine.stack import OperationResult, StackEngine, TemplateModel
 
-GROUP_TYPE = "OS::Heat::ResourceGroup"
-# Types whose plugin runs a nested stack (nested_plugin gives one for each).
-NESTED_TYPES: frozenset[str] = frozenset({GROUP_TYPE})
+STACK_TYPE = "OS::Heat::Stack"
+CFN_STACK_TYPE = "AWS::CloudFormation::Stack"
 
 
-class GroupModel:
-    """The child stack of a ResourceGroup: members named by index, no dependencies."""
+class NestedProgress:
+    """The parent's progress, seen by a child stack: resource names get the parent
+    resource's name as a prefix; the child's own stack events are left out (the parent
+    resource's events say the same); heartbeats are the parent walker's."""
 
-    def __init__(
-        self,
-        names: list[str],
-        definition: Mapping[str, Any],
-        index_var: str,
-        provider: tuple[Any, str] | None = None,
-    ) -> None:
-        member_type = str(definition.get("type", ""))
-        # Members whose type is a provider template: (the parent's LoadedTemplate, the key
-        # of the template in its providers), so each member loads it as its own child.
-        self.loaded = provider[0] if provider else None
-        self.provider_keys = {n: provider[1] for n in names} if provider else {}
-        self.template_types = {member_type} if provider else set()
-        properties = dict(definition.get("properties") or {})
-        self.resources: Mapping[str, ResourceSpec] = {
-            name: ResourceSpec(name, member_type, substitute(properties, index_var, name))
-            for name in names
-        }
-        self.document: dict[str, Any] = {
-            "heat_template_version": "2018-08-31",
-            "resources": {
-                n: {"type": s.type, "properties": dict(s.properties)}
-                for n, s in self.resources.items()
-            },
-        }
-        self.environment: dict[str, Any] = {"nested": GROUP_TYPE}
-        self.parameters: dict[str, Any] = {}
-        self.hidden_parameters: list[str] = []
-        self.files: dict[str, str] = {}
-        self.outputs: Mapping[str, OutputSpec] = {}
-        self.graph = nx.DiGraph()
-        self.graph.add_nodes_from(names)
+    def __init__(self, parent: Progress, prefix: str) -> None:
+        self.parent = parent
+        self.prefix = prefix
+        self.stack = ""
 
-    def evaluate(self, value: Any, resources: ResourceResolver) -> Any:
-        return value  # the group resolved its properties before making this model
+    def event(self, event: ProgressEvent) -> None:
+        if event.resource is None:
+            return
+        name = f"{self.prefix}/{event.resource}"
+        top = self.stack or event.stack  # every level renames: the top stack's name wins
+        forwarded = ProgressEvent(top, event.status, name, event.type, event.reason, event.time)
+        self.parent.event(forwarded)
 
-    def is_partial(self, value: Any) -> bool:
-        return False
+    def heartbeat(self, elapsed: float, waiting: Sequence[str]) -> None:
+        return None
 
-    def bind(self, stack_id: str, stack_name: str) -> GroupModel:
-        return self
+    def close(self) -> None:
+        return None
 
 
-def substitute(value: Any, index_var: str, index: str) -> Any:
-    """`resource_def` with every occurrence of the index placeholder replaced (Heat does
-    it in strings at any depth, keys included)."""
-    if isinstance(value, str):
-        return value.replace(index_var, index)
-    if isinstance(value, Mapping):
-        return {
-            substitute(k, index_var, index): substitute(v, index_var, index)
-            for k, v in value.items()
-        }
-    if isinstance(value, list):
-        return [substitute(v, index_var, index) for v in value]
-    return value
-
-
-def member_names(size: int, blacklist: set[str]) -> list[str]:
-    """Heat's naming: the first `size` indexes not removed. Shrinking therefore drops the
-    highest indexes first; a removed name is never used again."""
-    names: Iterator[str] = (str(i) for i in counter() if str(i) not in blacklist)
-    return [next(names) for _ in range(size)]
+def child_options(
+    engine: StackEngine, ctx: ResourceContext, timeout_mins: Any = None
+) -> RunOptions:
+    """How the child's operation runs: nested, with what remains of the parent's timeout
+    (or the resource's own, when shorter), the parent's cancel, parallelism and progress."""
+    options = RunOptions(command=f"heatctl (nested in {ctx.stack_name})", nested=True)
+    own = float(timeout_mins) * 60 if timeout_mins else None
+    parent = engine.running.get(ctx.stack_id)
+    remaining = parent.remaining() if parent is not None else None
+    limits = [t for t in (own, remaining) if t is not None]
+    if limits:
+        if min(limits) <= 0:
+            raise ResourceFailed(f"{ctx.name}: the stack operation timed out")
+        options.timeout = min(limits)
+    if parent is not None:
+        options.stop_requested = parent.stop_requested
+        options.max_parallel = parent.options.max_parallel
+        options.heartbeat_interval = parent.options.heartbeat_interval
+        if parent.options.progress is not None:
+            progress = NestedProgress(parent.options.progress, ctx.name)
+            progress.stack = ctx.stack_name
+            options.progress = progress
+    return options
 
 
 class ChildStackPlugin:
@@ -111,6 +107,10 @@ class ChildStackPlugin:
     def child_model(self, ctx: ResourceContext, child: StackRecord | None) -> TemplateModel:
         raise NotImplementedError  # pragma: no cover
 
+    def child_timeout(self, ctx: ResourceContext) -> Any:
+        """The resource's own timeout for its child, in minutes (None: the parent's)."""
+        return None
+
     def _child(self, ctx: ResourceContext) -> StackRecord | None:
         store = self.engine.store
         if ctx.physical_id:
@@ -119,14 +119,22 @@ class ChildStackPlugin:
                 return found
         return store.find_stack(ctx.physical_name())
 
-    def _converge(self, ctx: ResourceContext) -> None:
+    def _converge(self, ctx: ResourceContext, model: TemplateModel | None = None) -> None:
         child = self._child(ctx)
-        model = self.child_model(ctx, child)
-        options = RunOptions(command=f"heatctl (nested in {ctx.stack_name})")
+        model = model or self.child_model(ctx, child)
+        options = child_options(self.engine, ctx, self.child_timeout(ctx))
+        self._show_parent_events(ctx)
         name = child.name if child is not None else ctx.physical_name()
         result = self.engine.converge_nested(name, model, options, ctx.stack_id)
         ctx.physical_id = result.stack.id
         raise_nested(result)
+
+    def _show_parent_events(self, ctx: ResourceContext) -> None:
+        """The parent resource's IN_PROGRESS goes out before its child's events."""
+        parent = self.engine.running.get(ctx.stack_id)
+        if parent is not None and parent.options.progress is not None:
+            stack = self.engine.store.stack_by_id(ctx.stack_id)
+            self.engine.forward_events(stack, parent.options)
 
     def create(self, ctx: ResourceContext) -> Wait | None:
         self._converge(ctx)
@@ -151,7 +159,9 @@ class ChildStackPlugin:
         child = self._child(ctx)
         if child is None:
             return None
-        raise_nested(self.engine.delete(child.id, RunOptions(command="heatctl (nested)")))
+        options = child_options(self.engine, ctx)
+        self._show_parent_events(ctx)
+        raise_nested(self.engine.delete(child.id, options))
         return None
 
     def check_delete_complete(self, ctx: ResourceContext) -> Wait | None:
@@ -167,7 +177,65 @@ class ChildStackPlugin:
         if child is None:
             return {}
         values = {k: v.get("value") for k, v in self.engine.store.outputs(child.id).items()}
-        return {**values, "outputs": values}
+        return {**values, "outputs": values, "stack_name": child.name}
+
+
+def parent_loaded(engine: StackEngine, ctx: ResourceContext) -> LoadedTemplate | None:
+    """The Model Interpreter's view of the parent template (None when the parent stack is
+    itself made by a group from plain definitions)."""
+    return getattr(engine.models.get(ctx.stack_id), "loaded", None)
+
+
+def load_document(
+    parent: LoadedTemplate,
+    resource: str,
+    text: str,
+    parameters: Mapping[str, Any],
+    label: str,
+) -> TemplateModel:
+    """A child stack's template given as text (inline, generated by a group, read from a
+    TemplateURL), loaded and checked by the Model Interpreter as Heat loads a nested
+    stack: the parent's registry (narrowed to `resource`), parameter_defaults and file
+    roots, relative names resolved from the parent template's directory."""
+    from heatctl.dsl.parameters import ValueOrigin
+    from heatctl.dsl.validate import MAX_NESTING, Nesting, ResourceRegistry
+    from heatctl.engine.model import DslModel, Source
+
+    if parent.depth + 1 > getattr(parent.options, "max_nesting", MAX_NESTING):
+        raise ResourceFailed(f"{resource}: nested stacks deeper than {MAX_NESTING} levels")
+    virtual = parent.path.resolve().parent / f".{resource}.nested.yaml"
+    loader = _TextLoader(parent, virtual, text)
+    nesting = Nesting(
+        parent.environment.registry.nested(resource),
+        parent.environment.parameter_defaults,
+        known=True,
+    )
+    origins = {name: ValueOrigin(f"property {name} of {resource}") for name in parameters}
+    loaded = loader.load(
+        virtual, label, [], parameters, origins, ResourceRegistry(), parent.depth + 1, nesting
+    )
+    if not loaded.ok or loaded.template is None:
+        problems = [d.format() for d in loaded.diagnostics.sorted() if d.severity == "error"]
+        raise ResourceFailed(f"{resource}: " + "; ".join(problems))
+    return DslModel(loaded, Source(template=str(virtual), parameters=dict(parameters)))
+
+
+class _TextLoader(_Loader):
+    """The Model Interpreter's loader, reading one template from text instead of a file
+    (everything that template refers to is still read through the confined file access)."""
+
+    def __init__(self, parent: LoadedTemplate, path: Path, text: str) -> None:
+        super().__init__(parent.options, parent.files, Diagnostics())
+        self.path, self.text = path, text
+
+    def read(self, path: Path, name: str) -> Any:
+        if path != self.path:
+            return super().read(path, name)
+        try:
+            return loads(self.text, name, limits=Limits(max_bytes=self.options.max_template_size))
+        except LoadError as exc:
+            self.diagnostics.extend(exc.diagnostics)
+            return None
 
 
 class TemplatePlugin(ChildStackPlugin):
@@ -201,92 +269,73 @@ class TemplatePlugin(ChildStackPlugin):
         return DslModel(nested, Source(template=str(nested.path), parameters=params))
 
 
-class ResourceGroupPlugin(ChildStackPlugin):
-    """Lifecycle of OS::Heat::ResourceGroup over a child stack of the same engine."""
+class StackResourcePlugin(ChildStackPlugin):
+    """OS::Heat::Stack (`template` as text or a mapping, `parameters`, `timeout` in
+    minutes) and AWS::CloudFormation::Stack (`TemplateURL` a local path relative to the
+    parent template, `Parameters`, `TimeoutInMinutes`). The child's outputs are the
+    `outputs` attribute (and, for CFN, the `Outputs.<name>` attributes)."""
+
+    def __init__(self, engine: StackEngine, cfn: bool) -> None:
+        super().__init__(engine)
+        self.cfn = cfn
+
+    def child_timeout(self, ctx: ResourceContext) -> Any:
+        return ctx.properties.get("TimeoutInMinutes" if self.cfn else "timeout")
 
     def child_model(self, ctx: ResourceContext, child: StackRecord | None) -> TemplateModel:
-        blacklist = self._blacklist(ctx, child)
-        ctx.data["removed"] = sorted(blacklist, key=_index_key)
-        size = int(ctx.properties.get("count", 1) or 0)
-        index_var = str(ctx.properties.get("index_var") or "%index%")
-        definition = ctx.properties.get("resource_def") or {}
-        loaded = getattr(self.engine.models.get(ctx.stack_id), "loaded", None)
-        key = f"{ctx.name}/resource_def"
-        provider = (loaded, key) if key in getattr(loaded, "providers", {}) else None
-        return GroupModel(member_names(size, blacklist), definition, index_var, provider)
+        remote = {k: v for k, v in (ctx.properties.get("context") or {}).items() if v}
+        if remote:
+            raise ResourceFailed(
+                f"{ctx.name}: context ({', '.join(sorted(remote))}) is not supported yet:"
+                " a nested stack is created in the parent's cloud"
+            )
+        loaded = parent_loaded(self.engine, ctx)
+        if not self.cfn and loaded is not None and f"{ctx.name}/template" in loaded.providers:
+            return TemplatePlugin(self.engine, ResourceFailed(ctx.name)).child_model(ctx, child)
+        if loaded is None:
+            raise ResourceFailed(f"{ctx.name}: {ctx.type} needs its parent's template")
+        key = "Parameters" if self.cfn else "parameters"
+        params = dict(ctx.properties.get(key) or {})
+        text, label = self._template_text(ctx, loaded)
+        return load_document(loaded, ctx.name, text, params, label)
 
-    def _blacklist(self, ctx: ResourceContext, child: StackRecord | None) -> set[str]:
-        policies = ctx.properties.get("removal_policies") or []
-        mode = ctx.properties.get("removal_policies_mode") or "append"
-        removed = set(ctx.data.get("removed", [])) if mode == "append" else set()
-        if child is None:
-            return removed
-        members = {r.name: r.physical_id for r in self.engine.store.resources(child.id)}
-        by_id = {pid: name for name, pid in members.items() if pid}
-        for policy in policies:
-            for entry in (policy or {}).get("resource_list") or []:
-                name = str(entry)
-                if name in members:
-                    removed.add(name)
-                elif name in by_id:
-                    removed.add(by_id[name])
-        return removed
+    def _template_text(self, ctx: ResourceContext, loaded: LoadedTemplate) -> tuple[str, str]:
+        from heatctl.dsl.files import FileRefError
+
+        if self.cfn:
+            url = str(ctx.properties.get("TemplateURL") or "")
+            refuse_url(ctx, "TemplateURL", url)
+            try:
+                return loaded.files.read_text(url, loaded.path), url
+            except FileRefError as exc:
+                raise ResourceFailed(f"{ctx.name}: TemplateURL: {exc}") from None
+        template = ctx.properties.get("template")
+        if isinstance(template, Mapping):
+            return json.dumps(template), f"{loaded.name} ({ctx.name}.template)"
+        text = str(template or "")
+        if "\n" not in text.strip():
+            refuse_url(ctx, "template", text.strip())
+        return text, f"{loaded.name} ({ctx.name}.template)"
 
     def resolve_attributes(self, ctx: ResourceContext) -> dict[str, Any]:
-        """refs, refs_map, attributes (by attribute name, then member), resource.N,
-        resource.N.<attr>, and every member attribute as the list over members."""
-        from heatctl.engine.stack import StoreResolver
+        values = super().resolve_attributes(ctx)
+        if self.cfn:
+            outputs = values.get("outputs") or {}
+            return {f"Outputs.{k}": v for k, v in outputs.items()}
+        return {"outputs": values.get("outputs") or {}, "stack_name": values.get("stack_name")}
 
-        child = self._child(ctx)
-        if child is None:
-            return {}
-        store = self.engine.store
-        rows = sorted(store.resources(child.id), key=lambda r: _index_key(r.name))
-        resolver = StoreResolver(store, child.id)
-        refs: dict[str, Any] = {}
-        by_attr: dict[str, dict[str, Any]] = {}
-        values: dict[str, Any] = {}
-        secret: set[str] = set()
-        for row in rows:
-            refs[row.name] = _reference(resolver, row.name)
-            values[f"resource.{row.name}"] = refs[row.name]
-            for attr, value in resolver_attributes(store, row.id).items():
-                by_attr.setdefault(attr, {})[row.name] = value
-                values[f"resource.{row.name}.{attr}"] = value
-            # A member's secret (RandomString value) stays secret in every group attribute
-            # that carries it; the store masks these names and keeps the values apart.
-            hidden = set(row.secret_attributes)
-            secret.update({f"resource.{row.name}.{a}" for a in hidden} | hidden)
-            if hidden:
-                secret.add("attributes")
-            if row.data.get("reference_attribute") in hidden:
-                secret.update({"refs", "refs_map", f"resource.{row.name}"})
-        ctx.secret_attributes = tuple(sorted(set(ctx.secret_attributes) | secret))
-        for attr, per_member in by_attr.items():
-            values[attr] = [per_member.get(r.name) for r in rows]
-        values.update(
-            refs=list(refs.values()),
-            refs_map=refs,
-            attributes=by_attr,
-            removed_rsrc_list=list(ctx.data.get("removed", [])),
+
+def refuse_url(ctx: ResourceContext, prop: str, value: str) -> None:
+    """heatctl reaches no network but the cloud: a template URL is refused with what to do."""
+    from urllib.parse import urlparse
+
+    scheme = urlparse(value).scheme
+    if scheme and len(scheme) > 1 and scheme != "file":
+        raise ResourceFailed(
+            f"{ctx.name}: {prop} {value!r} is a URL; heatctl fetches nothing over the network"
+            " (it reaches only the cloud): download the template next to the parent template"
+            " and give its relative path"
         )
-        return values
-
-
-def resolver_attributes(store: Any, resource_id: str) -> dict[str, Any]:
-    values = store.resource_attributes(resource_id, reveal=True)
-    return {k: v for k, v in values.items() if k != "show"}
-
-
-def _reference(resolver: ResourceResolver, name: str) -> Any:
-    try:
-        return resolver.reference(name)
-    except LookupError:
-        return None
-
-
-def _index_key(name: str) -> tuple[int, str]:
-    return (int(name), "") if name.isdigit() else (1 << 30, name)
 
 
 def raise_nested(result: OperationResult) -> None:
@@ -300,8 +349,26 @@ def raise_nested(result: OperationResult) -> None:
     )
 
 
-def nested_plugin(engine: StackEngine, type_name: str) -> ResourceGroupPlugin | None:
+def nested_types() -> frozenset[str]:
+    """The types whose plugin runs a nested stack (nested_plugin gives one for each)."""
+    from heatctl.engine import nested_groups, scaling
+
+    return frozenset(
+        {STACK_TYPE, CFN_STACK_TYPE, nested_groups.GROUP_TYPE, nested_groups.CHAIN_TYPE}
+        | scaling.GROUP_TYPES
+    )
+
+
+def nested_plugin(engine: StackEngine, type_name: str) -> ChildStackPlugin | None:
     """The plugin of a type that runs as a nested stack, or None for other types."""
-    if type_name == GROUP_TYPE:
-        return ResourceGroupPlugin(engine)
+    from heatctl.engine import nested_groups, scaling
+
+    if type_name in (STACK_TYPE, CFN_STACK_TYPE):
+        return StackResourcePlugin(engine, cfn=type_name == CFN_STACK_TYPE)
+    if type_name == nested_groups.GROUP_TYPE:
+        return nested_groups.ResourceGroupPlugin(engine)
+    if type_name == nested_groups.CHAIN_TYPE:
+        return nested_groups.ResourceChainPlugin(engine)
+    if type_name in scaling.GROUP_TYPES:
+        return scaling.ScalingGroupPlugin(engine, type_name)
     return None

@@ -73,9 +73,9 @@ def plugin_for(type_name: str) -> ResourceLifecycle:
 
 def is_deployable(type_name: str) -> bool:
     """True when `heatctl stack create` can deploy resources of this registered type."""
-    from heatctl.engine.nested import NESTED_TYPES
+    from heatctl.engine.nested import nested_types
 
-    return type_name in NESTED_TYPES or _deployable_class(type_name) is not None
+    return type_name in nested_types() or _deployable_class(type_name) is not None
 
 
 @functools.cache

@@ -10,6 +10,8 @@ template and rows (interrupted creates are adopted by tag, see apply.py).
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -172,6 +174,11 @@ class RunOptions:
     progress: Progress | None = None
     heartbeat_interval: float = 15.0
     walker_options: dict[str, Any] = field(default_factory=dict)
+    nested: bool = False
+    """True when a parent stack's resource runs this operation on its child stack (only
+    then may a child stack be changed: see StackEngine.refuse_child)."""
+    stop_requested: Callable[[], bool] | None = None
+    """Also stop when this says so (a child stops when its parent's operation is cancelled)."""
 
 
 @dataclass
@@ -192,6 +199,21 @@ class OperationResult:
         if self.walk is None:
             return {}
         return {str(getattr(n, "name", n)): reason for n, reason in self.walk.failed.items()}
+
+
+@dataclass(frozen=True)
+class RunningOperation:
+    """An operation being applied to a stack (what its child stacks inherit)."""
+
+    options: RunOptions
+    started: float  # time.monotonic()
+    stop_requested: Callable[[], bool]
+
+    def remaining(self) -> float | None:
+        """Seconds left before the operation's timeout (None: no timeout)."""
+        if self.options.timeout is None:
+            return None
+        return self.options.timeout - (time.monotonic() - self.started)
 
 
 class StackEngine:
@@ -216,6 +238,11 @@ class StackEngine:
         self.connection_factory = connection_factory
         self.secret_attributes = secret_attributes
         self._last_event: dict[str, int] = {}
+        # The operations being applied, by stack id: their options, when they started and
+        # whether they were asked to stop (a child stack inherits the rest of the timeout
+        # and the cancel of its parent's operation: heatctl.engine.nested).
+        self.running: dict[str, RunningOperation] = {}
+        self._forward_lock = threading.RLock()
 
     def plugin_for(self, type_name: str) -> ResourceLifecycle:
         """The plugin of a type; types run as nested stacks (ResourceGroup) get one bound to
@@ -331,6 +358,7 @@ class StackEngine:
         With options.rollback and `previous_model`, a failed update goes back to the
         stack's previous template and parameters (ROLLBACK_COMPLETE or ROLLBACK_FAILED)."""
         stack = self.store.get_stack(name_or_id)
+        self.refuse_child(stack, options, "updated")
         model.bind(stack.id, stack.name)
         with self._locked(stack, options):
             before = self.store.get_stack(stack.id)
@@ -371,6 +399,7 @@ class StackEngine:
     def delete(self, name_or_id: str, options: RunOptions) -> OperationResult:
         """Delete every resource (dependents first), then the stack."""
         stack = self.store.get_stack(name_or_id)
+        self.refuse_child(stack, options, "deleted")
         with self._locked(stack, options):
             return self._delete(stack, Action.DELETE, options)
 
@@ -382,6 +411,7 @@ class StackEngine:
     ) -> OperationResult:
         """Finish the stack's interrupted or failed operation."""
         stack = self.store.get_stack(name_or_id)
+        self.refuse_child(stack, options, "resumed")
         with self._locked(stack, options):
             stack = self.store.get_stack(stack.id)
             action = stack.status.action
@@ -451,6 +481,23 @@ class StackEngine:
         differences = live_differences(plugin, ctx)
         return "; ".join(differences) if differences else None
 
+    def refuse_child(self, stack: StackRecord, options: RunOptions, what: str) -> None:
+        """A child stack changes only through its parent's resource (as in Heat):
+        ConflictError (exit 4) naming the parent, unless `options.nested`."""
+        if stack.parent_id is None or options.nested:
+            return
+        parent = self.store.stack_by_id(stack.parent_id)
+        owner = next(
+            (r.name for r in self.store.resources(parent.id) if r.physical_id == stack.id), None
+        )
+        via = f" (resource {owner!r})" if owner else ""
+        raise ConflictError(
+            f"stack {stack.name!r} is a nested stack of {parent.name!r}{via}: it cannot be"
+            f" {what} by itself",
+            hint=f"change it through its parent: `heatctl stack update {parent.name}`, or"
+            f" delete the parent: `heatctl stack delete {parent.name}`",
+        )
+
     def request_cancel(self, name_or_id: str) -> StackRecord:
         """Ask the operation running on a stack (in any process) to stop: it starts nothing
         new, lets the calls in flight finish, marks what was in progress FAILED
@@ -496,7 +543,7 @@ class StackEngine:
     ) -> StackRecord:
         stack = self.store.set_stack_status(stack.id, status, reason)
         if options.progress is not None:
-            self._forward_events(stack, options)
+            self.forward_events(stack, options)
         return stack
 
     def _plan(self, stack: StackRecord | None, model: TemplateModel) -> Plan:
@@ -544,7 +591,7 @@ class StackEngine:
         the_plan = self._plan(stack, model)
         add_leftover_cleanups(the_plan, self.store.resources(stack.id, current_only=False))
         walk = self._apply(stack, model, the_plan, requires, options)
-        self._store_outputs(stack, model)
+        self.store_outputs(stack, model)
         if walk.ok:
             stack = self._set_stack(
                 stack, Status(action, State.COMPLETE), "stack operation completed", options
@@ -599,6 +646,10 @@ class StackEngine:
         desired = {n: self._desired(s, s.properties) for n, s in specs.items()}
         running: set[str] = set()
         cancels = len(self.store.signals(stack.id, cancel_target(stack.id)))
+        inherited = options.stop_requested
+
+        def stop_requested() -> bool:
+            return self.cancel_requested(stack.id, cancels) or bool(inherited and inherited())
 
         def resolve_now(want: DesiredResource) -> dict[str, Any]:
             assert model is not None
@@ -618,7 +669,7 @@ class StackEngine:
             elif phase in (Phase.COMPLETE, Phase.FAILED):
                 running.discard(name)
             if options.progress is not None:
-                self._forward_events(stack, options)
+                self.forward_events(stack, options)
 
         def on_idle(elapsed: float) -> None:
             if options.progress is not None:
@@ -639,18 +690,28 @@ class StackEngine:
                 walker_options={
                     "on_idle": on_idle,
                     "idle_interval": options.heartbeat_interval,
-                    "stop_requested": lambda: self.cancel_requested(stack.id, cancels),
+                    "stop_requested": stop_requested,
                     **options.walker_options,
                 },
             ),
             secret_attributes=self.secret_attributes,
         )
-        result = apply_plan(op, the_plan)
+        self.running[stack.id] = RunningOperation(options, time.monotonic(), stop_requested)
+        try:
+            result = apply_plan(op, the_plan)
+        finally:
+            self.running.pop(stack.id, None)
         if options.progress is not None:
-            self._forward_events(stack, options)
+            self.forward_events(stack, options)
         return result
 
-    def _forward_events(self, stack: StackRecord, options: RunOptions) -> None:
+    def forward_events(self, stack: StackRecord, options: RunOptions) -> None:
+        """Pass the stack's new events to the operation's progress (once each: a child
+        stack's worker thread may ask too, before its own events)."""
+        with self._forward_lock:
+            self._forward_new_events(stack, options)
+
+    def _forward_new_events(self, stack: StackRecord, options: RunOptions) -> None:
         assert options.progress is not None
         last = self._last_event.get(stack.id, 0)
         types = {r.name: r.type for r in self.store.resources(stack.id, current_only=False)}
@@ -668,7 +729,8 @@ class StackEngine:
             last = event.id
         self._last_event[stack.id] = last
 
-    def _store_outputs(self, stack: StackRecord, model: TemplateModel) -> None:
+    def store_outputs(self, stack: StackRecord, model: TemplateModel) -> None:
+        """Resolve and store the stack's outputs (also after a scaling signal)."""
         resolver = StoreResolver(self.store, stack.id)
         values: dict[str, dict[str, Any]] = {}
         for name, output in model.outputs.items():

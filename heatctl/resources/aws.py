@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
+from heatctl.engine.lifecycle import not_in_cloud
 from heatctl.resources.common import AWS_INSTANCE_COMMON, aws_tags, by_name
 from heatctl.resources.registry import ResourceType, register
 from heatctl.resources.schema import (
@@ -27,6 +28,10 @@ from heatctl.resources.values import (
     conflict,
     one_required,
 )
+
+if TYPE_CHECKING:
+    from heatctl.engine.lifecycle import ResourceContext
+    from heatctl.engine.wait import Wait
 
 
 @register
@@ -112,6 +117,22 @@ class LaunchConfiguration(ResourceType):
         }
     )
 
+    def create(self, ctx: ResourceContext) -> Wait | None:
+        """Nothing in the cloud: the groups read these properties when they make members."""
+        ctx.physical_id = ctx.physical_id or ctx.physical_name()
+        return None
+
+    def update(self, ctx: ResourceContext) -> Wait | None:
+        return None
+
+    check_create_complete = check_update_complete = update
+    delete = check_delete_complete = update
+
+    def resolve_attributes(self, ctx: ResourceContext) -> dict[str, Any]:
+        return {}
+
+    find_by_tag = not_in_cloud
+
     @classmethod
     def check_values(cls, values: PropertyValues, report: Report) -> None:
         """Each block device needs Ebs.SnapshotId; without InstanceId, ImageId and InstanceType."""
@@ -156,6 +177,21 @@ class ScalingPolicy(ResourceType):
     attributes: ClassVar[dict[str, Attribute]] = {
         "AlarmUrl": attribute("Pre-signed URL that triggers the policy.", PropertyType.STRING),
     }
+
+    def create(self, ctx: ResourceContext) -> Wait | None:
+        ctx.physical_id = ctx.physical_id or ctx.physical_name()
+        return None
+
+    def update(self, ctx: ResourceContext) -> Wait | None:
+        return None  # the new properties are read at the next signal
+
+    check_create_complete = check_update_complete = update
+    delete = check_delete_complete = update
+
+    def resolve_attributes(self, ctx: ResourceContext) -> dict[str, Any]:
+        return {"AlarmUrl": None}
+
+    find_by_tag = not_in_cloud
 
     @classmethod
     def check_values(cls, values: PropertyValues, report: Report) -> None:

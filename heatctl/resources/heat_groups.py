@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
+from heatctl.engine.lifecycle import not_in_cloud
 from heatctl.resources.registry import ResourceType, register
 from heatctl.resources.schema import (
     Attribute,
@@ -21,6 +22,30 @@ from heatctl.resources.schema import (
     value_range,
 )
 from heatctl.resources.values import PropertyValues, Report, check_group_size
+
+if TYPE_CHECKING:
+    from heatctl.engine.lifecycle import ResourceContext
+    from heatctl.engine.wait import Wait
+
+
+class PolicyLifecycle:
+    """A scaling policy lives in heatctl's state only: its properties are read when it is
+    signalled (`heatctl stack signal STACK POLICY`, heatctl.engine.scaling_signal).
+    Not a base class: the policy types take these functions by name."""
+
+    @staticmethod
+    def create(self: Any, ctx: ResourceContext) -> Wait | None:
+        ctx.physical_id = ctx.physical_id or ctx.physical_name()
+        return None
+
+    @staticmethod
+    def done(self: Any, ctx: ResourceContext) -> Wait | None:
+        return None
+
+    @staticmethod
+    def no_urls(self: Any, ctx: ResourceContext) -> dict[str, Any]:
+        # No webhook listener yet: a URL that nothing answers would be a lie.
+        return {"alarm_url": None, "signal_url": None}
 
 
 @register
@@ -206,6 +231,12 @@ class ScalingPolicy(ResourceType):
             "URL that triggers the policy through the orchestration API.", PropertyType.STRING
         ),
     }
+
+    create = PolicyLifecycle.create
+    update = check_create_complete = check_update_complete = PolicyLifecycle.done
+    delete = check_delete_complete = PolicyLifecycle.done
+    resolve_attributes = PolicyLifecycle.no_urls
+    find_by_tag = not_in_cloud
 
     @classmethod
     def check_values(cls, values: PropertyValues, report: Report) -> None:

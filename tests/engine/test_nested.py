@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from heatctl.engine.nested import member_names, substitute
+from heatctl.engine.nested_groups import member_names, substitute
 from heatctl.engine.store import StateStore
 
 GROUP = """

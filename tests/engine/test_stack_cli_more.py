@@ -143,3 +143,26 @@ def test_resume_refuses_when_the_template_files_changed_since_the_operation(run_
     again = run_cli("stack", "resume", "r")  # the same files: resumed (and fails as before)
     assert again.exit_code == ExitCode.FAILED, again.output
     assert "Test Resource failed t" in again.stderr
+
+
+def test_deployable_list_is_the_engines_own_answer(run_cli):
+    import json
+
+    from heatctl.engine import runtime
+    from heatctl.engine.nested import nested_plugin, nested_types
+    from heatctl.errors import OperationFailed
+
+    assert all(nested_plugin(None, t) is not None for t in nested_types())  # type: ignore[arg-type]
+    listed = json.loads(run_cli("resource-type", "list", "--json").stdout)
+    for row in listed:
+        if row["type"] in nested_types():
+            assert row["deployable"]
+            continue
+        try:
+            runtime.plugin_for(row["type"])
+        except OperationFailed:
+            assert not row["deployable"], row["type"]
+        else:
+            assert row["deployable"], row["type"]
+    only = json.loads(run_cli("resource-type", "list", "--deployable", "--json").stdout)
+    assert [r["type"] for r in only] == [r["type"] for r in listed if r["deployable"]]
