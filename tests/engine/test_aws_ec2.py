@@ -1,0 +1,196 @@
+"""AWS::EC2::* types on the embedded sandbox, through the CLI with CFN templates (JSON
+and YAML as users write them): create, attributes, update, delete, nothing left."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+Sandbox = pytest.importorskip("heatctl.sandbox").Sandbox
+
+
+@pytest.fixture(autouse=True)
+def no_clouds_yaml(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.chdir(tmp_path)  # openstacksdk also reads ./clouds.yaml
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    for key in ("OS_AUTH_URL", "OS_CLOUD", "OS_CLIENT_CONFIG_FILE", "OS_USERNAME", "OS_PASSWORD"):
+        monkeypatch.delenv(key, raising=False)
+
+
+def _write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text)
+    return path
+
+
+def _ok(result: Any) -> Any:
+    assert result.exit_code == 0, result.stderr
+    return result
+
+
+def _outputs(run_cli: Any, stack: str) -> dict[str, Any]:
+    data = json.loads(_ok(run_cli("stack", "output", stack, "--json")).stdout)
+    return {k: v["value"] for k, v in data.items()}
+
+
+def _resources(run_cli: Any, stack: str) -> dict[str, Any]:
+    return dict(json.loads(_ok(run_cli("stack", "resources", stack, "--json")).stdout))
+
+
+def _cloud(state_dir: Path, fn: Any) -> Any:
+    sandbox = Sandbox(state_path=state_dir / "sandbox.db")
+    try:
+        return fn(sandbox.start().connection())
+    finally:
+        sandbox.stop()
+
+
+def _inventory(state_dir: Path) -> dict[str, Any]:
+    sandbox = Sandbox(state_path=state_dir / "sandbox.db")
+    try:
+        return dict(sandbox.inventory())
+    finally:
+        sandbox.stop()
+
+
+def _delete_leaves_nothing(run_cli: Any, state_dir: Path, stack: str) -> None:
+    _ok(run_cli("stack", "delete", stack, "--yes"))
+    assert _inventory(state_dir) == {}
+
+
+VPC_YAML = """
+AWSTemplateFormatVersion: '2010-09-09'
+Description: A VPC with a subnet, a route table with the internet gateway, an interface,
+  an instance on it with an elastic IP, and a security group.
+Parameters:
+  Port: {Type: String, Default: '22'}
+  Flavor: {Type: String, Default: m1.tiny}
+Resources:
+  Vpc:
+    Type: AWS::EC2::VPC
+    Properties: {CidrBlock: 10.20.0.0/16}
+  Sub:
+    Type: AWS::EC2::Subnet
+    Properties:
+      VpcId: {Ref: Vpc}
+      CidrBlock: 10.20.1.0/24
+      AvailabilityZone: nova
+  Table:
+    Type: AWS::EC2::RouteTable
+    Properties: {VpcId: {Ref: Vpc}}
+  Assoc:
+    Type: AWS::EC2::SubnetRouteTableAssociation
+    Properties:
+      RouteTableId: {Ref: Table}
+      SubnetId: {Ref: Sub}
+  Gateway:
+    Type: AWS::EC2::InternetGateway
+  Attach:
+    Type: AWS::EC2::VPCGatewayAttachment
+    DependsOn: Table
+    Properties:
+      VpcId: {Ref: Vpc}
+      InternetGatewayId: {Ref: Gateway}
+  Group:
+    Type: AWS::EC2::SecurityGroup
+    Properties:
+      GroupDescription: ssh in, web out
+      VpcId: {Ref: Vpc}
+      SecurityGroupIngress:
+        - {IpProtocol: tcp, FromPort: {Ref: Port}, ToPort: {Ref: Port}, CidrIp: 0.0.0.0/0}
+      SecurityGroupEgress:
+        - {IpProtocol: tcp, FromPort: '80', ToPort: '80', CidrIp: 0.0.0.0/0}
+  Nic:
+    Type: AWS::EC2::NetworkInterface
+    Properties:
+      SubnetId: {Ref: Sub}
+      PrivateIpAddress: 10.20.1.10
+      GroupSet: [{Ref: Group}]
+  Server:
+    Type: AWS::EC2::Instance
+    Properties:
+      ImageId: cirros
+      InstanceType: {Ref: Flavor}
+      NetworkInterfaces: [{NetworkInterfaceId: {Ref: Nic}, DeviceIndex: '0'}]
+      UserData: "#!/bin/sh\\necho hello\\n"
+      Tags: [{Key: role, Value: web}]
+  Address:
+    Type: AWS::EC2::EIP
+    Properties: {Domain: vpc}
+  AddressAssoc:
+    Type: AWS::EC2::EIPAssociation
+    DependsOn: Attach
+    Properties:
+      AllocationId: {"Fn::GetAtt": [Address, AllocationId]}
+      NetworkInterfaceId: {Ref: Nic}
+Outputs:
+  vpc: {Value: {Ref: Vpc}}
+  subnet_zone: {Value: {"Fn::GetAtt": [Sub, AvailabilityZone]}}
+  nic_ip: {Value: {"Fn::GetAtt": [Nic, PrivateIpAddress]}}
+  public_ip: {Value: {"Fn::GetAtt": [Server, PublicIp]}}
+  private_dns: {Value: {"Fn::GetAtt": [Server, PrivateDnsName]}}
+  zone: {Value: {"Fn::GetAtt": [Server, AvailabilityZone]}}
+  address: {Value: {Ref: Address}}
+  allocation: {Value: {"Fn::GetAtt": [Address, AllocationId]}}
+"""
+
+
+def test_vpc_network_instance_and_elastic_ip(run_cli: Any, state_dir: Path, tmp_path: Path) -> None:
+    template = _write(tmp_path, "vpc.yaml", VPC_YAML)
+    _ok(run_cli("stack", "create", str(template), "--name", "v"))
+    out = _outputs(run_cli, "v")
+    res = _resources(run_cli, "v")
+    ids = {name: row["physical_id"] for name, row in res.items()}
+    assert out["vpc"] == ids["Vpc"] and out["subnet_zone"] == "nova"
+    assert out["nic_ip"] == "10.20.1.10" == out["public_ip"] == out["private_dns"]
+    assert out["zone"] == "nova" and out["address"] == ids["Address"]
+
+    def look(conn: Any) -> dict[str, Any]:
+        net = conn.network.get_network(ids["Vpc"])
+        routers = {r.name: r for r in conn.network.routers()}
+        table = conn.network.get_router(ids["Table"])
+        table_ports = [
+            p
+            for p in conn.network.ports(device_id=table.id)
+            if p.device_owner == "network:router_interface"
+        ]
+        fip = conn.network.get_ip(out["allocation"])
+        group = conn.network.get_security_group(ids["Group"])
+        server = conn.compute.get_server(ids["Server"])
+        return {
+            "vpc_router": net.name in routers,
+            "table_gateway": (table.external_gateway_info or {}).get("network_id"),
+            "table_subnets": [ip["subnet_id"] for p in table_ports for ip in p.fixed_ips],
+            "fip_port": fip.port_id,
+            "rules": sorted(
+                (r["direction"], r["port_range_min"])
+                for r in group.security_group_rules
+                if r["ethertype"] == "IPv4"
+            ),
+            "metadata": server.metadata,
+            "flavor": server.flavor.get("original_name") or server.flavor.get("name"),
+            "public": conn.network.find_network("public").id,
+        }
+
+    seen = _cloud(state_dir, look)
+    assert seen["vpc_router"] and seen["table_gateway"] == seen["public"]
+    assert seen["table_subnets"] == [ids["Sub"]]
+    assert seen["fip_port"] == ids["Nic"]
+    assert seen["rules"] == [("egress", 80), ("ingress", 22)]
+    assert seen["metadata"]["role"] == "web"
+
+    _ok(
+        run_cli(
+            "stack", "update", "v", "-t", str(template), "-P", "Port=2222", "-P", "Flavor=m1.small"
+        )
+    )
+    again = _resources(run_cli, "v")
+    assert again["Server"]["physical_id"] == ids["Server"]  # resized in place
+    assert again["Group"]["physical_id"] == ids["Group"]
+    after = _cloud(state_dir, look)
+    assert after["rules"] == [("egress", 80), ("ingress", 2222)]
+    assert after["flavor"] == "m1.small"
+    _delete_leaves_nothing(run_cli, state_dir, "v")
