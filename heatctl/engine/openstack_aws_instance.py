@@ -159,20 +159,23 @@ def _volume_status(ctx: ResourceContext, volume_id: str) -> str:
     return "missing" if volume is None else str(volume.status).lower()
 
 
+def _attach(ctx: ResourceContext, volume: str, device: str | None) -> None:
+    body = {"volume_id": volume, **({"device": device} if device else {})}
+    ctx.call(
+        "server.attach_volume",
+        lambda: ctx.conn.compute.create_volume_attachment(ctx.physical_id, **body),
+    )
+
+
 def _attach_next(ctx: ResourceContext) -> Wait | None:
     """Heat's _attach_volumes: attach one volume per poll, then wait for each to be in-use."""
     done: list[str] = ctx.data.setdefault("attached", [])
     for item in ctx.properties.get("Volumes") or []:
-        volume, device = str(item["VolumeId"]), item.get("Device")
-        if volume in done:
-            continue
-        body = {"volume_id": volume, **({"device": device} if device else {})}
-        ctx.call(
-            "server.attach_volume",
-            lambda body=body: ctx.conn.compute.create_volume_attachment(ctx.physical_id, **body),
-        )
-        done.append(volume)
-        return Wait(None)
+        volume = str(item["VolumeId"])
+        if volume not in done:
+            _attach(ctx, volume, item.get("Device"))
+            done.append(volume)
+            return Wait(None)
     for volume in done:
         status = _volume_status(ctx, volume)
         if status in ("error", "error_attaching", "missing"):

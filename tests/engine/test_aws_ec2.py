@@ -9,6 +9,8 @@ from typing import Any
 
 import pytest
 
+from tests.conftest import corpus_path
+
 Sandbox = pytest.importorskip("heatctl.sandbox").Sandbox
 
 
@@ -194,3 +196,145 @@ def test_vpc_network_instance_and_elastic_ip(run_cli: Any, state_dir: Path, tmp_
     assert after["rules"] == [("egress", 80), ("ingress", 2222)]
     assert after["flavor"] == "m1.small"
     _delete_leaves_nothing(run_cli, state_dir, "v")
+
+
+def _prepare(state_dir: Path, image: str) -> None:
+    """What the corpus templates expect of the cloud: their image and a key pair."""
+
+    def make(conn: Any) -> None:
+        conn.image.create_image(
+            name=image, disk_format="qcow2", container_format="bare", data=b"not really a disk"
+        )
+        conn.compute.create_keypair(name="heat_key")
+
+    _cloud(state_dir, make)
+
+
+def _unprepare(state_dir: Path, image: str) -> None:
+    def drop(conn: Any) -> None:
+        conn.image.delete_image(conn.image.find_image(image, ignore_missing=False))
+        conn.compute.delete_keypair("heat_key")
+
+    _cloud(state_dir, drop)
+
+
+def test_corpus_wordpress_with_ebs_and_eip(run_cli: Any, state_dir: Path) -> None:
+    template = corpus_path(
+        "heat-templates", "cfn", "F17", "WordPress_Single_Instance_With_EBS_EIP.template"
+    )
+    _prepare(state_dir, "F17-x86_64-cfntools")
+    _ok(run_cli("stack", "create", str(template), "--name", "wp", "-P", "KeyName=heat_key"))
+    out = _outputs(run_cli, "wp")
+    ids = {name: row["physical_id"] for name, row in _resources(run_cli, "wp").items()}
+    assert out["InstanceIPAddress"] == ids["IPAddress"]
+    assert out["InstanceIPAddress"].startswith("172.24.4.")  # the external network's
+
+    def look(conn: Any) -> dict[str, Any]:
+        server = conn.compute.get_server(ids["WikiServer"])
+        port = next(iter(conn.network.ports(device_id=server.id)))
+        fip = next(iter(conn.network.ips(floating_ip_address=ids["IPAddress"])))
+        volume = conn.block_storage.get_volume(ids["DataVolume"])
+        return {
+            "fip_on_port": fip.port_id == port.id,
+            "fixed": port.fixed_ips[0]["ip_address"],
+            "volume": (volume.status, [a["server_id"] for a in volume.attachments]),
+            "volume_tags": volume.metadata.get("Usage"),
+            "groups": sorted(g["name"] for g in server.security_groups),
+        }
+
+    seen = _cloud(state_dir, look)
+    assert seen["fip_on_port"] and out["WebsiteURL"] == f"http://{seen['fixed']}/wordpress"
+    assert seen["volume"] == ("in-use", [ids["WikiServer"]])
+    assert seen["volume_tags"] == "Wiki Data Volume"
+    assert seen["groups"] == [
+        _cloud(
+            state_dir, lambda c: c.network.get_security_group(ids["WikiServerSecurityGroup"]).name
+        )
+    ]
+    # Size is immutable (as in Heat): a new volume, attached by a new attachment; the
+    # instance, its address and its group stay.
+    _ok(
+        run_cli(
+            "stack", "update", "wp", "-t", str(template),
+            "-P", "KeyName=heat_key", "-P", "VolumeSize=2",
+        )
+    )  # fmt: skip
+    after = {name: row["physical_id"] for name, row in _resources(run_cli, "wp").items()}
+    replaced = sorted(k for k in ids if after[k] != ids[k])
+    assert replaced == ["DataVolume", "MountPoint"]
+
+    def volumes(conn: Any) -> list[tuple[str, int, str]]:
+        return [(v.id, v.size, v.status) for v in conn.block_storage.volumes()]
+
+    assert _cloud(state_dir, volumes) == [(after["DataVolume"], 2, "in-use")]
+    _ok(run_cli("stack", "delete", "wp", "--yes"))
+    _unprepare(state_dir, "F17-x86_64-cfntools")
+    assert _inventory(state_dir) == {}
+
+
+INSTANCE_JSON = """{
+  "AWSTemplateFormatVersion": "2010-09-09",
+  "Parameters": {
+    "Role": {"Type": "String", "Default": "db"},
+    "Cidr": {"Type": "String", "Default": "10.30.1.0/24"}
+  },
+  "Resources": {
+    "Vpc": {"Type": "AWS::EC2::VPC", "Properties": {"CidrBlock": "10.30.0.0/16"}},
+    "Sub": {"Type": "AWS::EC2::Subnet",
+            "Properties": {"VpcId": {"Ref": "Vpc"}, "CidrBlock": {"Ref": "Cidr"}}},
+    "Group": {"Type": "AWS::EC2::SecurityGroup",
+              "Properties": {"GroupDescription": "db", "SecurityGroupIngress": [
+                {"IpProtocol": "tcp", "FromPort": "3306", "ToPort": "3306",
+                 "SourceSecurityGroupName": "default"}]}},
+    "Data": {"Type": "AWS::EC2::Volume",
+             "Properties": {"Size": 1, "AvailabilityZone": "nova"}},
+    "Db": {"Type": "AWS::EC2::Instance",
+           "Properties": {"ImageId": "cirros", "InstanceType": "m1.tiny",
+                          "SubnetId": {"Ref": "Sub"},
+                          "SecurityGroupIds": [{"Ref": "Group"}],
+                          "Volumes": [{"VolumeId": {"Ref": "Data"}, "Device": "/dev/vdb"}],
+                          "Tags": [{"Key": "role", "Value": {"Ref": "Role"}}]}}
+  },
+  "Outputs": {
+    "ip": {"Value": {"Fn::GetAtt": ["Db", "PrivateIp"]}},
+    "zone": {"Value": {"Fn::GetAtt": ["Db", "AvailabilityZone"]}}
+  }
+}
+"""
+
+
+def test_instance_in_a_subnet_with_volumes(run_cli: Any, state_dir: Path, tmp_path: Path) -> None:
+    template = _write(tmp_path, "db.json", INSTANCE_JSON)
+    _ok(run_cli("stack", "create", str(template), "--name", "db"))
+    out = _outputs(run_cli, "db")
+    ids = {name: row["physical_id"] for name, row in _resources(run_cli, "db").items()}
+    assert out["ip"].startswith("10.30.1.") and out["zone"] == "nova"
+
+    def look(conn: Any) -> dict[str, Any]:
+        server = conn.compute.get_server(ids["Db"])
+        ports = list(conn.network.ports(device_id=server.id))
+        volume = conn.block_storage.get_volume(ids["Data"])
+        group = conn.network.get_security_group(ids["Group"])
+        return {
+            "port_groups": [p.security_group_ids for p in ports],
+            "port_subnet": [p.fixed_ips[0]["subnet_id"] for p in ports],
+            "volume": volume.status,
+            "meta": {k: v for k, v in server.metadata.items() if not k.startswith("heatctl")},
+            "remote": [
+                r["remote_group_id"] for r in group.security_group_rules if r["port_range_min"]
+            ],
+            "default": conn.network.find_security_group("default").id,
+            "user_data": server.user_data,
+        }
+
+    seen = _cloud(state_dir, look)
+    assert seen["port_groups"] == [[ids["Group"]]] and seen["port_subnet"] == [ids["Sub"]]
+    assert seen["volume"] == "in-use" and seen["meta"] == {"role": "db"}
+    assert seen["remote"] == [seen["default"]]
+    _ok(run_cli("stack", "update", "db", "-t", str(template), "-P", "Role=primary"))
+    assert _cloud(state_dir, look)["meta"] == {"role": "primary"}
+    # A new SubnetId moves the instance: its port in the old subnet goes, one in the new comes.
+    _ok(run_cli("stack", "update", "db", "-t", str(template), "-P", "Cidr=10.30.2.0/24"))
+    moved = _outputs(run_cli, "db")
+    assert moved["ip"].startswith("10.30.2.")
+    _delete_leaves_nothing(run_cli, state_dir, "db")
