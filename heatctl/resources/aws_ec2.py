@@ -12,14 +12,13 @@ from heatctl.engine.openstack_aws import (
     NETWORK_INTERFACE,
     ROUTE_TABLE,
     Ec2SubnetLifecycle,
-    EipAssociationLifecycle,
-    EipLifecycle,
     GatewayAttachmentLifecycle,
     RouteTableLifecycle,
     SubnetRouteTableLifecycle,
     VpcLifecycle,
 )
 from heatctl.engine.openstack_aws import VPC as VPC_KIND
+from heatctl.engine.openstack_aws_eip import EipAssociationLifecycle, EipLifecycle
 from heatctl.engine.openstack_aws_instance import (
     EC2_VOLUME,
     Ec2VolumeAttachmentLifecycle,
@@ -213,7 +212,7 @@ class EIP(ResourceType):
         ),
     }
 
-    # Lifecycle: heatctl.engine.openstack_aws.EipLifecycle (Ref: the address).
+    # Lifecycle: heatctl.engine.openstack_aws_eip.EipLifecycle (Ref: the address).
     (
         create,
         check_create_complete,
@@ -264,7 +263,7 @@ class EIPAssociation(ResourceType):
         )
         return address and target
 
-    # Lifecycle: heatctl.engine.openstack_aws.EipAssociationLifecycle.
+    # Lifecycle: heatctl.engine.openstack_aws_eip.EipAssociationLifecycle.
     (
         create,
         check_create_complete,

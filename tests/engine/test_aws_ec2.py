@@ -338,3 +338,83 @@ def test_instance_in_a_subnet_with_volumes(run_cli: Any, state_dir: Path, tmp_pa
     moved = _outputs(run_cli, "db")
     assert moved["ip"].startswith("10.30.2.")
     _delete_leaves_nothing(run_cli, state_dir, "db")
+
+
+SWAP_YAML = """
+AWSTemplateFormatVersion: '2010-09-09'
+Parameters:
+  Target: {Type: String, Default: a, AllowedValues: [a, b]}
+Conditions:
+  UseB: {"Fn::Equals": [{Ref: Target}, b]}
+Resources:
+  Vpc: {Type: AWS::EC2::VPC, Properties: {CidrBlock: 10.40.0.0/16}}
+  Sub:
+    Type: AWS::EC2::Subnet
+    Properties: {VpcId: {Ref: Vpc}, CidrBlock: 10.40.0.0/24}
+  Table: {Type: AWS::EC2::RouteTable, Properties: {VpcId: {Ref: Vpc}}}
+  Assoc:
+    Type: AWS::EC2::SubnetRouteTableAssociation
+    Properties: {RouteTableId: {Ref: Table}, SubnetId: {Ref: Sub}}
+  Gateway: {Type: AWS::EC2::InternetGateway}
+  Attach:
+    Type: AWS::EC2::VPCGatewayAttachment
+    DependsOn: Table
+    Properties: {VpcId: {Ref: Vpc}, InternetGatewayId: {Ref: Gateway}}
+  G1: {Type: AWS::EC2::SecurityGroup, Properties: {GroupDescription: one}}
+  G2: {Type: AWS::EC2::SecurityGroup, Properties: {GroupDescription: two}}
+  NicA:
+    Type: AWS::EC2::NetworkInterface
+    Properties:
+      SubnetId: {Ref: Sub}
+      GroupSet: [{"Fn::If": [UseB, {Ref: G2}, {Ref: G1}]}]
+  NicB:
+    Type: AWS::EC2::NetworkInterface
+    Properties: {SubnetId: {Ref: Sub}}
+  Web:
+    Type: AWS::EC2::Instance
+    Properties:
+      ImageId: cirros
+      InstanceType: m1.tiny
+      NetworkInterfaces: [{"Fn::If": [UseB, {Ref: NicB}, {Ref: NicA}]}]
+  Spare:
+    Type: AWS::EC2::Instance
+    Properties: {ImageId: cirros, InstanceType: m1.tiny, SubnetId: {Ref: Sub}}
+  Ip:
+    Type: AWS::EC2::EIP
+    DependsOn: [Attach, Assoc]
+    Properties:
+      InstanceId: {"Fn::If": [UseB, {Ref: Spare}, {Ref: Web}]}
+Outputs:
+  web_ip: {Value: {"Fn::GetAtt": [Web, PrivateIp]}}
+  a_ip: {Value: {"Fn::GetAtt": [NicA, PrivateIpAddress]}}
+  b_ip: {Value: {"Fn::GetAtt": [NicB, PrivateIpAddress]}}
+"""
+
+
+def test_updates_move_interfaces_groups_and_addresses(
+    run_cli: Any, state_dir: Path, tmp_path: Path
+) -> None:
+    template = _write(tmp_path, "swap.yaml", SWAP_YAML)
+    _ok(run_cli("stack", "create", str(template), "--name", "s"))
+    ids = {name: row["physical_id"] for name, row in _resources(run_cli, "s").items()}
+    out = _outputs(run_cli, "s")
+    assert out["web_ip"] == out["a_ip"]
+
+    def look(conn: Any) -> dict[str, Any]:
+        fip = next(iter(conn.network.ips(floating_ip_address=ids["Ip"])))
+        port = conn.network.get_port(fip.port_id)
+        return {
+            "ip_on": port.device_id,
+            "web_ports": sorted(p.id for p in conn.network.ports(device_id=ids["Web"])),
+            "nic_a_groups": conn.network.get_port(ids["NicA"]).security_group_ids,
+        }
+
+    seen = _cloud(state_dir, look)
+    assert seen == {"ip_on": ids["Web"], "web_ports": [ids["NicA"]], "nic_a_groups": [ids["G1"]]}
+    _ok(run_cli("stack", "update", "s", "-t", str(template), "-P", "Target=b"))
+    after = {name: row["physical_id"] for name, row in _resources(run_cli, "s").items()}
+    assert after == ids  # everything updated in place
+    seen = _cloud(state_dir, look)
+    assert seen == {"ip_on": ids["Spare"], "web_ports": [ids["NicB"]], "nic_a_groups": [ids["G2"]]}
+    assert _outputs(run_cli, "s")["web_ip"] == out["b_ip"]
+    _delete_leaves_nothing(run_cli, state_dir, "s")
