@@ -258,6 +258,18 @@ class GatewayAttachmentLifecycle:
             ctx.call("router.clear_gateway", detach, conflict_retries=6)
         return None
 
+    def find_by_tag(self, ctx: ResourceContext) -> str | None:
+        """Attached while every route table of the VPC has the external gateway."""
+        if not ctx.properties.get("VpcId"):
+            return None
+
+        def attached() -> bool:
+            ext = external_network_id(ctx.conn)
+            gateways = [(r.external_gateway_info or {}).get("network_id") for r in _tables_of(ctx)]
+            return all(g == ext for g in gateways)
+
+        return ctx.physical_name() if ctx.call("router.gateways", attached) else None
+
 
 def _table_ids(ctx: ResourceContext) -> tuple[str, str]:
     return str(ctx.properties["RouteTableId"]), str(ctx.properties["SubnetId"])

@@ -2,7 +2,7 @@
 
 - AWS::S3::Bucket: a Swift container named like the resource; AccessControl becomes its
   read/write ACLs, WebsiteConfiguration the staticweb index/error metadata, Tags
-  container metadata. Deleting a bucket with objects in it fails, as in Heat.
+  `S3-Tag-<Key>` container metadata. Deleting a bucket with objects in it fails, as in Heat.
 - AWS::IAM::User: a Keystone user in the stack's project with the heat_stack_user role
   (Heat's create_stack_user, the path without a stack domain). Ref: its name.
 - AWS::IAM::AccessKey: an EC2 credential of that user (/v3/credentials, type ec2, a blob
@@ -61,7 +61,8 @@ def _acl_headers(ctx: ResourceContext) -> dict[str, str]:
 
 
 def _bucket_metadata(props: dict[str, Any]) -> dict[str, str]:
-    meta = {str(t["Key"]): str(t["Value"]) for t in props.get("Tags") or []}
+    # Heat's tags_to_headers: X-Container-Meta-S3-Tag-<Key>
+    meta = {f"S3-Tag-{t['Key']}": str(t["Value"]) for t in props.get("Tags") or []}
     site = props.get("WebsiteConfiguration")
     if site is not None:  # Swift's staticweb middleware reads these
         meta["web-index"] = str(site.get("IndexDocument") or "")

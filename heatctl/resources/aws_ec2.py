@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from heatctl.engine.lifecycle import NoCloudLifecycle, ResourceContext
+from heatctl.engine.lifecycle import NoCloudLifecycle, ResourceContext, not_in_cloud
 from heatctl.engine.openstack import lifecycle, methods_of
 from heatctl.engine.openstack_aws import (
     EC2_SECURITY_GROUP,
@@ -66,7 +66,9 @@ class _NoCheck:
 
 
 class _GatewayAttachment(GatewayAttachmentLifecycle, _NoCheck):
-    """Found again by nothing: attaching twice sets the same gateway."""
+    """Found again by the gateways it set (attaching twice sets the same gateway)."""
+
+    find_by_tag = GatewayAttachmentLifecycle.find_by_tag
 
 
 class _SubnetRouteTable(SubnetRouteTableLifecycle, _NoCheck):
@@ -297,6 +299,7 @@ class InternetGateway(ResourceType):
         resolve_attributes,
         find_by_tag,
     ) = methods_of(NoCloudLifecycle)
+    find_by_tag = not_in_cloud
 
 
 @register

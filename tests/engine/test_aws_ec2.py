@@ -183,6 +183,8 @@ def test_vpc_network_instance_and_elastic_ip(run_cli: Any, state_dir: Path, tmp_
     assert seen["fip_port"] == ids["Nic"]
     assert seen["rules"] == [("egress", 80), ("ingress", 22)]
     assert seen["metadata"]["role"] == "web"
+    # Every resource is found again in the cloud by its tag or its links: no drift.
+    _ok(run_cli("stack", "check", "v"))
 
     _ok(
         run_cli(
@@ -331,6 +333,7 @@ def test_instance_in_a_subnet_with_volumes(run_cli: Any, state_dir: Path, tmp_pa
     assert seen["port_groups"] == [[ids["Group"]]] and seen["port_subnet"] == [ids["Sub"]]
     assert seen["volume"] == "in-use" and seen["meta"] == {"role": "db"}
     assert seen["remote"] == [seen["default"]]
+    _ok(run_cli("stack", "check", "db"))
     _ok(run_cli("stack", "update", "db", "-t", str(template), "-P", "Role=primary"))
     assert _cloud(state_dir, look)["meta"] == {"role": "primary"}
     # A new SubnetId moves the instance: its port in the old subnet goes, one in the new comes.

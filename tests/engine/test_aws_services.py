@@ -58,6 +58,7 @@ def test_corpus_s3_buckets(run_cli: Any, state_dir: Path) -> None:
     assert seen["S3Bucket"]["read"] == seen["S3Bucket"]["write"] == "admin:admin"
     meta = {k.lower(): v for k, v in seen["S3BucketWebsite"]["meta"].items()}
     assert meta["web-index"] == "index.html" and meta["web-error"] == "error.html"
+    _ok(run_cli("stack", "check", "s3"))
     _delete_leaves_nothing(run_cli, state_dir, "s3")
 
 
@@ -86,8 +87,9 @@ def test_a_bucket_with_objects_is_not_deleted(
     _ok(run_cli("stack", "update", "b", "-t", str(template), "-P", "Acl=PublicRead"))
     second = _resources(run_cli, "b")["Box"]["physical_id"]
     assert second != name
-    read = _cloud(state_dir, lambda c: c.object_store.get_container_metadata(second).read_ACL)
-    assert read == ".r:*"
+    box = _cloud(state_dir, lambda c: c.object_store.get_container_metadata(second))
+    assert box.read_ACL == ".r:*"
+    assert {k.lower(): v for k, v in box.metadata.items()} == {"s3-tag-team": "web"}
     _cloud(state_dir, lambda c: c.object_store.upload_object(second, "index.html", data=b"hi"))
     failed = run_cli("stack", "delete", "b", "--yes")
     assert failed.exit_code == ExitCode.FAILED
@@ -149,6 +151,7 @@ def test_iam_user_and_access_key(run_cli: Any, state_dir: Path, tmp_path: Path) 
         shown = _ok(run_cli(*args))
         assert secret not in shown.stdout + shown.stderr, args
     assert secret not in created.stdout + created.stderr
+    _ok(run_cli("stack", "check", "iam"))  # the user and its key are found again
     assert out["secret"] != secret
     _delete_leaves_nothing(run_cli, state_dir, "iam")
 
