@@ -569,6 +569,9 @@ class VolumeAttachment(ResourceType):
         ),
     }
 
+    # A volume attaches once: a replacement detaches first, then attaches again.
+    replace_delete_first: ClassVar[bool] = True
+
     # Lifecycle: OS::Cinder::VolumeAttachment's, with the AWS property names.
     (
         create,
