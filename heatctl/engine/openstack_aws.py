@@ -19,10 +19,11 @@ what they link (a router's port on the subnet, a floating IP on the port).
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 from typing import Any
 
 from heatctl.engine.lifecycle import ResourceContext, ResourceFailed
-from heatctl.engine.openstack import CloudKind, drop_none
+from heatctl.engine.openstack import CloudKind, drop_none, lifecycle
 from heatctl.engine.openstack_kinds import NETWORK, PORT, ROUTER, SECURITY_GROUP, SUBNET
 from heatctl.engine.wait import Wait
 
@@ -33,6 +34,19 @@ def missing(error: BaseException) -> bool:
     from openstack import exceptions
 
     return isinstance(error, exceptions.NotFoundException) or "not_found" in str(error)
+
+
+def create_then(kind: CloudKind, check: Callable[[Any, ResourceContext], Wait | None]) -> Any:
+    """The kind's create followed by `check` (the generic create finishes as soon as the
+    object is ACTIVE, so a type whose creation has more steps runs them here; `check` is
+    also its check_create_complete, so a resumed or adopted create runs them too)."""
+    base = lifecycle(kind)[0]
+
+    def create(self: Any, ctx: ResourceContext) -> Wait | None:
+        progress = base(self, ctx)
+        return progress if progress is not None else check(self, ctx)
+
+    return create
 
 
 def route_table_tag(stack_id: str, vpc_id: str) -> str:

@@ -16,6 +16,7 @@ from heatctl.engine.openstack_aws import (
     RouteTableLifecycle,
     SubnetRouteTableLifecycle,
     VpcLifecycle,
+    create_then,
 )
 from heatctl.engine.openstack_aws import VPC as VPC_KIND
 from heatctl.engine.openstack_aws_eip import EipAssociationLifecycle, EipLifecycle
@@ -360,6 +361,7 @@ class RouteTable(ResourceType):
         find_by_tag,
     ) = lifecycle(ROUTE_TABLE)
     check_create_complete = RouteTableLifecycle.check_create_complete
+    create = create_then(ROUTE_TABLE, RouteTableLifecycle.check_create_complete)
 
 
 @register
@@ -424,6 +426,7 @@ class Subnet(ResourceType):
         find_by_tag,
     ) = lifecycle(EC2_SUBNET)
     check_create_complete = Ec2SubnetLifecycle.check_create_complete
+    create = create_then(EC2_SUBNET, Ec2SubnetLifecycle.check_create_complete)
     delete = Ec2SubnetLifecycle.delete
     resolve_attributes = Ec2SubnetLifecycle.resolve_attributes
 
@@ -481,6 +484,7 @@ class VPC(ResourceType):
         find_by_tag,
     ) = lifecycle(VPC_KIND)
     check_create_complete = VpcLifecycle.check_create_complete
+    create = create_then(VPC_KIND, VpcLifecycle.check_create_complete)
 
 
 @register
@@ -568,9 +572,6 @@ class VolumeAttachment(ResourceType):
             constraints=(custom("cinder.volume"),),
         ),
     }
-
-    # A volume attaches once: a replacement detaches first, then attaches again.
-    replace_delete_first: ClassVar[bool] = True
 
     # Lifecycle: OS::Cinder::VolumeAttachment's, with the AWS property names.
     (

@@ -421,3 +421,63 @@ def test_updates_move_interfaces_groups_and_addresses(
     assert seen == {"ip_on": ids["Spare"], "web_ports": [ids["NicB"]], "nic_a_groups": [ids["G2"]]}
     assert _outputs(run_cli, "s")["web_ip"] == out["b_ip"]
     _delete_leaves_nothing(run_cli, state_dir, "s")
+
+
+GHOST_YAML = """
+AWSTemplateFormatVersion: '2010-09-09'
+Resources:
+  Vpc: {Type: AWS::EC2::VPC, Properties: {CidrBlock: 10.50.0.0/16}}
+  Sub:
+    Type: AWS::EC2::Subnet
+    Properties: {VpcId: {Ref: Vpc}, CidrBlock: 10.50.0.0/24}
+  Group: {Type: AWS::EC2::SecurityGroup, Properties: {GroupDescription: g}}
+  Vm:
+    Type: AWS::EC2::Instance
+    Properties:
+      ImageId: cirros
+      InstanceType: m1.tiny
+      SubnetId: {Ref: Sub}
+      SecurityGroupIds: [{Ref: Group}]
+  Ip: {Type: AWS::EC2::EIP}
+"""
+
+
+def test_creates_answered_503_after_committing_are_adopted_not_repeated(
+    run_cli: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sandbox = Sandbox(state_path=tmp_path / "cloud.db").start()
+    try:
+        monkeypatch.setenv(
+            "OS_CLIENT_CONFIG_FILE", str(sandbox.write_clouds_yaml(tmp_path / "clouds.yaml"))
+        )
+        kinds = ("network", "subnet", "security_group", "port", "server", "floatingip")
+        sandbox.rules.add(
+            [
+                {
+                    "name": f"ghost-{kind}",
+                    "match": {"resource": kind, "method": "POST", "nth": 1},
+                    "action": {"commit_then": 503},
+                }
+                for kind in kinds
+            ]
+        )
+        template = _write(tmp_path, "ghost.yaml", GHOST_YAML)
+        _ok(run_cli("stack", "create", str(template), "--name", "g", "--os-cloud", "sandbox"))
+        inventory = sandbox.inventory()
+        for key in ("network", "subnet", "router", "security_group", "floatingip"):
+            assert len(inventory.get(f"network/{key}", [])) == 1, (key, inventory)
+        assert len(inventory["compute/server"]) == 1
+        vpc = inventory["network/network"][0]
+        owners = sorted(p.device_owner for p in sandbox.connection().network.ports(network_id=vpc))
+        # The instance's port in the subnet, and the VPC router's interface on it.
+        assert [o for o in owners if o.startswith(("compute", "network:router_i"))] == [
+            "compute:nova",
+            "network:router_interface",
+        ]
+        posts = [r.path.rsplit("/", 1)[-1] for r in sandbox.request_log if r.method == "POST"]
+        assert posts.count("servers") == 1 and posts.count("floatingips") == 1
+        _ok(run_cli("stack", "check", "g", "--os-cloud", "sandbox"))
+        _ok(run_cli("stack", "delete", "g", "--yes", "--os-cloud", "sandbox"))
+        assert sandbox.inventory() == {}
+    finally:
+        sandbox.stop()
