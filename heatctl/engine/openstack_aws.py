@@ -353,7 +353,6 @@ def _interface_body(ctx: ResourceContext) -> dict[str, Any]:
             "is_admin_state_up": True,
             "network_id": subnet.network_id,
             "fixed_ips": [fixed],
-            "description": p.get("Description"),
             # No GroupSet: Neutron's default group; an empty one: no group (as Heat).
             "security_group_ids": None if groups is None else security_group_ids(ctx.conn, groups),
             "tags": [ctx.tag],

@@ -11,6 +11,7 @@ OS::Cinder::VolumeAttachment lifecycle with the AWS property names.
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from email.mime.multipart import MIMEMultipart
@@ -130,7 +131,10 @@ def _server_body(ctx: ResourceContext) -> dict[str, Any]:
             "security_groups": [{"name": g} for g in groups]
             if groups and networks == "auto"
             else None,
-            "user_data": cfn_userdata(str(p.get("UserData") or "")),
+            # Nova takes user data base64-encoded (openstacksdk's proxy sends it as given).
+            "user_data": base64.b64encode(
+                cfn_userdata(str(p.get("UserData") or "")).encode()
+            ).decode(),
             "metadata": {**_metadata(p), TAG_KEY: ctx.tag},
             "tags": [ctx.tag],
             "availability_zone": p.get("AvailabilityZone"),

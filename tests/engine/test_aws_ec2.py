@@ -3,6 +3,8 @@ and YAML as users write them): create, attributes, update, delete, nothing left.
 
 from __future__ import annotations
 
+import base64
+import email
 import json
 from pathlib import Path
 from typing import Any
@@ -333,6 +335,11 @@ def test_instance_in_a_subnet_with_volumes(run_cli: Any, state_dir: Path, tmp_pa
     assert seen["port_groups"] == [[ids["Group"]]] and seen["port_subnet"] == [ids["Sub"]]
     assert seen["volume"] == "in-use" and seen["meta"] == {"role": "db"}
     assert seen["remote"] == [seen["default"]]
+    # The user data as Heat sends it for cfn-tools: a MIME message, the template's own
+    # UserData (none here) as its cfn-userdata part, cloud-init's user ec2-user.
+    message = email.message_from_bytes(base64.b64decode(seen["user_data"]))
+    parts = {p.get_filename(): p.get_payload(decode=True) for p in message.get_payload()}
+    assert parts == {"cloud-config": b"user: ec2-user\n", "cfn-userdata": b""}
     _ok(run_cli("stack", "check", "db"))
     _ok(run_cli("stack", "update", "db", "-t", str(template), "-P", "Role=primary"))
     assert _cloud(state_dir, look)["meta"] == {"role": "primary"}

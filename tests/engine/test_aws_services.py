@@ -153,6 +153,18 @@ def test_iam_user_and_access_key(run_cli: Any, state_dir: Path, tmp_path: Path) 
     assert secret not in created.stdout + created.stderr
     _ok(run_cli("stack", "check", "iam"))  # the user and its key are found again
     assert out["secret"] != secret
+    # No property updates in place (as in Heat): a new password is a new user, and its
+    # key follows; the old ones are gone from Keystone.
+    _ok(run_cli("stack", "update", "iam", "-t", str(template), "-P", "Password=other-pw"))
+    again = _outputs(run_cli, "iam")
+    assert again["user"] != out["user"] and again["access"] != access
+
+    def users_and_keys(conn: Any) -> tuple[list[str], list[str]]:
+        names = [u.name for u in conn.identity.users() if u.name.startswith("iam-")]
+        keys = [json.loads(c.blob)["access"] for c in conn.identity.credentials(type="ec2")]
+        return names, keys
+
+    assert _cloud(state_dir, users_and_keys) == ([again["user"]], [again["access"]])
     _delete_leaves_nothing(run_cli, state_dir, "iam")
 
 
