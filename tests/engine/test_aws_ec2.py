@@ -488,3 +488,23 @@ def test_creates_answered_503_after_committing_are_adopted_not_repeated(
         assert sandbox.inventory() == {}
     finally:
         sandbox.stop()
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "EC2WithEBSSample.template",
+        "WordPress_2_Instances_With_EBS_EIP.template",
+        "WordPress_Single_Instance.yaml",
+    ],
+)
+def test_corpus_templates_create_read_and_delete(run_cli: Any, state_dir: Path, name: str) -> None:
+    template = corpus_path("heat-templates", "cfn", "F17", name)
+    _prepare(state_dir, "F17-x86_64-cfntools")
+    _ok(run_cli("stack", "create", str(template), "--name", "c", "-P", "KeyName=heat_key"))
+    outputs = _outputs(run_cli, "c")
+    assert outputs and all(value not in (None, "", "0.0.0.0") for value in outputs.values())
+    _ok(run_cli("stack", "check", "c"))
+    _ok(run_cli("stack", "delete", "c", "--yes"))
+    _unprepare(state_dir, "F17-x86_64-cfntools")
+    assert _inventory(state_dir) == {}
