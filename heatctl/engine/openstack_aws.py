@@ -285,6 +285,20 @@ class GatewayAttachmentLifecycle:
         return ctx.physical_name() if ctx.call("router.gateways", attached) else None
 
 
+def _routers_of(conn: Conn, subnet_id: str) -> list[str]:
+    """The routers with an interface on the subnet."""
+    return [
+        str(port.device_id)
+        for port in conn.network.ports(device_owner="network:router_interface")
+        if any(ip.get("subnet_id") == subnet_id for ip in port.fixed_ips or [])
+    ]
+
+
+def _routed(conn: Conn, subnet_id: str) -> bool:
+    """Whether some router has an interface on the subnet."""
+    return bool(_routers_of(conn, subnet_id))
+
+
 def _table_ids(ctx: ResourceContext) -> tuple[str, str]:
     return str(ctx.properties["RouteTableId"]), str(ctx.properties["SubnetId"])
 
@@ -302,9 +316,11 @@ class SubnetRouteTableLifecycle:
         table, subnet = _table_ids(ctx)
 
         def move() -> None:
-            previous = _default_router(ctx, subnet)
-            if previous is not None and previous.id != table:
-                unplug_subnet(ctx.conn, previous.id, subnet)
+            # Heat takes the subnet off the VPC's router; off any other router too, so
+            # that a replacing association (made before the old one goes) can take it.
+            for router in _routers_of(ctx.conn, subnet):
+                if router != table:
+                    unplug_subnet(ctx.conn, router, subnet)
             plug_subnet(ctx.conn, table, subnet)
 
         ctx.call("router.add_interface", move, conflict_retries=6)
@@ -319,7 +335,9 @@ class SubnetRouteTableLifecycle:
         def move_back() -> None:
             unplug_subnet(ctx.conn, table, subnet)
             default = _default_router(ctx, subnet)
-            if default is not None:
+            # Back to the VPC's router, unless a replacing association already moved the
+            # subnet to another table (a subnet has one gateway address: one router).
+            if default is not None and not _routed(ctx.conn, subnet):
                 plug_subnet(ctx.conn, default.id, subnet)
 
         ctx.call("router.remove_interface", move_back, conflict_retries=6)

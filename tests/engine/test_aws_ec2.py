@@ -508,3 +508,47 @@ def test_corpus_templates_create_read_and_delete(run_cli: Any, state_dir: Path, 
     _ok(run_cli("stack", "delete", "c", "--yes"))
     _unprepare(state_dir, "F17-x86_64-cfntools")
     assert _inventory(state_dir) == {}
+
+
+TABLES_YAML = """
+AWSTemplateFormatVersion: '2010-09-09'
+Parameters:
+  Use: {Type: String, Default: A}
+Conditions:
+  UseA: {"Fn::Equals": [{Ref: Use}, A]}
+Resources:
+  Vpc: {Type: AWS::EC2::VPC, Properties: {CidrBlock: 10.60.0.0/16}}
+  Sub:
+    Type: AWS::EC2::Subnet
+    Properties: {VpcId: {Ref: Vpc}, CidrBlock: 10.60.0.0/24}
+  A: {Type: AWS::EC2::RouteTable, Properties: {VpcId: {Ref: Vpc}}}
+  B: {Type: AWS::EC2::RouteTable, Properties: {VpcId: {Ref: Vpc}}}
+  Assoc:
+    Type: AWS::EC2::SubnetRouteTableAssociation
+    Properties:
+      RouteTableId: {"Fn::If": [UseA, {Ref: A}, {Ref: B}]}
+      SubnetId: {Ref: Sub}
+"""
+
+
+def test_a_subnet_moves_between_route_tables(run_cli: Any, state_dir: Path, tmp_path: Path) -> None:
+    template = _write(tmp_path, "tables.yaml", TABLES_YAML)
+    _ok(run_cli("stack", "create", str(template), "--name", "t"))
+    ids = {name: row["physical_id"] for name, row in _resources(run_cli, "t").items()}
+
+    def routers_of_subnet(conn: Any) -> list[str]:
+        vpc_router = next(
+            iter(conn.network.routers(name=conn.network.get_network(ids["Vpc"]).name))
+        )
+        names = {ids["A"]: "A", ids["B"]: "B", vpc_router.id: "vpc"}
+        return sorted(
+            names.get(p.device_id, p.device_id)
+            for p in conn.network.ports(device_owner="network:router_interface")
+            if any(ip["subnet_id"] == ids["Sub"] for ip in p.fixed_ips)
+        )
+
+    assert _cloud(state_dir, routers_of_subnet) == ["A"]
+    _ok(run_cli("stack", "update", "t", "-t", str(template), "-P", "Use=B"))
+    assert _cloud(state_dir, routers_of_subnet) == ["B"]  # replaced: moved, not doubled
+    _ok(run_cli("stack", "check", "t"))
+    _delete_leaves_nothing(run_cli, state_dir, "t")
