@@ -75,7 +75,10 @@ def is_deployable(type_name: str) -> bool:
     """True when `heatctl stack create` can deploy resources of this registered type."""
     from heatctl.engine.nested import nested_types
 
-    return type_name in nested_types() or _deployable_class(type_name) is not None
+    if type_name in nested_types():
+        return True
+    cls = _deployable_class(type_name)
+    return cls is not None and getattr(cls, "deployable", True)
 
 
 @functools.cache

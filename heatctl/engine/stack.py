@@ -252,6 +252,8 @@ class StackEngine:
         found = nested_plugin(self, type_name)
         if found is not None:
             return found
+        if type_name in self.template_types:  # the environment maps it to a template
+            return TemplatePlugin(self, ResourceFailed(f"no template for {type_name}"))
         try:
             return self._type_plugin(type_name)
         except ResourceFailed as error:
@@ -286,7 +288,7 @@ class StackEngine:
         stack = self.store.create_stack(
             name,
             model.document,
-            environment=model.environment,
+            environment=stored_environment(model),
             parameters=model.parameters,
             hidden_parameters=model.hidden_parameters,
             files=model.files,
@@ -328,7 +330,7 @@ class StackEngine:
         stack = self.store.create_stack(
             name,
             model.document,
-            environment=model.environment,
+            environment=stored_environment(model),
             parameters=model.parameters,
             hidden_parameters=model.hidden_parameters,
             files=model.files,
@@ -390,7 +392,7 @@ class StackEngine:
         return self.store.update_stack_definition(
             stack.id,
             model.document,
-            environment=model.environment,
+            environment=stored_environment(model),
             parameters=model.parameters if parameters is None else parameters,
             hidden_parameters=model.hidden_parameters,
             files=model.files,
@@ -617,6 +619,8 @@ class StackEngine:
             stack = self._set_stack(
                 stack, Status(action, State.IN_PROGRESS), "stack operation started", options
             )
+        # Resources whose type the environment mapped to a template are child stacks.
+        self.template_types.update(stack.environment.get("template_types") or ())
         stored = self.store.resources(stack.id, current_only=False)
         the_plan = plan({}, nx.DiGraph(), stored, self.type_info)
         add_leftover_cleanups(the_plan, stored)
@@ -789,6 +793,13 @@ def add_leftover_cleanups(the_plan: Plan, stored: Sequence[Any]) -> None:
             target = Step("delete", requirement)
             if target in the_plan.steps:
                 the_plan.steps.add_edge(cleanup, target)
+
+
+def stored_environment(model: TemplateModel) -> dict[str, Any]:
+    """The model's environment as the stack keeps it, with the types its environment maps
+    to provider templates (a delete, which loads no template, needs to know them)."""
+    types = sorted(getattr(model, "template_types", ()))
+    return {**model.environment, "template_types": types} if types else dict(model.environment)
 
 
 def cancel_target(stack_id: str) -> str:

@@ -5,6 +5,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from heatctl.engine.lifecycle import not_in_cloud
+from heatctl.engine.openstack import methods_of
+from heatctl.engine.openstack_aws_services import (
+    AccessKeyLifecycle,
+    BucketLifecycle,
+    GuestTemplateRefusal,
+    UserLifecycle,
+)
 from heatctl.resources.common import AWS_INSTANCE_COMMON, aws_tags, by_name
 from heatctl.resources.registry import ResourceType, register
 from heatctl.resources.schema import (
@@ -335,6 +342,19 @@ class LoadBalancer(ResourceType):
         ),
     }
 
+    # Refused at create: it completes only when a guest's cfn-init signals it.
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = methods_of(GuestTemplateRefusal)
+    deployable: ClassVar[bool] = False  # its create only says why it cannot be
+
 
 @register
 class AccessKey(ResourceType):
@@ -358,6 +378,20 @@ class AccessKey(ResourceType):
         "UserName": attribute("Name of the user.", PropertyType.STRING),
     }
 
+    secret_attributes: ClassVar[tuple[str, ...]] = ("SecretAccessKey",)
+
+    # Lifecycle: heatctl.engine.openstack_aws_services.AccessKeyLifecycle (an EC2 credential).
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = methods_of(AccessKeyLifecycle)
+
 
 @register
 class User(ResourceType):
@@ -375,6 +409,18 @@ class User(ResourceType):
             "Access policies (AWS::IAM or OS::Heat::AccessPolicy resources) of the user."
         ),
     }
+
+    # Lifecycle: heatctl.engine.openstack_aws_services.UserLifecycle (a Keystone user).
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = methods_of(UserLifecycle)
 
 
 @register
@@ -410,6 +456,18 @@ class Bucket(ResourceType):
         "DomainName": attribute("DNS name of the bucket.", PropertyType.STRING),
         "WebsiteURL": attribute("Website URL of the bucket.", PropertyType.STRING),
     }
+
+    # Lifecycle: heatctl.engine.openstack_aws_services.BucketLifecycle (a Swift container).
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = methods_of(BucketLifecycle)
 
 
 @register
@@ -542,3 +600,16 @@ class DBInstance(ResourceType):
         "Endpoint.Address": attribute("IP address of the database server."),
         "Endpoint.Port": attribute("Port of the database."),
     }
+
+    # Refused at create: it completes only when a guest's cfn-init signals it.
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = methods_of(GuestTemplateRefusal)
+    deployable: ClassVar[bool] = False  # its create only says why it cannot be

@@ -2,8 +2,29 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
+from heatctl.engine.lifecycle import NoCloudLifecycle, ResourceContext, not_in_cloud
+from heatctl.engine.openstack import lifecycle, methods_of
+from heatctl.engine.openstack_aws import (
+    EC2_SECURITY_GROUP,
+    EC2_SUBNET,
+    NETWORK_INTERFACE,
+    ROUTE_TABLE,
+    Ec2SubnetLifecycle,
+    GatewayAttachmentLifecycle,
+    RouteTableLifecycle,
+    SubnetRouteTableLifecycle,
+    VpcLifecycle,
+    create_then,
+)
+from heatctl.engine.openstack_aws import VPC as VPC_KIND
+from heatctl.engine.openstack_aws_eip import EipAssociationLifecycle, EipLifecycle
+from heatctl.engine.openstack_aws_instance import (
+    EC2_VOLUME,
+    Ec2VolumeAttachmentLifecycle,
+    InstanceLifecycle,
+)
 from heatctl.resources.common import AWS_INSTANCE_COMMON, aws_tags, by_name
 from heatctl.resources.registry import ResourceType, register
 from heatctl.resources.schema import (
@@ -28,6 +49,32 @@ from heatctl.resources.values import (
     conflict,
     one_required,
 )
+
+
+class _NoCheck:
+    """Polls of link types whose calls complete at once."""
+
+    def check_create_complete(self, ctx: ResourceContext) -> None:
+        return None
+
+    check_update_complete = check_delete_complete = update = check_create_complete
+
+    def resolve_attributes(self, ctx: ResourceContext) -> dict[str, Any]:
+        return {}
+
+    def find_by_tag(self, ctx: ResourceContext) -> str | None:
+        return None
+
+
+class _GatewayAttachment(GatewayAttachmentLifecycle, _NoCheck):
+    """Found again by the gateways it set (attaching twice sets the same gateway)."""
+
+    find_by_tag = GatewayAttachmentLifecycle.find_by_tag
+
+
+class _SubnetRouteTable(SubnetRouteTableLifecycle, _NoCheck):
+    """Found again by the route table's port on the subnet."""
+
 
 # The ingress and egress rules of AWS::EC2::SecurityGroup have the same form.
 EC2_SECURITY_GROUP_RULE = map_of(
@@ -133,6 +180,18 @@ class Instance(ResourceType):
             return
         check_ebs_snapshots(values, report)
 
+    # Lifecycle: heatctl.engine.openstack_aws_instance.InstanceLifecycle.
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = methods_of(InstanceLifecycle)
+
 
 @register
 class EIP(ResourceType):
@@ -155,6 +214,18 @@ class EIP(ResourceType):
             "Allocation id of the address (VPC addresses only).", PropertyType.STRING
         ),
     }
+
+    # Lifecycle: heatctl.engine.openstack_aws_eip.EipLifecycle (Ref: the address).
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = methods_of(EipLifecycle)
 
 
 @register
@@ -186,6 +257,27 @@ class EIPAssociation(ResourceType):
         elif not instance and not values.truthy("NetworkInterfaceId"):
             one_required(report, (), "InstanceId", "NetworkInterfaceId")
 
+    @classmethod
+    def replace_on_update(cls, old: dict[str, Any], new: dict[str, Any]) -> bool:
+        """Heat replaces when the address and its target change together."""
+        address = any(old.get(k) != new.get(k) for k in ("EIP", "AllocationId"))
+        target = any(
+            old.get(k) != new.get(k) and new.get(k) for k in ("InstanceId", "NetworkInterfaceId")
+        )
+        return address and target
+
+    # Lifecycle: heatctl.engine.openstack_aws_eip.EipAssociationLifecycle.
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = methods_of(EipAssociationLifecycle)
+
 
 @register
 class InternetGateway(ResourceType):
@@ -196,6 +288,19 @@ class InternetGateway(ResourceType):
     properties: ClassVar[dict[str, Property]] = {
         "Tags": aws_tags("Tags on the gateway.", implemented=False),
     }
+
+    # No cloud object: the one external network stands for it (as in Heat).
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = methods_of(NoCloudLifecycle)
+    find_by_tag = not_in_cloud
 
 
 @register
@@ -220,6 +325,18 @@ class NetworkInterface(ResourceType):
         "PrivateIpAddress": attribute("Fixed IP address of the interface.", PropertyType.STRING),
     }
 
+    # Lifecycle: heatctl.engine.openstack_aws.NETWORK_INTERFACE (a port).
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = lifecycle(NETWORK_INTERFACE)
+
 
 @register
 class RouteTable(ResourceType):
@@ -231,6 +348,20 @@ class RouteTable(ResourceType):
         "Tags": aws_tags("Tags on the route table.", implemented=False),
         "VpcId": string("VPC the route table belongs to.", required=True),
     }
+
+    # Lifecycle: heatctl.engine.openstack_aws.ROUTE_TABLE (a router).
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = lifecycle(ROUTE_TABLE)
+    check_create_complete = RouteTableLifecycle.check_create_complete
+    create = create_then(ROUTE_TABLE, RouteTableLifecycle.check_create_complete)
 
 
 @register
@@ -254,6 +385,18 @@ class SecurityGroup(ResourceType):
         "VpcId": string("VPC of the group (selects Neutron groups)."),
     }
 
+    # Lifecycle: heatctl.engine.openstack_aws.EC2_SECURITY_GROUP (rules diffed on update).
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = lifecycle(EC2_SECURITY_GROUP)
+
 
 @register
 class Subnet(ResourceType):
@@ -271,6 +414,22 @@ class Subnet(ResourceType):
         "AvailabilityZone": attribute("Availability zone of the subnet.", PropertyType.STRING),
     }
 
+    # Lifecycle: heatctl.engine.openstack_aws.EC2_SUBNET, plugged into the VPC's router.
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = lifecycle(EC2_SUBNET)
+    check_create_complete = Ec2SubnetLifecycle.check_create_complete
+    create = create_then(EC2_SUBNET, Ec2SubnetLifecycle.check_create_complete)
+    delete = Ec2SubnetLifecycle.delete
+    resolve_attributes = Ec2SubnetLifecycle.resolve_attributes
+
 
 @register
 class SubnetRouteTableAssociation(ResourceType):
@@ -282,6 +441,18 @@ class SubnetRouteTableAssociation(ResourceType):
         "RouteTableId": string("Route table (id).", required=True),
         "SubnetId": string("Subnet (id).", required=True, constraints=(custom("neutron.subnet"),)),
     }
+
+    # Lifecycle: heatctl.engine.openstack_aws.SubnetRouteTableLifecycle.
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = methods_of(_SubnetRouteTable)
 
 
 @register
@@ -301,6 +472,20 @@ class VPC(ResourceType):
         "Tags": aws_tags("Tags on the VPC.", implemented=False),
     }
 
+    # Lifecycle: heatctl.engine.openstack_aws.VPC (a network and a router).
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = lifecycle(VPC_KIND)
+    check_create_complete = VpcLifecycle.check_create_complete
+    create = create_then(VPC_KIND, VpcLifecycle.check_create_complete)
+
 
 @register
 class VPCGatewayAttachment(ResourceType):
@@ -315,6 +500,18 @@ class VPCGatewayAttachment(ResourceType):
             "Not implemented by Heat: giving a value is an error.", implemented=False
         ),
     }
+
+    # Lifecycle: heatctl.engine.openstack_aws.GatewayAttachmentLifecycle.
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = methods_of(_GatewayAttachment)
 
 
 @register
@@ -335,6 +532,18 @@ class Volume(ResourceType):
         ),
         "Tags": aws_tags("Tags on the volume.", immutable=True),
     }
+
+    # Lifecycle: heatctl.engine.openstack_aws_instance.EC2_VOLUME (a Cinder volume).
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = lifecycle(EC2_VOLUME)
 
 
 @register
@@ -363,3 +572,15 @@ class VolumeAttachment(ResourceType):
             constraints=(custom("cinder.volume"),),
         ),
     }
+
+    # Lifecycle: OS::Cinder::VolumeAttachment's, with the AWS property names.
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = methods_of(Ec2VolumeAttachmentLifecycle)

@@ -8,6 +8,7 @@ from typing import Any
 from heatctl.sandbox.clock import iso
 from heatctl.sandbox.cloud import Account, Cloud
 from heatctl.sandbox.identity_admin import IdentityAdmin
+from heatctl.sandbox.identity_credentials import IdentityCredentials
 from heatctl.sandbox.web import ApiError, Body, Request, Response, Router, empty, json_response
 
 UNAUTHORIZED = "The request you have made requires authentication."
@@ -26,6 +27,8 @@ ROLES = [
     {"id": "a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5", "name": "admin"},
     {"id": "b0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5", "name": "member"},
     {"id": "c0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5", "name": "reader"},
+    # DevStack with Heat adds it: Heat puts the users it makes (AWS::IAM::User) in it.
+    {"id": "d0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5", "name": "heat_stack_user"},
 ]
 
 
@@ -46,6 +49,7 @@ class IdentityService:
         r("GET", "/v3/auth/projects", self.auth_projects)
         self.admin = IdentityAdmin(self)
         self.admin.routes(r)
+        IdentityCredentials(self).routes(r)
 
     # -- documents -------------------------------------------------------------------
     def _v3(self) -> Body:
