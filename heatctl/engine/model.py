@@ -70,6 +70,10 @@ class DslModel:
         self.parameters: dict[str, Any] = dict(source.parameters)
         hidden = {n for n, p in template.parameters.items() if p.hidden}
         self.hidden_parameters = sorted(hidden & set(self.parameters))
+        # Every hidden value, given or not (a default, an environment's): masked in views.
+        self.hidden_values = {
+            n: v for n, v in loaded.parameters.values.items() if n in hidden and v is not None
+        }
         self.files: dict[str, str] = {}
         self.graph: nx.DiGraph = loaded.graph.graph if loaded.graph is not None else nx.DiGraph()
         self.template_types: set[str] = set()  # types backed by a provider template

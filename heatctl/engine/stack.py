@@ -291,6 +291,7 @@ class StackEngine:
             environment=stored_environment(model),
             parameters=model.parameters,
             hidden_parameters=model.hidden_parameters,
+            hidden_values=getattr(model, "hidden_values", {}),
             files=model.files,
             timeout_mins=None if options.timeout is None else max(1, round(options.timeout / 60)),
             disable_rollback=not options.rollback,
@@ -333,6 +334,7 @@ class StackEngine:
             environment=stored_environment(model),
             parameters=model.parameters,
             hidden_parameters=model.hidden_parameters,
+            hidden_values=getattr(model, "hidden_values", {}),
             files=model.files,
         )
         model.bind(stack.id, stack.name)
@@ -395,6 +397,7 @@ class StackEngine:
             environment=stored_environment(model),
             parameters=model.parameters if parameters is None else parameters,
             hidden_parameters=model.hidden_parameters,
+            hidden_values=getattr(model, "hidden_values", {}),
             files=model.files,
         )
 

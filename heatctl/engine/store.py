@@ -179,6 +179,7 @@ class StateStore:
         environment: Mapping[str, Any] | None = None,
         parameters: Mapping[str, Any] | None = None,
         hidden_parameters: Iterable[str] = (),
+        hidden_values: Mapping[str, Any] | None = None,
         files: Mapping[str, str] | None = None,
         timeout_mins: int | None = None,
         disable_rollback: bool = True,
@@ -213,7 +214,17 @@ class StateStore:
                 }
             )
             self._write_secrets(stack_id, "parameter", "", params, hidden)
+            self._write_hidden_values(stack_id, hidden_values)
         return self.get_stack(stack_id)
+
+    def _write_hidden_values(self, stack_id: str, values: Mapping[str, Any] | None) -> None:
+        # Hidden parameters' values from wherever they came (a default, an environment):
+        # kept only so every view masks them; the "parameter" scope is what was given.
+        values = dict(values or {})
+        self.db.execute(
+            "DELETE FROM secrets WHERE stack_id = ? AND scope = 'hidden_value'", [stack_id]
+        )
+        self._write_secrets(stack_id, "hidden_value", "", values, values)
 
     def update_stack_definition(
         self,
@@ -223,6 +234,7 @@ class StateStore:
         environment: Mapping[str, Any] | None = None,
         parameters: Mapping[str, Any] | None = None,
         hidden_parameters: Iterable[str] = (),
+        hidden_values: Mapping[str, Any] | None = None,
         files: Mapping[str, str] | None = None,
     ) -> StackRecord:
         """Replace the stored template, environment and parameters (for `stack update`)."""
@@ -243,6 +255,7 @@ class StateStore:
             )
             db.execute("DELETE FROM secrets WHERE stack_id = ? AND scope = 'parameter'", [stack_id])
             self._write_secrets(stack_id, "parameter", "", params, hidden)
+            self._write_hidden_values(stack_id, hidden_values)
         return self.get_stack(stack_id)
 
     def _find_stack_row(self, name_or_id: str) -> dict[str, Any] | None:

@@ -166,3 +166,23 @@ def test_deployable_list_is_the_engines_own_answer(run_cli):
             assert row["deployable"] is getattr(plugin, "deployable", True), row["type"]
     only = json.loads(run_cli("resource-type", "list", "--deployable", "--json").stdout)
     assert [r["type"] for r in only] == [r["type"] for r in listed if r["deployable"]]
+
+
+def test_a_hidden_parameters_default_is_masked_like_a_given_value(run_cli, tmp_path):
+    (tmp_path / "env.yaml").write_text("parameters:\n  token: FromTheEnv42\n")
+    path = tmp_path / "t.yaml"
+    path.write_text(
+        "heat_template_version: 2018-08-31\n"
+        "parameters:\n"
+        "  pw: {type: string, hidden: true, default: TopSecret99}\n"
+        "  token: {type: string, hidden: true}\n"
+        "resources:\n  v:\n    type: OS::Heat::TestResource\n"
+        "    properties: {value: {list_join: ['-', [{get_param: pw}, {get_param: token}]]}}\n"
+        "outputs:\n  o: {value: {get_attr: [v, output]}}\n"
+    )
+    created = run_cli("stack", "create", str(path), "-e", str(tmp_path / "env.yaml"), "--name", "h")
+    assert created.exit_code == 0, created.output
+    for command in (["show"], ["resources"], ["events"], ["output"], ["output", "--json"]):
+        shown = run_cli("stack", *command, "h", *(["--json"] if len(command) == 1 else []))
+        assert shown.exit_code == 0, shown.output
+        assert "TopSecret99" not in shown.output and "FromTheEnv42" not in shown.output
