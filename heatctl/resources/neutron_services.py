@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from heatctl.engine.openstack_neutron import rest_lifecycle
+from heatctl.engine.openstack_neutron_kinds import METERING_LABEL, METERING_RULE
 from heatctl.resources.registry import ResourceType, register
 from heatctl.resources.schema import (
     Attribute,
@@ -174,6 +176,18 @@ class MeteringLabel(ResourceType):
         "shared": attribute("Whether the label is shared.", PropertyType.STRING),
     }
 
+    # Lifecycle: heatctl.engine.openstack_neutron_kinds.METERING_LABEL (found again by name).
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = rest_lifecycle(METERING_LABEL)
+
 
 @register
 class MeteringRule(ResourceType):
@@ -199,6 +213,18 @@ class MeteringRule(ResourceType):
         "metering_label_id": attribute("Id of the metering label.", PropertyType.STRING),
         "remote_ip_prefix": attribute("Remote CIDR matched.", PropertyType.STRING),
     }
+
+    # Lifecycle: heatctl.engine.openstack_neutron_kinds.METERING_RULE (label, prefix, direction).
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = rest_lifecycle(METERING_RULE)
 
 
 @register

@@ -140,6 +140,8 @@ class Trunks:
         kind = item.get("segmentation_type", "vlan")
         in_choices(kind, "segmentation_type", ("vlan", "inherit"))
         seg_id = item.get("segmentation_id")
+        if isinstance(seg_id, str) and seg_id.isdigit():
+            seg_id = int(seg_id)  # Neutron's convert_to_int
         if kind == "vlan":
             if seg_id is None:
                 raise bad_request(
