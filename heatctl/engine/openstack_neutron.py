@@ -189,10 +189,16 @@ class RestKind:
     update_body: Callable[[Any, ResourceContext], dict[str, Any]] | None = None
     after_update: Callable[[Any, ResourceContext, str], None] | None = None
     """Calls an update needs besides the PUT (trunk subports, tags)."""
+    after_create: Callable[[Any, ResourceContext, str], None] | None = None
+    """Calls a create needs after the POST (a network gateway's connections)."""
+    before_delete: Callable[[Any, ResourceContext, str], None] | None = None
+    """Calls a delete needs before the DELETE (disconnecting a network gateway)."""
     ready: Callable[[Obj], bool | None] = built
     attributes: Callable[[Obj], dict[str, Any]] = lambda obj: dict(obj)
     delete: Callable[[ResourceContext, str], Any] | None = None
     """A delete other than DELETE <path>/<id>."""
+    secret: tuple[str, ...] = ()
+    """Fields kept out of the `show` attribute (the class lists them in secret_attributes)."""
 
 
 def by_tag(ctx: ResourceContext, path: str, plural: str) -> Obj | None:
@@ -241,6 +247,8 @@ def rest_lifecycle(kind: RestKind) -> tuple[Callable[..., Any], ...]:
             lookup=lambda: _wrapped(kind.find(self, ctx, where), kind.key),
         )
         ctx.physical_id = str(answer[kind.key]["id"])
+        if kind.after_create is not None:
+            kind.after_create(self, ctx, f"{where}/{ctx.physical_id}")
         return check(self, ctx)
 
     def check(self: Any, ctx: ResourceContext) -> Wait | None:
@@ -268,6 +276,8 @@ def rest_lifecycle(kind: RestKind) -> tuple[Callable[..., Any], ...]:
             kind.delete(ctx, ctx.physical_id)
             return None
         where = f"{path(ctx)}/{ctx.physical_id}"
+        if kind.before_delete is not None:
+            kind.before_delete(self, ctx, where)
         ctx.call(
             f"{kind.what}.delete",
             lambda: _delete_quietly(ctx.conn, where),
@@ -284,7 +294,8 @@ def rest_lifecycle(kind: RestKind) -> tuple[Callable[..., Any], ...]:
         obj = get(ctx)
         if obj is None:
             return {}
-        return {**kind.attributes(obj), "show": obj}
+        shown = {k: v for k, v in obj.items() if k not in kind.secret}
+        return {**kind.attributes(obj), "show": shown}
 
     def find_by_tag(self: Any, ctx: ResourceContext) -> str | None:
         where = path(ctx)

@@ -6,6 +6,20 @@ from typing import ClassVar
 
 from heatctl.engine.openstack_neutron import rest_lifecycle
 from heatctl.engine.openstack_neutron_kinds import METERING_LABEL, METERING_RULE
+from heatctl.engine.openstack_neutron_services import (
+    FIREWALL,
+    FIREWALL_POLICY,
+    FIREWALL_RULE,
+    FLOW_CLASSIFIER,
+    L2_GATEWAY,
+    L2_GATEWAY_CONNECTION,
+    NETWORK_GATEWAY,
+    PORT_CHAIN,
+    PORT_PAIR,
+    PORT_PAIR_GROUP,
+    TAP_FLOW,
+    TAP_SERVICE,
+)
 from heatctl.resources.registry import ResourceType, register
 from heatctl.resources.schema import (
     Attribute,
@@ -67,6 +81,18 @@ class Firewall(ResourceType):
         """value_specs cannot set a property (or shared, tenant_id)."""
         check_value_specs(values, report)
 
+    # Lifecycle: heatctl.engine.openstack_neutron_services.FIREWALL (found again by name).
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = rest_lifecycle(FIREWALL)
+
 
 @register
 class FirewallPolicy(ResourceType):
@@ -95,6 +121,18 @@ class FirewallPolicy(ResourceType):
         "shared": attribute("Whether the policy is shared.", PropertyType.STRING),
         "tenant_id": attribute("Project that owns the policy.", PropertyType.STRING),
     }
+
+    # Lifecycle: heatctl.engine.openstack_neutron_services.FIREWALL_POLICY (found again by name).
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = rest_lifecycle(FIREWALL_POLICY)
 
 
 @register
@@ -157,6 +195,18 @@ class FirewallRule(ResourceType):
         "source_port": attribute("Source ports matched.", PropertyType.STRING),
         "tenant_id": attribute("Project that owns the rule.", PropertyType.STRING),
     }
+
+    # Lifecycle: heatctl.engine.openstack_neutron_services.FIREWALL_RULE (found again by name).
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = rest_lifecycle(FIREWALL_RULE)
 
 
 @register
@@ -259,6 +309,18 @@ class L2Gateway(ResourceType):
         "name": string("Name of the gateway.", required=True, update_allowed=True),
     }
 
+    # Lifecycle: heatctl.engine.openstack_neutron_services.L2_GATEWAY (found again by name).
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = rest_lifecycle(L2_GATEWAY)
+
 
 @register
 class L2GatewayConnection(ResourceType):
@@ -275,6 +337,18 @@ class L2GatewayConnection(ResourceType):
         ),
         "segmentation_id": string("Segmentation id on the gateway interface."),
     }
+
+    # Lifecycle: heatctl.engine.openstack_neutron_services.L2_GATEWAY_CONNECTION (found again by gateway and network).
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = rest_lifecycle(L2_GATEWAY_CONNECTION)
 
 
 @register
@@ -333,6 +407,18 @@ class NetworkGateway(ResourceType):
         "default": attribute("Whether this is the default gateway.", PropertyType.STRING),
     }
 
+    # Lifecycle: heatctl.engine.openstack_neutron_services.NETWORK_GATEWAY (found again by name).
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = rest_lifecycle(NETWORK_GATEWAY)
+
 
 @register
 class FlowClassifier(ResourceType):
@@ -374,6 +460,18 @@ class FlowClassifier(ResourceType):
         ),
     }
 
+    # Lifecycle: heatctl.engine.openstack_neutron_services.FLOW_CLASSIFIER (found again by name).
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = rest_lifecycle(FLOW_CLASSIFIER)
+
 
 @register
 class PortChain(ResourceType):
@@ -401,6 +499,18 @@ class PortChain(ResourceType):
         ),
     }
 
+    # Lifecycle: heatctl.engine.openstack_neutron_services.PORT_CHAIN (found again by name).
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = rest_lifecycle(PORT_CHAIN)
+
 
 @register
 class PortPair(ResourceType):
@@ -422,6 +532,18 @@ class PortPair(ResourceType):
         ),
     }
 
+    # Lifecycle: heatctl.engine.openstack_neutron_services.PORT_PAIR (found again by name).
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = rest_lifecycle(PORT_PAIR)
+
 
 @register
 class PortPairGroup(ResourceType):
@@ -439,6 +561,18 @@ class PortPairGroup(ResourceType):
             update_allowed=True,
         ),
     }
+
+    # Lifecycle: heatctl.engine.openstack_neutron_services.PORT_PAIR_GROUP (found again by name).
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = rest_lifecycle(PORT_PAIR_GROUP)
 
 
 @register
@@ -471,6 +605,18 @@ class TapFlow(ResourceType):
         ),
     }
 
+    # Lifecycle: heatctl.engine.openstack_neutron_services.TAP_FLOW (found again by name).
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = rest_lifecycle(TAP_FLOW)
+
 
 @register
 class TapService(ResourceType):
@@ -487,3 +633,15 @@ class TapService(ResourceType):
             constraints=(custom("neutron.port"),),
         ),
     }
+
+    # Lifecycle: heatctl.engine.openstack_neutron_services.TAP_SERVICE (found again by name).
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = rest_lifecycle(TAP_SERVICE)
