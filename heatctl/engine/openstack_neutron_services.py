@@ -80,7 +80,9 @@ VPN_SERVICE = _simple(
         resolve={"subnet": subnet_id, "router": router_id},
     ),
     # Heat is done at PENDING_CREATE: a service is ACTIVE only once a connection uses it.
-    ready=lambda obj: {"ERROR": False, "PENDING_CREATE": True, "ACTIVE": True}.get(str(obj.get("status"))),
+    ready=lambda obj: {"ERROR": False, "PENDING_CREATE": True, "ACTIVE": True}.get(
+        str(obj.get("status"))
+    ),
     also=("router_id",),
 )
 IKE_POLICY = _simple("ike policy", "ikepolicy", "ikepolicies", "/vpn/ikepolicies")
