@@ -106,6 +106,8 @@ def test_qos_policy_and_rules(run_cli: Any, state_dir: Path, tmp_path: Path) -> 
     assert limits["bandwidth_limit"]["max_kbps"] == 2000
     kinds = {"bandwidth_limit", "dscp_marking", "minimum_bandwidth", "minimum_packet_rate"}
     assert set(limits) == kinds and len(shown.rules) == 4
+    # Every resource is found again in the cloud by its tag or identity.
+    ok(run_cli("stack", "check", "q"))
     delete_leaves_nothing(run_cli, state_dir, "q")
 
 
@@ -158,6 +160,7 @@ def test_qos_policy_updates_in_place(run_cli: Any, state_dir: Path, tmp_path: Pa
     assert physical(run_cli, "qp", "policy") == policy
     shown = cloud(state_dir, lambda c: c.network.get_qos_policy(policy))
     assert (shown.name, shown.is_shared) == ("silver", True)
+    # Every resource is found again in the cloud by its tag or identity.
     ok(run_cli("stack", "check", "qp"))
     delete_leaves_nothing(run_cli, state_dir, "qp")
 
@@ -183,6 +186,8 @@ def test_subnet_pool_allocates_and_only_grows(
     # A pool with subnets cannot be deleted: the cloud says so (409 SubnetPoolInUse).
     refused = cloud(state_dir, lambda c: _delete_error(c.network.delete_subnet_pool, pool))
     assert "allocated from the pool" in refused
+    # Every resource is found again in the cloud by its tag or identity.
+    ok(run_cli("stack", "check", "p"))
     delete_leaves_nothing(run_cli, state_dir, "p")
 
 
@@ -256,6 +261,8 @@ def test_trunk_subports_update_in_place(run_cli: Any, state_dir: Path, tmp_path:
     assert sorted((s["port_id"], s["segmentation_id"]) for s in shown.sub_ports) == sorted(
         [(sub_a, 10), (sub_b, 20)]
     )
+    # Every resource is found again in the cloud by its tag or identity.
+    ok(run_cli("stack", "check", "t"))
     delete_leaves_nothing(run_cli, state_dir, "t")
 
 
@@ -318,6 +325,8 @@ def test_rbac_segment_provider_net_and_quota(run_cli: Any, state_dir: Path, tmp_
         lambda c: (c.network.get_quota(quota).ports, c.network.get_network(net).is_shared),
     )
     assert limits == (60, False)
+    # Every resource is found again in the cloud by its tag or identity.
+    ok(run_cli("stack", "check", "a"))
     delete_leaves_nothing(run_cli, state_dir, "a")
     # The project's quotas are back to the defaults.
     assert cloud(state_dir, lambda c: c.network.get_quota(quota).ports) == 500

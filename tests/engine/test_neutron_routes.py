@@ -78,6 +78,8 @@ def test_extra_routes_and_route_sets(run_cli: Any, state_dir: Path, tmp_path: Pa
     subnet = physical(run_cli, "r", "subnet")
     refused = cloud(state_dir, lambda c: _refused(c, router, subnet))
     assert "required by one or more routes" in refused
+    # Every resource is found again in the cloud by its tag or identity.
+    ok(run_cli("stack", "check", "r"))
     delete_leaves_nothing(run_cli, state_dir, "r")
 
 
@@ -159,4 +161,6 @@ def test_port_forwarding_and_metering(run_cli: Any, state_dir: Path, tmp_path: P
     fip = physical(run_cli, "f", "fip")
     shown = cloud(state_dir, lambda c: c.network.get_port_forwarding(first, fip))
     assert shown.external_port == 2200
+    # Every resource is found again in the cloud by its tag or identity.
+    ok(run_cli("stack", "check", "f"))
     delete_leaves_nothing(run_cli, state_dir, "f")

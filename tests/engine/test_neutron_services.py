@@ -111,6 +111,8 @@ def test_vpn_service_policies_and_site_connection(
     # The pre-shared key never reaches the output.
     shown = run_cli("stack", "show", "v", "--json")
     assert "secret-key" not in shown.stdout + shown.stderr
+    # Every resource is found again in the cloud by its tag or identity.
+    ok(run_cli("stack", "check", "v"))
     delete_leaves_nothing(run_cli, state_dir, "v")
 
 
@@ -190,6 +192,8 @@ def test_service_chain_and_tap(run_cli: Any, state_dir: Path, tmp_path: Path) ->
     assert (physical(run_cli, "c", "chain"), physical(run_cli, "c", "flow")) == (chain, flow)
     assert _get(state_dir, f"/sfc/port_chains/{chain}")["port_chain"]["description"] == "second"
     assert _get(state_dir, f"/taas/tap_flows/{flow}")["tap_flow"]["description"] == "second"
+    # Every resource is found again in the cloud by its tag or identity.
+    ok(run_cli("stack", "check", "c"))
     delete_leaves_nothing(run_cli, state_dir, "c")
 
 
@@ -256,4 +260,6 @@ def test_firewall_and_gateways(run_cli: Any, state_dir: Path, tmp_path: Path) ->
     assert [(p["network_id"], p["segmentation_id"]) for p in ports] == [(net, 11)]
     listed = json.loads(ok(run_cli("stack", "resources", "g", "--json")).stdout)
     assert all(r["status"].endswith("COMPLETE") for r in listed.values())
+    # Every resource is found again in the cloud by its tag or identity.
+    ok(run_cli("stack", "check", "g"))
     delete_leaves_nothing(run_cli, state_dir, "g")
