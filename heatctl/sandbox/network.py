@@ -349,7 +349,11 @@ class NetworkService:
         return json_response(201, {"network": public(body)})
 
     def new_network(self, project: str, entity: Body) -> Body:
-        """Create and store a network (also used by seeding)."""
+        """Create and store a network (also used by seeding), with the segment ML2 gives
+        it: a geneve one of its own when no provider attributes are asked for."""
+        if "provider:network_type" not in entity:
+            segmentation_id = self.admin.allocate("geneve", None, None)
+            entity = {**entity, "provider:segmentation_id": segmentation_id}
         external = as_bool(entity.get("router:external", False), "router:external")
         body: Body = {
             "id": new_id(),
@@ -376,10 +380,9 @@ class NetworkService:
             "provider:segmentation_id": entity.get("provider:segmentation_id", 1000),
             **new_standard(self.cloud, project, entity),
         }
-        if entity.get("_provider"):
-            body["_provider"] = True
         body["_cols"] = {"project": project}
         self.cloud.save("network", body)
+        self.admin.network_segment(body)
         return body
 
     def update_network(self, request: Request) -> Response:
@@ -408,7 +411,9 @@ class NetworkService:
         check_name_like(entity.get("name"), "name")
         provider = self.admin.provider(request, entity, body)
         entity = {k: v for k, v in entity.items() if not k.startswith("provider:")}
-        body.update(provider)
+        if provider:
+            body.update(provider)
+            self.admin.network_segment(body)
         for key, value in entity.items():
             body[key] = as_bool(value, key) if allowed[key] is BOOL else value
         stamp(self.cloud, body)

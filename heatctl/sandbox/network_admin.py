@@ -26,7 +26,8 @@ from heatctl.sandbox.network_generic import (
     in_choices,
     in_range,
 )
-from heatctl.sandbox.web import ApiError, Body, Request, Response, empty, json_response
+from heatctl.sandbox.neutron_common import new_standard
+from heatctl.sandbox.web import ApiError, Body, Request, Response, empty, json_response, new_id
 
 if TYPE_CHECKING:
     from heatctl.sandbox.network import NetworkService
@@ -113,7 +114,8 @@ class Admin:
         self.segments.routes(r)
         r("GET", "/v2.0/quotas", self.list_quotas)
         r("GET", "/v2.0/quotas/{project}", self.get_quota)
-        r("GET", "/v2.0/quotas/{project}/details", self.get_quota)
+        r("GET", "/v2.0/quotas/{project}/details", self.quota_details)
+        r("GET", "/v2.0/quotas/{project}/default", self.quota_defaults)
         r("PUT", "/v2.0/quotas/{project}", self.put_quota)
         r("DELETE", "/v2.0/quotas/{project}", self.delete_quota)
 
@@ -201,7 +203,7 @@ class Admin:
         )
         body["_cols"]["parent"] = network["id"]
 
-    def allocate(self, kind: str, physnet: Any, seg_id: Any) -> int | None:
+    def allocate(self, kind: str, physnet: Any, seg_id: Any, skip: Any = None) -> int | None:
         """Check a (type, physical network, id) triple and return the id (allocated when
         not given); 400 for a malformed one, 409 when it is in use."""
         in_choices(kind, "network_type", NETWORK_TYPES)
@@ -219,7 +221,7 @@ class Admin:
             raise bad_request(
                 f"segmentation_id prohibited for {kind} provider network", "InvalidInput"
             )
-        used = self._used(kind, physnet)
+        used = self._used(kind, physnet, skip)
         if kind == "flat":
             if used:
                 raise conflict(
@@ -245,15 +247,12 @@ class Admin:
             )
         return int(seg_id)
 
-    def _used(self, kind: str, physnet: Any) -> set[Any]:
+    def _used(self, kind: str, physnet: Any, skip: Any = None) -> set[Any]:
         used: set[Any] = set()
         for seg in self.segments.all():
-            if seg["network_type"] == kind and seg.get("physical_network") == physnet:
+            same = seg["network_type"] == kind and seg.get("physical_network") == physnet
+            if same and seg["id"] != skip:
                 used.add(seg.get("segmentation_id"))
-        for network in self.cloud.query("network"):
-            mine = network.get("_provider") and network["provider:network_type"] == kind
-            if mine and network.get("provider:physical_network") == physnet:
-                used.add(network.get("provider:segmentation_id"))
         return used
 
     def provider(self, request: Request, entity: Body, current: Body | None = None) -> Body:
@@ -270,29 +269,35 @@ class Admin:
                 "InvalidInput",
             )
         old = dict(current or {})
-        if current is not None:
-            current["_provider"] = False  # its own triple does not count against itself
-            self.cloud.save("network", current)
         merged = {**{k: old.get(k) for k in keys}, **{k: entity.get(k, old.get(k)) for k in keys}}
-        if (
-            "provider:segmentation_id" not in entity
-            and current is not None
-            and "provider:network_type" in entity
-        ):
+        if "provider:segmentation_id" not in entity and "provider:network_type" in entity:
             merged["provider:segmentation_id"] = None
-        try:
-            seg_id = self.allocate(
-                str(merged["provider:network_type"] or "geneve"),
-                merged["provider:physical_network"],
-                merged["provider:segmentation_id"],
-            )
-        except ApiError:
-            if current is not None:
-                current["_provider"] = old.get("_provider", False)
-                self.cloud.save("network", current)
-            raise
-        merged["provider:segmentation_id"] = seg_id
-        return {**merged, "_provider": True}
+        merged["provider:network_type"] = merged["provider:network_type"] or "geneve"
+        merged["provider:segmentation_id"] = self.allocate(
+            str(merged["provider:network_type"]),
+            merged["provider:physical_network"],
+            merged["provider:segmentation_id"],
+            skip=old.get("_segment"),  # its own segment does not count against itself
+        )
+        return merged
+
+    def network_segment(self, network: Body) -> None:
+        """Create or update the segment ML2 keeps for a network's provider attributes."""
+        segment = self.cloud.load("segment", str(network.get("_segment") or "")) or {
+            "id": new_id(),
+            "name": None,
+            "network_id": network["id"],
+            **new_standard(self.cloud, network["project_id"], {}),
+            "_cols": {"project": network["project_id"], "parent": network["id"]},
+        }
+        segment.pop("tags", None)
+        segment["network_type"] = network["provider:network_type"]
+        segment["physical_network"] = network["provider:physical_network"]
+        segment["segmentation_id"] = network["provider:segmentation_id"]
+        self.cloud.save("segment", segment)
+        if network.get("_segment") != segment["id"]:
+            network["_segment"] = segment["id"]
+            self.cloud.save("network", network)
 
     def check_subnet_segment(self, network: Body, segment_id: str) -> None:
         """A subnet's segment must be one of its network's."""
@@ -339,6 +344,28 @@ class Admin:
     def get_quota(self, request: Request) -> Response:
         """GET /v2.0/quotas/{project}."""
         return json_response(200, {"quota": self.limits(request.params["project"])})
+
+    def quota_defaults(self, request: Request) -> Response:
+        """GET /v2.0/quotas/{project}/default: the limits a project without its own has."""
+        base = {
+            k: self.cloud.quota("network", k) if k in DEFAULT_QUOTAS["network"] else v
+            for k, v in QUOTA_DEFAULTS.items()
+        }
+        return json_response(200, {"quota": base})
+
+    def quota_details(self, request: Request) -> Response:
+        """GET /v2.0/quotas/{project}/details: limit, used and reserved per resource."""
+        project = request.params["project"]
+        kinds = {"security_group_rule": "sg_rule"}
+        details = {
+            name: {
+                "limit": limit,
+                "used": self.cloud.store.count(kinds.get(name, name), project),
+                "reserved": 0,
+            }
+            for name, limit in self.limits(project).items()
+        }
+        return json_response(200, {"quota": details})
 
     def list_quotas(self, request: Request) -> Response:
         """GET /v2.0/quotas: the projects with quotas of their own."""
