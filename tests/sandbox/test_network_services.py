@@ -32,7 +32,7 @@ def _router_subnet(conn: Any) -> tuple[Any, Any, Any]:
 
 
 def test_vpn_objects_in_use(conn: Any) -> None:
-    net, subnet, router = _router_subnet(conn)
+    _, subnet, router = _router_subnet(conn)
     with pytest.raises(exceptions.BadRequestException, match="not connected"):
         conn.network.create_vpn_service(router_id=router.id, subnet_id=subnet.id)
     conn.network.add_interface_to_router(router, subnet=subnet.id)
