@@ -330,3 +330,76 @@ def test_rbac_segment_provider_net_and_quota(run_cli: Any, state_dir: Path, tmp_
     delete_leaves_nothing(run_cli, state_dir, "a")
     # The project's quotas are back to the defaults.
     assert cloud(state_dir, lambda c: c.network.get_quota(quota).ports) == 500
+
+
+GHOSTS = """
+heat_template_version: 2018-08-31
+resources:
+  scope:
+    type: OS::Neutron::AddressScope
+    properties: {ip_version: 4}
+  policy:
+    type: OS::Neutron::QoSPolicy
+  rule:
+    type: OS::Neutron::QoSDscpMarkingRule
+    properties: {policy: {get_resource: policy}, dscp_mark: 10}
+  net:
+    type: OS::Neutron::Net
+  rbac:
+    type: OS::Neutron::RBACPolicy
+    properties:
+      object_type: network
+      object_id: {get_resource: net}
+      action: access_as_shared
+      target_tenant: "*"
+  label:
+    type: OS::Neutron::MeteringLabel
+"""
+
+
+def test_created_but_answered_503_is_adopted_not_made_twice(
+    run_cli: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each create reaches Neutron but is answered 503: heatctl finds the object by its tag
+    or by what identifies it (name, rule type in its policy, RBAC tuple) and adopts it."""
+    sandbox = Sandbox(state_path=tmp_path / "cloud.db").start()
+    try:
+        clouds = sandbox.write_clouds_yaml(tmp_path / "clouds.yaml")
+        monkeypatch.setenv("OS_CLIENT_CONFIG_FILE", str(clouds))
+        paths = {
+            "scope": "/address-scopes$",
+            "policy": "/qos/policies$",
+            "rule": "/dscp_marking_rules$",
+            "rbac": "/rbac-policies$",
+            "label": "/metering-labels$",
+        }
+        sandbox.rules.add(
+            [
+                {
+                    "name": name,
+                    "match": {"method": "POST", "path": path, "nth": 1},
+                    "action": {"commit_then": 503},
+                }
+                for name, path in paths.items()
+            ]
+        )
+        template = write(tmp_path, GHOSTS)
+        ok(run_cli("stack", "create", template, "--name", "g", "--os-cloud", "sandbox"))
+        posts = {
+            name: [
+                r.status
+                for r in sandbox.request_log
+                if r.method == "POST" and r.path.endswith(p[:-1])
+            ]
+            for name, p in paths.items()
+        }
+        assert posts == {name: [503] for name in paths}  # never re-POSTed
+        inventory = sandbox.inventory()
+        for kind in ("address_scope", "qos_rule", "rbac_policy", "metering_label"):
+            assert len(inventory[f"network/{kind}"]) == 1, kind
+        assert physical(run_cli, "g", "scope") == inventory["network/address_scope"][0]
+        assert physical(run_cli, "g", "rbac") == inventory["network/rbac_policy"][0]
+        ok(run_cli("stack", "delete", "g", "--yes", "--os-cloud", "sandbox"))
+        assert sandbox.inventory() == {}
+    finally:
+        sandbox.stop()
