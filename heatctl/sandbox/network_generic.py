@@ -11,7 +11,7 @@ against other objects, conflicts on delete, cascades.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from heatctl.sandbox.neutron_common import check_name_like, list_response, new_standard, stamp
@@ -65,8 +65,6 @@ class Spec:
     before_delete: Hook | None = None
     """Raise ApiError (409) to refuse a delete; clean up what goes with the object."""
     view: Callable[[Collection, Body], Body] | None = None
-    extra_routes: tuple[tuple[str, str, str], ...] = field(default=())
-    """(method, path suffix after /{id}, handler attribute name on the owner object)."""
 
 
 class Collection:
@@ -132,7 +130,8 @@ class Collection:
     def _owned(self, request: Request) -> Body:
         body = self.find(request.params["id"])
         parent = self._parent(request)
-        if parent is not None and body.get(self.spec.parent[1]) != parent["id"]:  # type: ignore[index]
+        field = self.spec.parent[1] if self.spec.parent else ""
+        if parent is not None and body.get(field) != parent["id"]:
             raise ApiError(
                 404,
                 f"{self.spec.label} {request.params['id']} could not be found.",

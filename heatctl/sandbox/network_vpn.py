@@ -70,16 +70,18 @@ def _check_policy(body: Body) -> None:
     body["lifetime"] = _lifetime(body.get("lifetime"))
 
 
-def _policy_in_use(field: str, label: str, error: str) -> Any:
-    def check(c: Collection, request: Request, body: Body) -> None:
-        for conn in c.cloud.query("ipsec_site_connection"):
-            if conn.get(field) == body["id"]:
-                raise conflict(
-                    f"{label} {body['id']} is in use by existing IPsecSiteConnection {conn['id']} and cannot be updated or deleted.",
-                    error,
-                )
-
-    return check
+def _refuse_if_used(c: Collection, body: Body) -> None:
+    """409 <Policy>InUse: neutron-vpnaas refuses any change to, or the delete of, a policy
+    an IPsec site connection uses."""
+    ike = c.spec.kind == "ikepolicy"
+    field = "ikepolicy_id" if ike else "ipsecpolicy_id"
+    for conn in c.cloud.query("ipsec_site_connection"):
+        if conn.get(field) == body["id"]:
+            raise conflict(
+                f"{c.spec.label} {body['id']} is in use by existing IPsecSiteConnection "
+                f"{conn['id']} and cannot be updated or deleted.",
+                "IKEPolicyInUse" if ike else "IPsecPolicyInUse",
+            )
 
 
 def _validate_ike(c: Collection, request: Request, body: Body) -> None:
@@ -95,11 +97,7 @@ def _validate_ipsec(c: Collection, request: Request, body: Body) -> None:
 
 
 def _policy_update(c: Collection, body: Body, changes: Body) -> None:
-    _policy_in_use(
-        "ikepolicy_id" if c.spec.kind == "ikepolicy" else "ipsecpolicy_id",
-        c.spec.label,
-        "IKEPolicyInUse" if c.spec.kind == "ikepolicy" else "IPsecPolicyInUse",
-    )(c, None, body)
+    _refuse_if_used(c, body)
     merged = {**body, **changes}
     _check_policy(merged)
     changes["lifetime"] = merged["lifetime"]
@@ -242,7 +240,7 @@ IKE_POLICY = Spec(
     },
     validate=_validate_ike,
     validate_update=_policy_update,
-    before_delete=_policy_in_use("ikepolicy_id", "IKEPolicy", "IKEPolicyInUse"),
+    before_delete=lambda c, request, body: _refuse_if_used(c, body),
 )
 
 IPSEC_POLICY = Spec(
@@ -273,7 +271,7 @@ IPSEC_POLICY = Spec(
     },
     validate=_validate_ipsec,
     validate_update=_policy_update,
-    before_delete=_policy_in_use("ipsecpolicy_id", "IPsecPolicy", "IPsecPolicyInUse"),
+    before_delete=lambda c, request, body: _refuse_if_used(c, body),
 )
 
 VPN_SERVICE = Spec(
