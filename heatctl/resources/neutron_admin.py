@@ -4,6 +4,24 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from heatctl.engine.openstack import methods_of
+from heatctl.engine.openstack_neutron import rest_lifecycle
+from heatctl.engine.openstack_neutron_kinds import (
+    ADDRESS_SCOPE,
+    FLOATING_IP_PORT_FORWARD,
+    PROVIDER_NET,
+    QOS_DSCP_MARKING_RULE,
+    QOS_MINIMUM_BANDWIDTH_RULE,
+    QOS_MINIMUM_PACKET_RATE_RULE,
+    RBAC_POLICY,
+    SEGMENT,
+    SUBNET_POOL,
+)
+from heatctl.engine.openstack_neutron_links import (
+    ExtraRouteLifecycle,
+    ExtraRouteSetLifecycle,
+    QuotaLifecycle,
+)
 from heatctl.resources.common import QOS_RULE_POLICY, QUOTA_PROJECT, quota
 from heatctl.resources.registry import ResourceType, register
 from heatctl.resources.schema import (
@@ -44,6 +62,18 @@ class AddressScope(ResourceType):
             "Project that owns the scope (admin only).", constraints=(custom("keystone.project"),)
         ),
     }
+
+    # Lifecycle: heatctl.engine.openstack_neutron_kinds.ADDRESS_SCOPE (found again by name and IP version).
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = rest_lifecycle(ADDRESS_SCOPE)
 
 
 @register
@@ -120,6 +150,18 @@ class SubnetPool(ResourceType):
                 f"min_prefixlen ({low}) is greater than default_prefixlen ({default})",
             )
 
+    # Lifecycle: heatctl.engine.openstack_neutron_kinds.SUBNET_POOL (tagged).
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = rest_lifecycle(SUBNET_POOL)
+
 
 @register
 class Segment(ResourceType):
@@ -156,6 +198,18 @@ class Segment(ResourceType):
             report(("network_type",), "vlan segments need 'segmentation_id'")
         elif kind in ("local", "flat") and values.given("segmentation_id"):
             report(("segmentation_id",), f"segmentation_id is not allowed for {kind} segments")
+
+    # Lifecycle: heatctl.engine.openstack_neutron_kinds.SEGMENT (found again by network and name).
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = rest_lifecycle(SEGMENT)
 
 
 @register
@@ -216,6 +270,18 @@ class ProviderNet(ResourceType):
         elif values.truthy("physical_network") and kind in ("vxlan", "gre", "geneve", "local"):
             report(("physical_network",), f"physical_network is not allowed for {kind} networks")
 
+    # Lifecycle: heatctl.engine.openstack_neutron_kinds.PROVIDER_NET (tagged).
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = rest_lifecycle(PROVIDER_NET)
+
 
 @register
 class ExtraRoute(ResourceType):
@@ -230,6 +296,18 @@ class ExtraRoute(ResourceType):
         "nexthop": string("Next hop address.", required=True),
         "router_id": string("Router (id).", required=True, constraints=(custom("neutron.router"),)),
     }
+
+    # Lifecycle: heatctl.engine.openstack_neutron_links (the route on the router).
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = methods_of(ExtraRouteLifecycle)
 
 
 @register
@@ -259,6 +337,18 @@ class ExtraRouteSet(ResourceType):
             update_allowed=True,
         ),
     }
+
+    # Lifecycle: heatctl.engine.openstack_neutron_links (add/remove_extraroutes).
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = methods_of(ExtraRouteSetLifecycle)
 
 
 @register
@@ -300,6 +390,18 @@ class FloatingIPPortForward(ResourceType):
         ),
     }
 
+    # Lifecycle: heatctl.engine.openstack_neutron_kinds.FLOATING_IP_PORT_FORWARD.
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = rest_lifecycle(FLOATING_IP_PORT_FORWARD)
+
 
 @register
 class QoSDscpMarkingRule(ResourceType):
@@ -321,6 +423,18 @@ class QoSDscpMarkingRule(ResourceType):
         "policy": QOS_RULE_POLICY,
         "tenant_id": string("Project that owns the rule."),
     }
+
+    # Lifecycle: heatctl.engine.openstack_neutron_kinds.qos_rule (one per type in a policy).
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = rest_lifecycle(QOS_DSCP_MARKING_RULE)
 
 
 @register
@@ -346,6 +460,18 @@ class QoSMinimumBandwidthRule(ResourceType):
         "tenant_id": string("Project that owns the rule."),
     }
 
+    # Lifecycle: heatctl.engine.openstack_neutron_kinds.qos_rule.
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = rest_lifecycle(QOS_MINIMUM_BANDWIDTH_RULE)
+
 
 @register
 class QoSMinimumPacketRateRule(ResourceType):
@@ -369,6 +495,18 @@ class QoSMinimumPacketRateRule(ResourceType):
         "policy": QOS_RULE_POLICY,
         "tenant_id": string("Project that owns the rule."),
     }
+
+    # Lifecycle: heatctl.engine.openstack_neutron_kinds.qos_rule.
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = rest_lifecycle(QOS_MINIMUM_PACKET_RATE_RULE)
 
 
 @register
@@ -394,6 +532,18 @@ class Quota(ResourceType):
     def check_values(cls, values: PropertyValues, report: Report) -> None:
         """At least one quota besides the project."""
         check_any_quota(values, report)
+
+    # Lifecycle: heatctl.engine.openstack_neutron_links (PUT/DELETE /quotas/{project}).
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = methods_of(QuotaLifecycle)
 
 
 @register
@@ -431,3 +581,15 @@ class RBACPolicy(ResourceType):
         shared_only = ("qos_policy", "security_group", "address_scope", "subnetpool")
         if action == "access_as_external" and kind in shared_only:
             report(("action",), f"action access_as_external is not valid for {kind} objects")
+
+    # Lifecycle: heatctl.engine.openstack_neutron_kinds.RBAC_POLICY (found again by object, action, target).
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = rest_lifecycle(RBAC_POLICY)

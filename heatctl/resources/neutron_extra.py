@@ -11,6 +11,8 @@ from heatctl.engine.openstack_kinds2 import (
     SECURITY_GROUP_RULE,
     link_lifecycle,
 )
+from heatctl.engine.openstack_neutron import rest_lifecycle
+from heatctl.engine.openstack_neutron_kinds import QOS_BANDWIDTH_LIMIT_RULE, QOS_POLICY, TRUNK
 from heatctl.resources.common import QOS_RULE_POLICY, by_name
 from heatctl.resources.registry import ResourceType, register
 from heatctl.resources.schema import (
@@ -324,6 +326,18 @@ class QoSPolicy(ResourceType):
         "rules": attribute("Rules of the policy.", PropertyType.LIST),
     }
 
+    # Lifecycle: heatctl.engine.openstack_neutron_kinds.QOS_POLICY (tagged).
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = rest_lifecycle(QOS_POLICY)
+
 
 @register
 class QoSBandwidthLimitRule(ResourceType):
@@ -350,6 +364,18 @@ class QoSBandwidthLimitRule(ResourceType):
         "policy": QOS_RULE_POLICY,
         "tenant_id": string("Project that owns the rule."),
     }
+
+    # Lifecycle: heatctl.engine.openstack_neutron_kinds.qos_rule (one per type and direction in a policy).
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = rest_lifecycle(QOS_BANDWIDTH_LIMIT_RULE)
 
 
 @register
@@ -396,3 +422,15 @@ class Trunk(ResourceType):
     attributes: ClassVar[dict[str, Attribute]] = {
         "port_id": attribute("Id of the parent port.", PropertyType.STRING),
     }
+
+    # Lifecycle: heatctl.engine.openstack_neutron_kinds.TRUNK (found again by its parent port).
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = rest_lifecycle(TRUNK)

@@ -4,6 +4,22 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from heatctl.engine.openstack_neutron import rest_lifecycle
+from heatctl.engine.openstack_neutron_kinds import METERING_LABEL, METERING_RULE
+from heatctl.engine.openstack_neutron_services import (
+    FIREWALL,
+    FIREWALL_POLICY,
+    FIREWALL_RULE,
+    FLOW_CLASSIFIER,
+    L2_GATEWAY,
+    L2_GATEWAY_CONNECTION,
+    NETWORK_GATEWAY,
+    PORT_CHAIN,
+    PORT_PAIR,
+    PORT_PAIR_GROUP,
+    TAP_FLOW,
+    TAP_SERVICE,
+)
 from heatctl.resources.registry import ResourceType, register
 from heatctl.resources.schema import (
     Attribute,
@@ -65,6 +81,18 @@ class Firewall(ResourceType):
         """value_specs cannot set a property (or shared, tenant_id)."""
         check_value_specs(values, report)
 
+    # Lifecycle: heatctl.engine.openstack_neutron_services.FIREWALL (found again by name).
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = rest_lifecycle(FIREWALL)
+
 
 @register
 class FirewallPolicy(ResourceType):
@@ -93,6 +121,18 @@ class FirewallPolicy(ResourceType):
         "shared": attribute("Whether the policy is shared.", PropertyType.STRING),
         "tenant_id": attribute("Project that owns the policy.", PropertyType.STRING),
     }
+
+    # Lifecycle: heatctl.engine.openstack_neutron_services.FIREWALL_POLICY (found again by name).
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = rest_lifecycle(FIREWALL_POLICY)
 
 
 @register
@@ -156,6 +196,18 @@ class FirewallRule(ResourceType):
         "tenant_id": attribute("Project that owns the rule.", PropertyType.STRING),
     }
 
+    # Lifecycle: heatctl.engine.openstack_neutron_services.FIREWALL_RULE (found again by name).
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = rest_lifecycle(FIREWALL_RULE)
+
 
 @register
 class MeteringLabel(ResourceType):
@@ -173,6 +225,18 @@ class MeteringLabel(ResourceType):
         "name": attribute("Name of the label.", PropertyType.STRING),
         "shared": attribute("Whether the label is shared.", PropertyType.STRING),
     }
+
+    # Lifecycle: heatctl.engine.openstack_neutron_kinds.METERING_LABEL (found again by name).
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = rest_lifecycle(METERING_LABEL)
 
 
 @register
@@ -199,6 +263,18 @@ class MeteringRule(ResourceType):
         "metering_label_id": attribute("Id of the metering label.", PropertyType.STRING),
         "remote_ip_prefix": attribute("Remote CIDR matched.", PropertyType.STRING),
     }
+
+    # Lifecycle: heatctl.engine.openstack_neutron_kinds.METERING_RULE (label, prefix, direction).
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = rest_lifecycle(METERING_RULE)
 
 
 @register
@@ -233,6 +309,18 @@ class L2Gateway(ResourceType):
         "name": string("Name of the gateway.", required=True, update_allowed=True),
     }
 
+    # Lifecycle: heatctl.engine.openstack_neutron_services.L2_GATEWAY (found again by name).
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = rest_lifecycle(L2_GATEWAY)
+
 
 @register
 class L2GatewayConnection(ResourceType):
@@ -249,6 +337,18 @@ class L2GatewayConnection(ResourceType):
         ),
         "segmentation_id": string("Segmentation id on the gateway interface."),
     }
+
+    # Lifecycle: heatctl.engine.openstack_neutron_services.L2_GATEWAY_CONNECTION (found again by gateway and network).
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = rest_lifecycle(L2_GATEWAY_CONNECTION)
 
 
 @register
@@ -307,6 +407,18 @@ class NetworkGateway(ResourceType):
         "default": attribute("Whether this is the default gateway.", PropertyType.STRING),
     }
 
+    # Lifecycle: heatctl.engine.openstack_neutron_services.NETWORK_GATEWAY (found again by name).
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = rest_lifecycle(NETWORK_GATEWAY)
+
 
 @register
 class FlowClassifier(ResourceType):
@@ -348,6 +460,18 @@ class FlowClassifier(ResourceType):
         ),
     }
 
+    # Lifecycle: heatctl.engine.openstack_neutron_services.FLOW_CLASSIFIER (found again by name).
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = rest_lifecycle(FLOW_CLASSIFIER)
+
 
 @register
 class PortChain(ResourceType):
@@ -375,6 +499,18 @@ class PortChain(ResourceType):
         ),
     }
 
+    # Lifecycle: heatctl.engine.openstack_neutron_services.PORT_CHAIN (found again by name).
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = rest_lifecycle(PORT_CHAIN)
+
 
 @register
 class PortPair(ResourceType):
@@ -396,6 +532,18 @@ class PortPair(ResourceType):
         ),
     }
 
+    # Lifecycle: heatctl.engine.openstack_neutron_services.PORT_PAIR (found again by name).
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = rest_lifecycle(PORT_PAIR)
+
 
 @register
 class PortPairGroup(ResourceType):
@@ -413,6 +561,18 @@ class PortPairGroup(ResourceType):
             update_allowed=True,
         ),
     }
+
+    # Lifecycle: heatctl.engine.openstack_neutron_services.PORT_PAIR_GROUP (found again by name).
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = rest_lifecycle(PORT_PAIR_GROUP)
 
 
 @register
@@ -445,6 +605,18 @@ class TapFlow(ResourceType):
         ),
     }
 
+    # Lifecycle: heatctl.engine.openstack_neutron_services.TAP_FLOW (found again by name).
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = rest_lifecycle(TAP_FLOW)
+
 
 @register
 class TapService(ResourceType):
@@ -461,3 +633,15 @@ class TapService(ResourceType):
             constraints=(custom("neutron.port"),),
         ),
     }
+
+    # Lifecycle: heatctl.engine.openstack_neutron_services.TAP_SERVICE (found again by name).
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = rest_lifecycle(TAP_SERVICE)

@@ -4,6 +4,13 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from heatctl.engine.openstack_neutron import rest_lifecycle
+from heatctl.engine.openstack_neutron_services import (
+    IKE_POLICY,
+    IPSEC_POLICY,
+    IPSEC_SITE_CONNECTION,
+    VPN_SERVICE,
+)
 from heatctl.resources.common import by_name
 from heatctl.resources.registry import ResourceType, register
 from heatctl.resources.schema import (
@@ -158,6 +165,18 @@ class VPNService(ResourceType):
         "tenant_id": attribute("Project that owns the service.", PropertyType.STRING),
     }
 
+    # Lifecycle: heatctl.engine.openstack_neutron_services.VPN_SERVICE (found again by name).
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = rest_lifecycle(VPN_SERVICE)
+
 
 @register
 class IKEPolicy(ResourceType):
@@ -192,6 +211,18 @@ class IKEPolicy(ResourceType):
         "phase1_negotiation_mode": attribute("Phase 1 negotiation mode.", PropertyType.STRING),
         "tenant_id": attribute("Project that owns the policy.", PropertyType.STRING),
     }
+
+    # Lifecycle: heatctl.engine.openstack_neutron_services.IKE_POLICY (found again by name).
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = rest_lifecycle(IKE_POLICY)
 
 
 @register
@@ -229,12 +260,26 @@ class IPsecPolicy(ResourceType):
         "transform_protocol": attribute("Transform protocol.", PropertyType.STRING),
     }
 
+    # Lifecycle: heatctl.engine.openstack_neutron_services.IPSEC_POLICY (found again by name).
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = rest_lifecycle(IPSEC_POLICY)
+
 
 @register
 class IPsecSiteConnection(ResourceType):
     """OS::Neutron::IPsecSiteConnection: A Neutron VPNaaS IPsec connection to a remote site."""
 
     type_name = "OS::Neutron::IPsecSiteConnection"
+    # The pre-shared key is masked in output and kept out of `show`.
+    secret_attributes: ClassVar[tuple[str, ...]] = ("psk",)
     description = "A Neutron VPNaaS IPsec connection to a remote site."
     properties: ClassVar[dict[str, Property]] = {
         "admin_state_up": boolean(
@@ -293,3 +338,15 @@ class IPsecSiteConnection(ResourceType):
         "tenant_id": attribute("Project that owns the connection.", PropertyType.STRING),
         "vpnservice_id": attribute("Id of the VPN service.", PropertyType.STRING),
     }
+
+    # Lifecycle: heatctl.engine.openstack_neutron_services.IPSEC_SITE_CONNECTION (found again by name).
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = rest_lifecycle(IPSEC_SITE_CONNECTION)

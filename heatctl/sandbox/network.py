@@ -10,6 +10,7 @@ import ipaddress
 from typing import Any
 
 from heatctl.sandbox.cloud import Cloud
+from heatctl.sandbox.network_generic import Collection
 from heatctl.sandbox.neutron_common import (
     COLLECTIONS,
     check_name_like,
@@ -46,7 +47,7 @@ NETWORK_FIELDS: dict[str, Any] = {
     "project_id": str,
     "provider:network_type": str,
     "provider:physical_network": str,
-    "provider:segmentation_id": int,
+    "provider:segmentation_id": (int, str),
     "qos_policy_id": NULLABLE_STR,
     "dns_domain": str,
     "is_default": BOOL,
@@ -95,6 +96,32 @@ EXTENSIONS = [
     ("ext-gw-mode", "Neutron L3 Configurable external gateway mode"),
     ("net-mtu", "Network MTU"),
     ("stateful-security-group", "Stateful security group"),
+    ("extraroute-atomic", "Atomically add/remove extra routes"),
+    ("qos-pps-minimum", "QoS minimum packet rate rule"),
+    ("qos-bw-minimum-ingress", "QoS minimum bandwidth rule direction"),
+    ("provider", "Provider Network"),
+    ("multi-provider", "Multi Provider Network"),
+    ("segment", "Segment"),
+    ("rbac-policies", "RBAC Policies"),
+    ("rbac-address-scope", "Add address_scope type to RBAC"),
+    ("rbac-subnetpool", "Add subnetpool type to RBAC"),
+    ("rbac-security-groups", "Add security_group type to network RBAC"),
+    ("subnet_allocation", "Subnet Allocation"),
+    ("address-scope", "Address scope"),
+    ("default-subnetpools", "Default Subnetpools"),
+    ("trunk", "Trunk Extension"),
+    ("trunk-details", "Trunk port details"),
+    ("quota_details", "Quota details management support"),
+    ("metering", "Neutron Metering"),
+    ("floating-ip-port-forwarding", "Floating IP Port Forwarding"),
+    ("vpnaas", "VPN service"),
+    ("fwaas", "Firewall service"),
+    ("sfc", "Service Function Chaining"),
+    ("flow_classifier", "Flow Classifier"),
+    ("taas", "Neutron Tap as a Service"),
+    ("l2-gateway", "Neutron L2 Gateway"),
+    ("l2-gateway-connection", "Neutron L2 Gateway connection"),
+    ("network-gateway", "Network Gateway"),
 ]
 
 NOT_FOUND = {
@@ -139,16 +166,36 @@ class NetworkService:
     """Neutron's v2.0 API on the sandbox store."""
 
     def __init__(self, cloud: Cloud) -> None:
+        from heatctl.sandbox import network_fw
+        from heatctl.sandbox.network_admin import Admin
         from heatctl.sandbox.network_l3 import L3
+        from heatctl.sandbox.network_pools import Pools
         from heatctl.sandbox.network_ports import Ports
         from heatctl.sandbox.network_qos import QoS
+        from heatctl.sandbox.network_services import extension_collections
         from heatctl.sandbox.network_sg import SecurityGroups
+        from heatctl.sandbox.network_trunk import Trunks
 
         self.cloud = cloud
         self.l3 = L3(self)
         self.ports = Ports(self)
         self.qos = QoS(self)
         self.sg = SecurityGroups(self)
+        self.pools = Pools(self)
+        self.trunks = Trunks(self)
+        self.admin = Admin(self)
+        self.services = extension_collections(self)
+        self.collections: dict[str, Collection] = {
+            c.spec.kind: c
+            for c in (
+                self.pools.pools,
+                self.pools.scopes,
+                self.trunks.trunks,
+                self.admin.rbac,
+                self.admin.segments,
+                *self.services,
+            )
+        }
         self.router = Router()
         r = self.router.add
         r("GET", "", self.versions)
@@ -156,9 +203,6 @@ class NetworkService:
         r("GET", "/v2.0/extensions", self.extensions)
         r("GET", "/v2.0/availability_zones", self.zones)
         r("GET", "/v2.0/extensions/{alias}", self.extension)
-        r("GET", "/v2.0/quotas/{project}", self.get_quota)
-        r("GET", "/v2.0/quotas/{project}/details", self.get_quota)
-        r("PUT", "/v2.0/quotas/{project}", self.put_quota)
         r("GET", "/v2.0/networks", lambda q: self.listing(q, "networks", "network"))
         r("POST", "/v2.0/networks", self.create_network)
         r("GET", "/v2.0/networks/{id}", lambda q: self.show(q, "network"))
@@ -185,6 +229,12 @@ class NetworkService:
         self.l3.routes(r)
         self.qos.routes(r)
         self.sg.routes(r)
+        self.pools.routes(r)
+        self.trunks.routes(r)
+        self.admin.routes(r)
+        for service in self.services:
+            service.routes(r)
+        network_fw.routes(self, r)
 
     # -- shared helpers ------------------------------------------------------------------
     def project(self, request: Request, entity: Body | None = None) -> str:
@@ -194,16 +244,28 @@ class NetworkService:
 
     def quota_check(self, project: str, name: str, kind: str) -> None:
         """409 OverQuota as neutron-lib words it."""
-        if self.cloud.over_quota("network", name, self.cloud.store.count(kind, project)):
+        if self.admin.over_quota(project, name, self.cloud.store.count(kind, project)):
             raise ApiError(409, f"Quota exceeded for resources: ['{name}'].", kind="OverQuota")
 
     def find(self, kind: str, id_: str) -> Body:
         """A resource or Neutron's NotFound for its kind."""
+        if kind not in NOT_FOUND:
+            return self.find_any(kind, id_)
         label, error_kind = NOT_FOUND[kind]
         message = f"{label} {id_} could not be found."
         if kind == "floatingip":
             message = f"Floating IP {id_} could not be found"
         return self.cloud.require(kind, id_, message, error_kind=error_kind)
+
+    def find_any(self, kind: str, id_: str) -> Body:
+        """Any Neutron object by its store kind, with the 404 its collection answers."""
+        if kind == "qos_policy":
+            return self.qos.find(id_)
+        if kind in self.collections:
+            return self.collections[kind].find(id_)
+        if kind not in NOT_FOUND:
+            raise KeyError(f"the sandbox has no Neutron kind '{kind}'")
+        return self.find(kind, id_)
 
     def view(self, kind: str, body: Body) -> Body:
         """The client-visible form of a stored resource."""
@@ -272,30 +334,6 @@ class NetworkService:
             "updated": "2013-01-01T10:00:00-00:00",
         }
 
-    def get_quota(self, request: Request) -> Response:
-        """GET /v2.0/quotas/{project}."""
-        names = (
-            "network",
-            "subnet",
-            "port",
-            "router",
-            "floatingip",
-            "security_group",
-            "security_group_rule",
-        )
-        return json_response(200, {"quota": {n: self.cloud.quota("network", n) for n in names}})
-
-    def put_quota(self, request: Request) -> Response:
-        """PUT /v2.0/quotas/{project}: change limits (admin)."""
-        values = request.entity("quota")
-        try:
-            self.cloud.set_quotas("network", {k: int(v) for k, v in values.items()})
-        except (ValueError, TypeError) as error:
-            raise ApiError(
-                400, f"Invalid input for operation: {error}.", kind="InvalidInput"
-            ) from None
-        return self.get_quota(request)
-
     # -- networks ------------------------------------------------------------------------
     def create_network(self, request: Request) -> Response:
         """POST /v2.0/networks."""
@@ -306,11 +344,16 @@ class NetworkService:
             self.qos.find(str(entity["qos_policy_id"]))
         project = self.project(request, entity)
         self.quota_check(project, "network", "network")
+        entity = {**entity, **self.admin.provider(request, entity)}
         body = self.new_network(project, entity)
         return json_response(201, {"network": public(body)})
 
     def new_network(self, project: str, entity: Body) -> Body:
-        """Create and store a network (also used by seeding)."""
+        """Create and store a network (also used by seeding), with the segment ML2 gives
+        it: a geneve one of its own when no provider attributes are asked for."""
+        if "provider:network_type" not in entity:
+            segmentation_id = self.admin.allocate("geneve", None, None)
+            entity = {**entity, "provider:segmentation_id": segmentation_id}
         external = as_bool(entity.get("router:external", False), "router:external")
         body: Body = {
             "id": new_id(),
@@ -339,6 +382,7 @@ class NetworkService:
         }
         body["_cols"] = {"project": project}
         self.cloud.save("network", body)
+        self.admin.network_segment(body)
         return body
 
     def update_network(self, request: Request) -> Response:
@@ -358,10 +402,18 @@ class NetworkService:
                 "qos_policy_id",
                 "dns_domain",
                 "is_default",
+                "provider:network_type",
+                "provider:physical_network",
+                "provider:segmentation_id",
             )
         }
         check_fields(entity, allowed, where="network", neutron=True)
         check_name_like(entity.get("name"), "name")
+        provider = self.admin.provider(request, entity, body)
+        entity = {k: v for k, v in entity.items() if not k.startswith("provider:")}
+        if provider:
+            body.update(provider)
+            self.admin.network_segment(body)
         for key, value in entity.items():
             body[key] = as_bool(value, key) if allowed[key] is BOOL else value
         stamp(self.cloud, body)
@@ -378,9 +430,11 @@ class NetworkService:
                 "one or more ports still in use on the network.",
                 "NetworkInUse",
             )
-        # Neutron removes a network's subnets along with it once no port uses them.
+        # Neutron removes a network's subnets along with it once no port uses them, and
+        # its segments and RBAC policies.
         for subnet_id in body["subnets"]:
             self.cloud.store.delete("subnet", subnet_id)
+        self.admin.network_deleted(body)
         self.cloud.store.delete("network", body["id"])
         return empty(204)
 
@@ -400,6 +454,13 @@ class NetworkService:
         network = self.find("network", str(entity["network_id"]))
         project = self.project(request, entity)
         self.quota_check(project, "subnet", "subnet")
+        if entity.get("subnetpool_id") or as_bool(
+            entity.get("use_default_subnetpool", False), "use_default_subnetpool"
+        ):
+            cidr, pool_id = self.pools.allocate(entity, network)
+            entity = {**entity, "cidr": cidr, "subnetpool_id": pool_id}
+        if entity.get("segment_id"):
+            self.admin.check_subnet_segment(network, str(entity["segment_id"]))
         body = self.new_subnet(project, network, entity)
         return json_response(201, {"subnet": public(body)})
 
@@ -421,7 +482,7 @@ class NetworkService:
             "host_routes": entity.get("host_routes", []),
             "ipv6_ra_mode": entity.get("ipv6_ra_mode"),
             "ipv6_address_mode": entity.get("ipv6_address_mode"),
-            "subnetpool_id": None,
+            "subnetpool_id": entity.get("subnetpool_id"),
             "service_types": entity.get("service_types", []),
             "segment_id": entity.get("segment_id"),
             "dns_publish_fixed_ip": False,

@@ -6,6 +6,8 @@ import ipaddress
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from heatctl.sandbox.network_services import cascade
+from heatctl.sandbox.network_vpn import router_in_use
 from heatctl.sandbox.neutron_common import check_name_like, new_standard, stamp
 from heatctl.sandbox.web import (
     ApiError,
@@ -71,6 +73,8 @@ class L3:
         r("DELETE", "/v2.0/routers/{id}", self.delete_router)
         r("PUT", "/v2.0/routers/{id}/add_router_interface", self.add_interface)
         r("PUT", "/v2.0/routers/{id}/remove_router_interface", self.remove_interface)
+        r("PUT", "/v2.0/routers/{id}/add_extraroutes", self.add_extraroutes)
+        r("PUT", "/v2.0/routers/{id}/remove_extraroutes", self.remove_extraroutes)
         r("GET", "/v2.0/floatingips", lambda q: self.net.listing(q, "floatingips", "floatingip"))
         r("POST", "/v2.0/floatingips", self.create_fip)
         r("GET", "/v2.0/floatingips/{id}", lambda q: self.net.show(q, "floatingip"))
@@ -231,9 +235,43 @@ class L3:
                     kind="InvalidRoutes",
                 )
 
+    def _routes_entity(self, request: Request) -> tuple[Body, list[Any]]:
+        router = self.net.find("router", request.params["id"])
+        entity = request.entity("router")
+        check_fields(entity, {"routes": list}, required=("routes",), where="router", neutron=True)
+        return router, entity["routes"]
+
+    def add_extraroutes(self, request: Request) -> Response:
+        """PUT /routers/{id}/add_extraroutes: the union, each nexthop checked."""
+        router, routes = self._routes_entity(request)
+        self._check_routes(router, routes)
+        merged = list(router.get("routes") or [])
+        for route in routes:
+            item = {"destination": route["destination"], "nexthop": route["nexthop"]}
+            if item not in merged:
+                merged.append(item)
+        router["routes"] = merged
+        stamp(self.cloud, router)
+        self.cloud.save("router", router)
+        return json_response(200, {"router": public(router)})
+
+    def remove_extraroutes(self, request: Request) -> Response:
+        """PUT /routers/{id}/remove_extraroutes: routes not present are ignored."""
+        router, routes = self._routes_entity(request)
+        gone = [
+            {"destination": r.get("destination"), "nexthop": r.get("nexthop")}
+            for r in routes
+            if isinstance(r, dict)
+        ]
+        router["routes"] = [r for r in router.get("routes") or [] if r not in gone]
+        stamp(self.cloud, router)
+        self.cloud.save("router", router)
+        return json_response(200, {"router": public(router)})
+
     def delete_router(self, request: Request) -> Response:
         """DELETE /v2.0/routers/{id}: 409 RouterInUse while interfaces remain."""
         router = self.net.find("router", request.params["id"])
+        router_in_use(self.cloud, router["id"])
         ports = self.cloud.store.query("port", owner=router["id"])
         if any(p["device_owner"] == "network:router_interface" for p in ports):
             raise ApiError(409, f"Router {router['id']} still has ports", kind="RouterInUse")
@@ -317,6 +355,9 @@ class L3:
                 continue
             if port["id"] == port_id or (subnet_id and subnet_id in subnets):
                 self._check_fips_need(router, subnets)
+                self._check_routes_need(router, subnets)
+                for subnet in subnets:
+                    router_in_use(self.cloud, router["id"], subnet)
                 self.net.ports.delete_port(port)
                 return json_response(
                     200, self._interface_info(router, port, subnets[0] if subnets else None)
@@ -332,6 +373,22 @@ class L3:
             f"Router {router['id']} has no interface on subnet {subnet_id}",
             kind="RouterInterfaceNotFoundForSubnet",
         )
+
+    def _check_routes_need(self, router: Body, subnets: list[str]) -> None:
+        """409 when an extra route's nexthop is reached only through these subnets."""
+        for subnet_id in subnets:
+            subnet = self.cloud.store.get("subnet", subnet_id)
+            if subnet is None:
+                continue
+            cidr = ipaddress.ip_network(subnet["cidr"])
+            for route in router.get("routes") or []:
+                if ipaddress.ip_address(route["nexthop"]) in cidr:
+                    raise ApiError(
+                        409,
+                        f"Router interface for subnet {subnet_id} on router {router['id']} "
+                        "cannot be deleted, as it is required by one or more routes.",
+                        kind="RouterInterfaceInUseByRoute",
+                    )
 
     def _check_fips_need(self, router: Body, subnets: list[str]) -> None:
         for fip in self.cloud.store.query("floatingip", owner=router["id"]):
@@ -402,6 +459,12 @@ class L3:
         return json_response(201, {"floatingip": self.fip_view(body)})
 
     def _associate(self, fip: Body, port_id: str, fixed_ip: str | None) -> None:
+        if self.cloud.store.query("port_forwarding", parent=fip["id"]):
+            raise ApiError(
+                409,
+                f"Floating IP {fip['id']} in use by Port Forwarding resources.",
+                kind="FipInUseByPortForwarding",
+            )
         port = self.net.find("port", port_id)
         v4 = [ip for ip in port["fixed_ips"] if ":" not in ip["ip_address"]]
         if fixed_ip:
@@ -506,6 +569,7 @@ class L3:
     def delete_fip(self, request: Request) -> Response:
         """DELETE /v2.0/floatingips/{id}: the address goes back to the pool."""
         fip = self.net.find("floatingip", request.params["id"])
+        cascade(self.net, "port_forwarding", "floatingip_id", fip["id"])
         for port in self.cloud.store.query("port", owner=fip["id"]):
             self.cloud.store.release_ips(port["id"])
             self.cloud.store.delete("port", port["id"])

@@ -6,6 +6,7 @@ import ipaddress
 import random
 from typing import TYPE_CHECKING, Any
 
+from heatctl.sandbox import network_services
 from heatctl.sandbox.neutron_common import COLLECTIONS, check_name_like, new_standard, stamp
 from heatctl.sandbox.web import (
     ApiError,
@@ -298,12 +299,15 @@ class Ports:
                 f"has device owner {body['device_owner']}.",
                 "ServicePortInUse",
             )
+        self.net.trunks.port_in_trunk(body["id"])
+        network_services.port_in_use(self.net, body["id"])
         self.delete_port(body)
         return empty(204)
 
     def delete_port(self, body: Body) -> None:
         """Remove a port, free its addresses, disassociate floating IPs on it."""
         self.net.l3.disassociate_port(body["id"])
+        network_services.port_deleted(self.net, body["id"])
         self.cloud.store.release_ips(body["id"])
         self.cloud.store.delete("port", body["id"])
 

@@ -34,6 +34,8 @@ POLICY_FIELDS: dict[str, Any] = {
     "project_id": str,
 }
 DIRECTIONS = ("egress", "ingress")
+# Minimum packet rate rules may also guarantee a rate for both directions together.
+PACKET_RATE_DIRECTIONS = ("any", "egress", "ingress")
 # URL segment -> (rule type, body key, fields, required)
 RULES: dict[str, tuple[str, str, dict[str, Any], tuple[str, ...]]] = {
     "bandwidth_limit_rules": (
@@ -48,6 +50,12 @@ RULES: dict[str, tuple[str, str, dict[str, Any], tuple[str, ...]]] = {
         "minimum_bandwidth_rule",
         {"min_kbps": int, "direction": str},
         ("min_kbps",),
+    ),
+    "minimum_packet_rate_rules": (
+        "minimum_packet_rate",
+        "minimum_packet_rate_rule",
+        {"min_kpps": int, "direction": str},
+        ("min_kpps",),
     ),
 }
 DSCP_MARKS = {0, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30, 32, 34, 36, 38, 40, 46, 48, 56}
@@ -160,13 +168,22 @@ class QoS:
     def _validate(self, segment: str, entity: Body, policy: Body, own: str | None) -> None:
         rule_type, key, fields, required = RULES[segment]
         check_fields(entity, fields, required=() if own else required, where=key, neutron=True)
-        if entity.get("direction", "egress") not in DIRECTIONS:
+        directions = PACKET_RATE_DIRECTIONS if rule_type == "minimum_packet_rate" else DIRECTIONS
+        if entity.get("direction", "egress") not in directions:
             raise ApiError(
                 400,
                 f"Invalid input for direction. Reason: "
-                f"'{entity['direction']}' is not in ['egress', 'ingress'].",
+                f"'{entity['direction']}' is not in {list(directions)}.",
                 kind="HTTPBadRequest",
             )
+        for key, value in entity.items():
+            if key != "direction" and isinstance(value, int) and value < 0:
+                raise ApiError(
+                    400,
+                    f"Invalid input for {key}. Reason: '{value}' is too small - must be at "
+                    "least '0'.",
+                    kind="HTTPBadRequest",
+                )
         if "dscp_mark" in entity and entity["dscp_mark"] not in DSCP_MARKS:
             raise ApiError(
                 400,

@@ -19,6 +19,8 @@ COLLECTIONS = {
     "security-group-rules": "sg_rule",
     "qos/policies": "qos_policy",
     "policies": "qos_policy",  # Neutron's tag extension names QoS policies so
+    "subnetpools": "subnetpool",
+    "trunks": "trunk",
 }
 PAGING_KEYS = {
     "limit",
