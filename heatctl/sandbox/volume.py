@@ -47,6 +47,12 @@ VOLUME_FIELDS: dict[str, Any] = {
     "display_name": (str, type(None)),
     "display_description": (str, type(None)),
 }
+NOT_DELETABLE = (
+    "Invalid volume: Volume status must be available or error or error_restoring or "
+    "error_extending or error_managing and must not be migrating, attached, belong to a "
+    "group, have snapshots, awaiting a transfer, or be disassociated from snapshots after "
+    "volume transfer."
+)
 DELETABLE = {"available", "error", "error_restoring", "error_extending", "error_managing"}
 
 
@@ -54,7 +60,10 @@ class VolumeService:
     """Cinder's /volume/v3/{project_id} API."""
 
     def __init__(self, cloud: Cloud) -> None:
+        from heatctl.sandbox.volume_backups import VolumeCopies
+
         self.cloud = cloud
+        self.copies = VolumeCopies(self)
         self.router = Router()
         r = self.router.add
         r("GET", "", self.versions)
@@ -76,6 +85,7 @@ class VolumeService:
         r("PUT", "/v3/{project}/os-quota-sets/{target}", self.update_quota_set)
         r("GET", "/v3/{project}/limits", self.limits)
         r("GET", "/v3/{project}/os-availability-zone", self.zones)
+        self.copies.routes(r)
 
     # -- discovery -----------------------------------------------------------------------
     def _v3(self) -> Body:
@@ -263,15 +273,13 @@ class VolumeService:
         """DELETE /volumes/{id}: 400 while attached or busy, else 202 and gone."""
         body = self.find(request.params["id"])
         force = (request.arg("force") or "").lower() == "true"
+        cascade = (request.arg("cascade") or "").lower() == "true"
+        if self.copies.pinned(body["id"]) and not cascade:
+            raise ApiError(400, NOT_DELETABLE)
         if body["status"] not in DELETABLE and not force:
-            raise ApiError(
-                400,
-                "Invalid volume: Volume status must be available or error or "
-                "error_restoring or error_extending or error_managing and must not "
-                "be migrating, attached, belong to a group, have snapshots, awaiting "
-                "a transfer, or be disassociated from snapshots after volume "
-                "transfer.",
-            )
+            raise ApiError(400, NOT_DELETABLE)
+        for snapshot in self.cloud.store.query("snapshot", parent=body["id"]):
+            self.cloud.store.delete("snapshot", snapshot["id"])  # cascade
         self.remove(body)
         return empty(202)
 

@@ -1,0 +1,84 @@
+"""deletion_policy Snapshot as Heat does it: a volume is backed up and a server saved as an
+image before each is deleted; the copy is all that is left in the cloud."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.engine.admin_cloud import cloud, inventory, isolate, ok, physical, write
+
+
+@pytest.fixture(autouse=True)
+def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    isolate(monkeypatch, tmp_path)
+
+
+VOLUME = """
+heat_template_version: 2018-08-31
+parameters:
+  zone: {type: string, default: nova}
+resources:
+  data:
+    type: OS::Cinder::Volume
+    deletion_policy: Snapshot
+    properties: {size: 1, availability_zone: {get_param: zone}}
+"""
+
+
+def _delete(run_cli: Any, stack: str) -> str:
+    """Delete the stack; the NDJSON events it streamed, as text."""
+    return str(ok(run_cli("stack", "delete", stack, "--yes", "--json")).stdout)
+
+
+def test_volume_is_backed_up_then_deleted(run_cli: Any, state_dir: Path, tmp_path: Path) -> None:
+    ok(run_cli("stack", "create", str(write(tmp_path, "v.yaml", VOLUME)), "--name", "v"))
+    volume = physical(run_cli, "v", "data")
+    streamed = _delete(run_cli, "v")
+    left = inventory(state_dir)
+    assert set(left) == {"volume/backup"} and len(left["volume/backup"]) == 1
+    backup_id = left["volume/backup"][0]
+    backup = cloud(state_dir, lambda c: c.block_storage.get_backup(backup_id))
+    assert (backup.volume_id, backup.status) == (volume, "available")
+    assert f"backup {backup_id}" in streamed
+
+
+def test_replaced_volume_is_backed_up(run_cli: Any, state_dir: Path, tmp_path: Path) -> None:
+    template = str(write(tmp_path, "v.yaml", VOLUME))
+    ok(run_cli("stack", "create", template, "--name", "r"))
+    first = physical(run_cli, "r", "data")
+    # availability_zone cannot change in place: the volume is replaced, the old one backed up.
+    ok(run_cli("stack", "update", "r", "-t", template, "-P", "zone=other"))
+    second = physical(run_cli, "r", "data")
+    assert second != first
+    left = inventory(state_dir)
+    assert left["volume/volume"] == [second] and len(left["volume/backup"]) == 1
+    backup = cloud(state_dir, lambda c: c.block_storage.get_backup(left["volume/backup"][0]))
+    assert backup.volume_id == first
+
+
+SERVER = """
+heat_template_version: 2018-08-31
+resources:
+  web:
+    type: OS::Nova::Server
+    deletion_policy: Snapshot
+    properties:
+      image: cirros
+      flavor: m1.tiny
+      networks: [{network: private}]
+"""
+
+
+def test_server_is_saved_as_an_image(run_cli: Any, state_dir: Path, tmp_path: Path) -> None:
+    ok(run_cli("stack", "create", str(write(tmp_path, "s.yaml", SERVER)), "--name", "s"))
+    server = physical(run_cli, "s", "web")
+    streamed = _delete(run_cli, "s")
+    left = inventory(state_dir)
+    assert set(left) == {"image/image"} and len(left["image/image"]) == 1
+    image = cloud(state_dir, lambda c: c.image.get_image(left["image/image"][0]))
+    assert image.status == "active" and image.name.startswith("s-web-")
+    assert image.instance_uuid == server and image.properties["image_type"] == "snapshot"
+    assert f"image {image.id}" in streamed
