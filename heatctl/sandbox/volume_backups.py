@@ -111,8 +111,8 @@ class VolumeCopies:
                 f"but current status is: {volume['status']}.",
             )
         used = len(self.cloud.query(kind, project=request.project_id))
-        if self.cloud.over_quota("volume", quota, used):
-            limit = self.cloud.quota("volume", quota)
+        if self.cloud.over_quota("volume", quota, used, project=request.project_id):
+            limit = self.cloud.quota("volume", quota, request.project_id)
             raise ApiError(
                 413,
                 f"{'SnapshotLimitExceeded' if kind == 'snapshot' else 'BackupLimitExceeded'}: "
