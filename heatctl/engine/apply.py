@@ -111,7 +111,10 @@ class StepWork:
             self._begin_create()
         elif kind == "replace":
             old = self._current(name)
-            assert old is not None
+            if old is None:  # a delete-first type's cleanup already removed the old row
+                self.row = self._new_row(name)
+                self._begin_create()
+                return
             pending = self._pending_replacement(old)
             if pending is not None and pending.status == _status(Action.CREATE, State.COMPLETE):
                 # A state file written before completion and promotion were one transaction
@@ -346,7 +349,7 @@ class StepWork:
         # crash can leave a complete replacement beside the row it replaces.
         with self.op.store.transaction():
             self._transition(self.action, State.COMPLETE, "state changed")
-            if self.step.kind == "replace":
+            if self.step.kind == "replace" and self.row.replaces is not None:
                 self.op.store.promote_replacement(self.row.id)
 
     def _failed(self, error: BaseException) -> None:

@@ -67,6 +67,18 @@ def name_of(ctx: ResourceContext, key: str = "name", max_length: int = 255) -> s
     return str(ctx.properties.get(key) or ctx.physical_name(max_length))
 
 
+def prop(ctx: ResourceContext, key: str) -> Any:
+    """A property's value, or its schema default when the template leaves it out."""
+    value = ctx.properties.get(key)
+    if value is None:
+        from heatctl.resources import registry
+
+        cls = registry.get(ctx.type)
+        schema = cls.properties.get(key) if cls is not None else None
+        value = getattr(schema, "default", None)
+    return value
+
+
 def diff(new: Iterable[Any] | None, old: Iterable[Any] | None) -> tuple[list[Any], list[Any]]:
     """(added, removed) between two lists, in a stable order."""
     new_list, old_list = list(new or []), list(old or [])
@@ -391,7 +403,7 @@ def _encryption_get(ctx: ResourceContext, volume_type: str) -> Obj | None:
 
 def _encryption_create(ctx: ResourceContext) -> str:
     volume_type = type_id(ctx, ctx.properties["volume_type"])
-    specs = {k: ctx.properties.get(k) for k in ENCRYPTION_FIELDS}
+    specs = {k: prop(ctx, k) for k in ENCRYPTION_FIELDS}
     ctx.conn.block_storage.create_type_encryption(volume_type, **specs)
     return volume_type  # Heat's resource id is the volume type's
 
@@ -408,7 +420,7 @@ ENCRYPTED_VOLUME_TYPE = AdminKind(
     get=_encryption_get,
     delete=lambda ctx, oid: ctx.conn.block_storage.delete_type_encryption(volume_type=oid),
     update=lambda ctx: ctx.conn.block_storage.update_type_encryption(
-        volume_type=ctx.physical_id, **{k: ctx.properties.get(k) for k in ctx.changed}
+        volume_type=ctx.physical_id, **{k: prop(ctx, k) for k in ctx.changed}
     ),
 )
 

@@ -226,9 +226,10 @@ class VolumeService:
         """GET /volumes[/detail] with name/status filters and limit/marker paging."""
         from heatctl.sandbox.compute import nova_page
 
-        volumes = self.cloud.query(
-            "volume", project=None if request.arg("all_tenants") else request.project_id
-        )
+        project: str | None = request.project_id
+        if request.arg("all_tenants") and request.is_admin:  # Cinder: admins only
+            project = request.arg("project_id")
+        volumes = self.cloud.query("volume", project=project)
         for arg in ("name", "status", "bootable"):
             if request.arg(arg) is not None:
                 volumes = [v for v in volumes if str(v.get(arg)) == request.arg(arg)]

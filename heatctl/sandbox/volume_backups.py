@@ -164,9 +164,10 @@ class VolumeCopies:
 
     def listing(self, request: Request, kind: str, detail: bool) -> Response:
         """GET with name, status and volume_id filters."""
-        items = self.cloud.query(
-            kind, project=None if request.arg("all_tenants") else request.project_id
-        )
+        project: str | None = request.project_id
+        if request.arg("all_tenants") and request.is_admin:  # Cinder: admins only
+            project = request.arg("project_id")
+        items = self.cloud.query(kind, project=project)
         for arg in ("name", "status", "volume_id"):
             if request.arg(arg) is not None:
                 items = [i for i in items if str(i.get(arg)) == request.arg(arg)]
