@@ -168,7 +168,8 @@ class IdentityAdmin:
         if token.get("admin"):
             return
         account = self.cloud.identity.account(str(token.get("user_id", "")))
-        if own is not None and own in (account.user_id, account.project_id):
+        mine = (account.user_id, account.project_id, self.cloud.identity.domain_id)
+        if own is not None and own in mine:  # its user, project and the project's domain
             return
         raise ApiError(403, f"You are not authorized to perform the requested action: {rule}.")
 

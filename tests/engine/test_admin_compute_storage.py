@@ -10,7 +10,16 @@ from typing import Any
 import pytest
 
 from heatctl.errors import ExitCode
-from tests.engine.admin_cloud import cloud, inventory, isolate, ok, outputs, physical, write
+from tests.engine.admin_cloud import (
+    Sandbox,
+    cloud,
+    inventory,
+    isolate,
+    ok,
+    outputs,
+    physical,
+    write,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -218,3 +227,32 @@ def test_cinder_quota_below_usage_is_refused(run_cli: Any, state_dir: Path, tmp_
     result = run_cli("stack", "create", str(template), "--name", "q")
     assert result.exit_code == ExitCode.FAILED
     assert "Can not be less than the current usage value(s): 1" in result.stderr
+
+
+@pytest.fixture
+def served(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """A sandbox served beside heatctl with its clouds.yaml (admin and member clouds)."""
+    sandbox = Sandbox(state_path=tmp_path / "cloud.db").start()
+    monkeypatch.setenv("OS_CLIENT_CONFIG_FILE", str(sandbox.write_clouds_yaml(tmp_path / "c.yaml")))
+    yield sandbox
+    sandbox.stop()
+
+
+@pytest.mark.parametrize(
+    ("body", "refusal"),
+    [
+        ("type: OS::Nova::Flavor\n    properties: {ram: 64, vcpus: 1}", "os-flavor-manage:create"),
+        ("type: OS::Cinder::VolumeType\n    properties: {name: t}", "types_manage"),
+        ("type: OS::Keystone::Project", "identity:create_project"),
+    ],
+)
+def test_a_member_is_refused_as_by_the_real_services(
+    run_cli: Any, served: Any, tmp_path: Path, body: str, refusal: str
+) -> None:
+    template = write(
+        tmp_path, "m.yaml", f"heat_template_version: 2018-08-31\nresources:\n  r:\n    {body}\n"
+    )
+    result = run_cli("stack", "create", str(template), "--name", "m", "--os-cloud", "devstack")
+    assert result.exit_code == ExitCode.FAILED
+    assert "403" in result.stderr and refusal in result.stderr
+    assert served.inventory() == {}

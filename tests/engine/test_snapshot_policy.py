@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.engine.admin_cloud import cloud, inventory, isolate, ok, physical, write
+from tests.engine.admin_cloud import Sandbox, cloud, inventory, isolate, ok, physical, write
 
 
 @pytest.fixture(autouse=True)
@@ -82,3 +82,54 @@ def test_server_is_saved_as_an_image(run_cli: Any, state_dir: Path, tmp_path: Pa
     assert image.status == "active" and image.name.startswith("s-web-")
     assert image.instance_uuid == server and image.properties["image_type"] == "snapshot"
     assert f"image {image.id}" in streamed
+
+
+FAILING = """
+heat_template_version: 2018-08-31
+resources:
+  data:
+    type: OS::Cinder::Volume
+    deletion_policy: Snapshot
+    properties: {size: 1, metadata: {"sandbox:fail": error}}
+"""
+
+
+def test_failed_volume_is_not_backed_up(run_cli: Any, state_dir: Path, tmp_path: Path) -> None:
+    # Heat backs up only a volume that did not fail to be created or updated.
+    failed = run_cli("stack", "create", str(write(tmp_path, "f.yaml", FAILING)), "--name", "f")
+    assert failed.exit_code != 0
+    streamed = _delete(run_cli, "f")
+    assert "deleted without a snapshot" in streamed
+    assert inventory(state_dir) == {}
+
+
+@pytest.fixture
+def served(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """A sandbox served beside heatctl (so tests can set fault rules), named `sandbox`."""
+    sandbox = Sandbox(state_path=tmp_path / "cloud.db").start()
+    monkeypatch.setenv("OS_CLIENT_CONFIG_FILE", str(sandbox.write_clouds_yaml(tmp_path / "c.yaml")))
+    yield sandbox
+    sandbox.stop()
+
+
+def test_a_lost_answer_never_makes_a_second_copy(run_cli: Any, served: Any, tmp_path: Path) -> None:
+    # The backup and the image are made, but heatctl is told 503: each is found again
+    # (backup by its tag in metadata, image by its name) instead of being made twice.
+    for name, path in (("backup", "/backups$"), ("image", "/action$")):
+        served.rules.add(
+            [
+                {
+                    "name": f"lost-{name}",
+                    "match": {"method": "POST", "path": path, "nth": 1},
+                    "action": {"commit_then": 503},
+                }
+            ]
+        )
+    both = VOLUME.replace("resources:", "resources:\n" + SERVER.split("resources:\n")[1], 1)
+    template = str(write(tmp_path, "both.yaml", both))
+    ok(run_cli("stack", "create", template, "--name", "b", "--os-cloud", "sandbox"))
+    ok(run_cli("stack", "delete", "b", "--yes", "--os-cloud", "sandbox"))
+    left = served.inventory()
+    assert {k: len(v) for k, v in left.items()} == {"image/image": 1, "volume/backup": 1}
+    rules = {r.rule for r in served.request_log if r.rule}
+    assert rules == {"lost-backup", "lost-image"}
