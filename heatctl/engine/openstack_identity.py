@@ -100,7 +100,8 @@ def _project_create(ctx: ResourceContext) -> str:
 
 
 def _project_update(ctx: ResourceContext) -> None:
-    p, fields = ctx.properties, dict[str, Any]()
+    p = ctx.properties
+    fields: dict[str, Any] = {}
     if "name" in ctx.changed:
         fields["name"] = name_of(ctx, max_length=64)
     if "description" in ctx.changed:
@@ -140,7 +141,8 @@ PROJECT = AdminKind(
 
 # -- OS::Keystone::User ----------------------------------------------------------------------
 def _user_fields(ctx: ResourceContext, changed: tuple[str, ...] | None) -> dict[str, Any]:
-    p, fields = ctx.properties, dict[str, Any]()
+    p = ctx.properties
+    fields: dict[str, Any] = {}
 
     def wanted(key: str) -> bool:
         return changed is None or key in changed
@@ -227,7 +229,8 @@ USER = AdminKind(
 
 # -- OS::Keystone::Group, Role, Domain, Service -----------------------------------------------
 def _group_update(ctx: ResourceContext) -> None:
-    p, fields = ctx.properties, dict[str, Any]()
+    p = ctx.properties
+    fields: dict[str, Any] = {}
     if "name" in ctx.changed:
         fields["name"] = name_of(ctx)
     if "description" in ctx.changed:

@@ -369,6 +369,8 @@ class VolumeService:
     def limits(self, request: Request) -> Response:
         """GET /limits."""
         count, gigabytes = self.usage(request.project_id)
+        snapshots = self.cloud.query("snapshot", project=request.project_id)
+        backups = self.cloud.query("backup", project=request.project_id)
         absolute = {
             "maxTotalVolumes": self.cloud.quota("volume", "volumes", request.project_id),
             "maxTotalVolumeGigabytes": self.cloud.quota("volume", "gigabytes", request.project_id),
@@ -377,9 +379,9 @@ class VolumeService:
             "maxTotalSnapshots": self.cloud.quota("volume", "snapshots", request.project_id),
             "maxTotalBackups": self.cloud.quota("volume", "backups", request.project_id),
             "maxTotalBackupGigabytes": 1000,
-            "totalSnapshotsUsed": 0,
-            "totalBackupsUsed": 0,
-            "totalBackupGigabytesUsed": 0,
+            "totalSnapshotsUsed": len(snapshots),
+            "totalBackupsUsed": len(backups),
+            "totalBackupGigabytesUsed": sum(int(b.get("size", 0)) for b in backups),
         }
         return json_response(200, {"limits": {"absolute": absolute, "rate": []}})
 

@@ -142,3 +142,15 @@ def test_keystone_catalog_and_grants(sandbox: Sandbox, conn: Any) -> None:
     identity.delete_region(region)
     identity.delete_user(user)  # its grants go with it
     assert sandbox.inventory() == {}
+
+
+def test_limits_count_snapshots_and_backups(conn: Any) -> None:
+    storage = conn.block_storage
+    volume = storage.wait_for_status(storage.create_volume(size=2), "available", wait=10)
+    snapshot = storage.wait_for_status(storage.create_snapshot(volume_id=volume.id), "available")
+    backup = storage.wait_for_status(storage.create_backup(volume_id=volume.id), "available")
+    absolute = storage.get_limits().absolute
+    assert (absolute.total_snapshots_used, absolute.total_backups_used) == (1, 1)
+    assert absolute.total_backup_gigabytes_used == 2
+    storage.delete_snapshot(snapshot)
+    storage.delete_backup(backup)
