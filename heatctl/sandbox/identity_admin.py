@@ -127,6 +127,16 @@ DEFAULTS: dict[str, Body] = {
     "endpoint": {"enabled": True, "region_id": "RegionOne", "region": "RegionOne"},
     "region": {"description": "", "parent_region_id": None},
 }
+# Keystone's schemas for these allow extra attributes (kept and shown as given).
+EXTRAS_ALLOWED = {"regions", "endpoints", "services"}
+
+
+def _with_extras(entity: Body, collection: str, fields: dict[str, Any]) -> dict[str, Any]:
+    if collection not in EXTRAS_ALLOWED:
+        return fields
+    return {**{k: object for k in entity if k not in fields}, **fields}
+
+
 GRANT_PATHS = [
     ("projects", "users"),
     ("projects", "groups"),
@@ -156,6 +166,7 @@ class IdentityAdmin:
             for method in ("PUT", "GET", "DELETE"):
                 r(method, path + "/{role}", lambda q, t=target, a=actor: self.grant(q, t, a))
         r("GET", "/v3/role_assignments", self.assignments)
+        r("GET", "/v3/users/{id}/projects", self.user_projects)
         r("GET", "/v3/groups/{id}/users", self.members)
         for method in ("PUT", "GET", "DELETE"):
             r(method, "/v3/groups/{id}/users/{user}", self.member)
@@ -281,7 +292,9 @@ class IdentityAdmin:
         self._check(request, "create", collection)
         singular, fields, required, scope = KINDS[collection]
         entity = request.entity(singular)
-        check_fields(entity, fields, required=required, where=singular)
+        check_fields(
+            entity, _with_extras(entity, collection, fields), required=required, where=singular
+        )
         self._check_unique(singular, entity, scope, None)
         from heatctl.sandbox.web import new_id
 
@@ -334,7 +347,7 @@ class IdentityAdmin:
         singular, fields, _, scope = KINDS[collection]
         body, builtin = self._find(singular, request.params["id"])
         entity = request.entity(singular)
-        check_fields(entity, fields, where=singular)
+        check_fields(entity, _with_extras(entity, collection, fields), where=singular)
         if builtin:
             raise ApiError(403, f"The sandbox's seeded {singular} cannot be changed.")
         self._check_unique(singular, {**body, **entity}, scope, body["id"])
@@ -496,3 +509,19 @@ class IdentityAdmin:
                 "links": {"self": "", "next": None, "previous": None},
             },
         )
+
+    def user_projects(self, request: Request) -> Response:
+        """GET /v3/users/{id}/projects: the projects the user has a role on (its own, or
+        an admin's request)."""
+        user_id = request.params["id"]
+        self.authorize(request, "identity:list_user_projects", user_id)
+        self._find("user", user_id)
+        wanted = {
+            g["target"]
+            for g in self.cloud.store.query("ks_grant")
+            if g["actor"] == user_id and g["target_type"] == "project"
+        }
+        wanted |= {a.project_id for a in self.cloud.identity.accounts if a.user_id == user_id}
+        projects = [self._view("project", p) for p in self._all("project") if p["id"] in wanted]
+        links = {"self": "", "next": None, "previous": None}
+        return json_response(200, {"projects": projects, "links": links})

@@ -77,6 +77,7 @@ class VolumeAdmin:
         r("GET", q + "/{id}/disassociate", lambda req: self.qos_link(req, False))
         r("GET", q + "/{id}/disassociate_all", self.qos_unlink_all)
         r("GET", "/v3/{project}/os-quota-sets/{target}", self.quota_set)
+        r("GET", "/v3/{project}/os-quota-sets/{target}/defaults", self.quota_set)
         r("PUT", "/v3/{project}/os-quota-sets/{target}", self.update_quota_set)
         r("DELETE", "/v3/{project}/os-quota-sets/{target}", self.delete_quota_set)
 
@@ -472,8 +473,27 @@ class VolumeAdmin:
         target = request.params["target"]
         if target != request.project_id:
             require_admin(request, "volume_extension:quotas:show")
-        quotas = {name: self.limit(target, name) for name in (*QUOTAS, "per_volume_gigabytes")}
+        own = "" if request.path.endswith("/defaults") else target
+        quotas: Body = {name: self.limit(own, name) for name in (*QUOTAS, "per_volume_gigabytes")}
+        if (request.arg("usage") or "").lower() == "true":
+            used = self._usage(target)
+            quotas = {
+                k: {"limit": v, "in_use": used.get(k, 0), "reserved": 0, "allocated": 0}
+                for k, v in quotas.items()
+            }
         return json_response(200, {"quota_set": {"id": target, **quotas}})
+
+    def _usage(self, project: str) -> dict[str, int]:
+        volumes = self.cloud.query("volume", project=project)
+        snapshots = self.cloud.query("snapshot", project=project)
+        backups = self.cloud.query("backup", project=project)
+        return {
+            "volumes": len(volumes),
+            "snapshots": len(snapshots),
+            "backups": len(backups),
+            "gigabytes": sum(int(x.get("size", 0)) for x in (*volumes, *snapshots)),
+            "backup_gigabytes": sum(int(b.get("size", 0)) for b in backups),
+        }
 
     def update_quota_set(self, request: Request) -> Response:
         """PUT /os-quota-sets/{project} (admin): integers >= -1, not below what is in use."""
