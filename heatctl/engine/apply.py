@@ -308,7 +308,10 @@ class StepWork:
         snapshotter = self._snapshotter()
         if snapshotter is None or (start and ctx.physical_id is None):
             return None  # nothing in the cloud to copy
-        return snapshotter.start(ctx) if start else snapshotter.check(ctx)
+        try:
+            return snapshotter.start(ctx) if start else snapshotter.check(ctx)
+        finally:
+            self._save()  # the copy's id, even when polling it failed: a retry polls it
 
     def _kept_in_cloud(self) -> bool:
         assert self.row is not None

@@ -40,6 +40,16 @@ class Snapshotter(Protocol):
     def check(self, ctx: ResourceContext) -> Wait | None: ...
 
 
+def _get(getter: Any, oid: str) -> Any:
+    """One object by id, None when the cloud says 404 (any other error is raised)."""
+    from openstack import exceptions
+
+    try:
+        return getter(oid)
+    except exceptions.NotFoundException:
+        return None
+
+
 def _record(ctx: ResourceContext) -> dict[str, Any]:
     record = ctx.data.get("snapshot")
     return record if isinstance(record, dict) else {}
@@ -90,11 +100,8 @@ class VolumeBackup:
         backup_id = _record(ctx).get("id")
         if not backup_id:
             return None
-        backup = ctx.call(
-            "backup.get",
-            lambda: ctx.conn.block_storage.find_backup(backup_id, ignore_missing=True),
-        )
-        status = str(getattr(backup, "status", "missing"))
+        backup = ctx.call("backup.get", lambda: _get(ctx.conn.block_storage.get_backup, backup_id))
+        status = str(getattr(backup, "status", "deleted"))
         if status == "creating":
             return Wait(None)
         if status != "available":
@@ -132,9 +139,7 @@ class ServerImage:
 
     def check(self, ctx: ResourceContext) -> Wait | None:
         image_id = str(_record(ctx).get("id"))
-        image = ctx.call(
-            "image.get", lambda: ctx.conn.image.find_image(image_id, ignore_missing=True)
-        )
+        image = ctx.call("image.get", lambda: _get(ctx.conn.image.get_image, image_id))
         status = str(getattr(image, "status", "deleted")).lower()
         if status in ("killed", "deleted", "deactivated", "error"):
             raise ResourceFailed(

@@ -3,6 +3,7 @@ image before each is deleted; the copy is all that is left in the cloud."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -133,3 +134,31 @@ def test_a_lost_answer_never_makes_a_second_copy(run_cli: Any, served: Any, tmp_
     assert {k: len(v) for k, v in left.items()} == {"image/image": 1, "volume/backup": 1}
     rules = {r.rule for r in served.request_log if r.rule}
     assert rules == {"lost-backup", "lost-image"}
+
+
+def test_a_delete_tried_again_polls_the_recorded_backup(
+    run_cli: Any, served: Any, tmp_path: Path
+) -> None:
+    # The first delete fails while polling the backup it started; the backup id is in the
+    # resource's data, so the next delete waits for that backup instead of taking another.
+    served.rules.add(
+        [
+            {
+                "name": "refuse-poll",
+                "match": {"method": "GET", "path": "/backups/[0-9a-f-]+$", "times": 1},
+                "action": {"status": 400, "message": "not now"},
+            }
+        ]
+    )
+    template = str(write(tmp_path, "v.yaml", VOLUME))
+    ok(run_cli("stack", "create", template, "--name", "t", "--os-cloud", "sandbox"))
+    failed = run_cli("stack", "delete", "t", "--yes", "--os-cloud", "sandbox")
+    assert failed.exit_code != 0 and "not now" in failed.stderr
+    row = json.loads(ok(run_cli("stack", "resources", "t", "--json")).stdout)["data"]
+    assert row["status"] == "DELETE_FAILED"
+    assert served.inventory()["volume/volume"]  # still there: its backup was not confirmed
+    ok(run_cli("stack", "delete", "t", "--yes", "--os-cloud", "sandbox"))
+    left = served.inventory()
+    assert set(left) == {"volume/backup"} and len(left["volume/backup"]) == 1
+    # One backup request in all: the second delete polled the first one's backup.
+    assert [r.status for r in served.request_log if r.path.endswith("/backups")] == [202]
