@@ -57,7 +57,9 @@ def admin_lifecycle(kind: AdminKind) -> tuple[Callable[..., Any], ...]:
 
     def create(self: Any, ctx: ResourceContext) -> Wait | None:
         make(self, ctx)
-        return finished(self, ctx)
+        # Polled at once: the engine saves the physical id before the finishing steps run,
+        # so one of them failing leaves a row that knows its object.
+        return Wait(0) if kind.finish is not None else None
 
     return (create, finished, update, done, delete, done, resolve, find)
 
