@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from heatctl.engine.lifecycle import ResourceContext, ResourceFailed
+from heatctl.engine.lifecycle import ResourceContext, ResourceFailed, not_in_cloud
 from heatctl.engine.openstack_kinds2 import LinkKind, link_lifecycle
 from heatctl.engine.wait import Wait
 
@@ -34,6 +34,9 @@ class AdminKind:
     finish: Callable[[ResourceContext, str], Any] | None = None
     update: Callable[[ResourceContext], Any] | None = None
     show: Callable[[Obj], dict[str, Any]] | None = None
+    in_cloud: bool = True
+    """False when the resource is a setting, not an object (a project's quota set):
+    `stack check` then has nothing to compare, and a create is simply applied again."""
 
 
 def admin_lifecycle(kind: AdminKind) -> tuple[Callable[..., Any], ...]:
@@ -61,6 +64,8 @@ def admin_lifecycle(kind: AdminKind) -> tuple[Callable[..., Any], ...]:
         # so one of them failing leaves a row that knows its object.
         return Wait(0) if kind.finish is not None else None
 
+    if not kind.in_cloud:
+        find = not_in_cloud
     return (create, finished, update, done, delete, done, resolve, find)
 
 
@@ -309,6 +314,7 @@ def quota_kind(service: str, apply: Callable[[ResourceContext], str]) -> AdminKi
         what=f"{service}_quota",
         create=apply,
         find=lambda ctx: None,
+        in_cloud=False,
         get=lambda ctx, oid: getattr(ctx.conn, proxy).get_quota_set(
             project_id(ctx, ctx.properties["project"])
         ),
@@ -498,6 +504,22 @@ def _association_update(ctx: ResourceContext) -> None:
     _associate(ctx, qos, removed, False)
 
 
+def _association_find(ctx: ResourceContext) -> str | None:
+    """A made association (its physical id) while every type is still associated; None
+    otherwise, and for an interrupted create, which associates again (that is harmless)."""
+    if not ctx.physical_id:
+        return None
+    found = ctx.conn.block_storage.find_qos_spec(ctx.properties["qos_specs"], ignore_missing=True)
+    if found is None:
+        return None
+    linked = {a.id for a in ctx.conn.block_storage.qos_spec_associations(found.id)}
+    types = [
+        ctx.conn.block_storage.find_type(t, ignore_missing=True)
+        for t in ctx.properties["volume_types"]
+    ]
+    return ctx.physical_id if all(t is not None and t.id in linked for t in types) else None
+
+
 def _association_delete(ctx: ResourceContext, oid: str) -> None:
     found = ctx.conn.block_storage.find_qos_spec(ctx.properties["qos_specs"], ignore_missing=True)
     if found is not None:
@@ -512,7 +534,7 @@ def _type_exists(ctx: ResourceContext, ref: str) -> bool:
 QOS_ASSOCIATION = AdminKind(
     what="qos_association",
     create=_association_create,
-    find=lambda ctx: None,  # associating again is harmless
+    find=lambda ctx: _association_find(ctx),
     get=lambda ctx, oid: list(
         ctx.conn.block_storage.qos_spec_associations(qos_id(ctx, ctx.properties["qos_specs"]))
     ),

@@ -50,15 +50,21 @@ def _grant(ctx: ResourceContext, actor: str, actor_id: str, item: tuple[str, str
     getattr(ctx.conn.identity, f"assign_{target}_role_to_{actor}")(target_id, actor_id, role)
 
 
+def held(ctx: ResourceContext, actor: str, actor_id: str) -> set[tuple[str, str, str]]:
+    """(role id, 'project'|'domain', target id) of every assignment the actor holds now."""
+    found = set()
+    for assignment in ctx.conn.identity.role_assignments(**{f"{actor}_id": actor_id}):
+        for target, scope in assignment.scope.items():
+            found.add((assignment.role["id"], target, scope["id"]))
+    return found
+
+
 def _revoke(ctx: ResourceContext, actor: str, actor_id: str, item: tuple[str, str, str]) -> None:
     role, target, target_id = item
-    identity = ctx.conn.identity
-    current = identity.role_assignments(**{f"{actor}_id": actor_id})
-    held = {
-        (a.role["id"], next(iter(a.scope)), a.scope[next(iter(a.scope))]["id"]) for a in current
-    }
-    if item in held:  # Heat revokes only what is assigned now
-        getattr(identity, f"unassign_{target}_role_from_{actor}")(target_id, actor_id, role)
+    if item in held(ctx, actor, actor_id):  # Heat revokes only what is assigned now
+        getattr(ctx.conn.identity, f"unassign_{target}_role_from_{actor}")(
+            target_id, actor_id, role
+        )
 
 
 def grant_all(ctx: ResourceContext, actor: str, actor_id: str, roles: list[Any] | None) -> None:
@@ -416,8 +422,9 @@ def _region_body(ctx: ResourceContext, changed: tuple[str, ...] | None) -> dict[
 
 
 def _region_find(ctx: ResourceContext) -> str | None:
-    """Only a region with a given id can be found again: Keystone names no other."""
-    wanted = ctx.properties.get("id")
+    """A region by its `id` property, or (for `stack check`) by the id the cloud gave it;
+    an interrupted create of a region without `id` cannot be found: Keystone names no other."""
+    wanted = ctx.properties.get("id") or ctx.physical_id
     if not wanted:
         return None
     found = ctx.conn.identity.find_region(wanted, ignore_missing=True)
@@ -466,16 +473,26 @@ def assignment_kind(actor: str) -> AdminKind:
         if found is not None:  # Heat ignores an actor that is already gone
             revoke_all(ctx, actor, str(found.id), ctx.properties.get("roles"))
 
-    def held(ctx: ResourceContext, oid: str) -> list[dict[str, Any]]:
+    def shown(ctx: ResourceContext, oid: str) -> list[dict[str, Any]]:
         found = actor_id(ctx, ctx.properties)
         items = ctx.conn.identity.role_assignments(**{f"{actor}_id": found})
         return [{"role": a.role["id"], **{k: v["id"] for k, v in a.scope.items()}} for a in items]
 
+    def all_held(ctx: ResourceContext) -> bool:
+        """Whether the actor still holds every assignment (what `stack check` looks at)."""
+        found = getattr(ctx.conn.identity, f"find_{actor}")(
+            ctx.properties[actor], ignore_missing=True
+        )
+        if found is None:
+            return False
+        current = held(ctx, actor, str(found.id))
+        return all(item in current for item in _assignments(ctx, ctx.properties.get("roles")))
+
     return AdminKind(
         what=f"{actor}_role_assignment",
         create=create,
-        find=lambda ctx: None,
-        get=held,
+        find=lambda ctx: ctx.physical_id if ctx.physical_id and all_held(ctx) else None,
+        get=shown,
         delete=delete,
         update=update,
         show=lambda items: {"roles": items},

@@ -79,6 +79,7 @@ def test_nova_admin_types(run_cli: Any, state_dir: Path, tmp_path: Path) -> None
     assert out["aggregate"]["hosts"] == ["sandbox"]
     assert out["aggregate"]["metadata"] == {"availability_zone": "az1", "ssd": "one"}
     assert out["quota"]["instances"] == 3 and out["quota"]["cores"] == 4
+    ok(run_cli("stack", "check", "n"))
 
     ok(
         run_cli(
@@ -177,6 +178,7 @@ def test_cinder_admin_types(run_cli: Any, state_dir: Path, tmp_path: Path) -> No
     ]
     assert out["quota"]["volumes"] == 4 and out["quota"]["backup_gigabytes"] == 50
     assert physical(run_cli, "c", "encryption") == vtype
+    ok(run_cli("stack", "check", "c"))  # quotas have nothing to compare; the rest is there
     encryption = cloud(state_dir, lambda c: c.block_storage.get_type_encryption(vtype))
     assert (encryption.provider, encryption.key_size) == ("luks", 256)
 

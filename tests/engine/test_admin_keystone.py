@@ -108,6 +108,7 @@ def test_keystone_stack(run_cli: Any, state_dir: Path, tmp_path: Path) -> None:
     group = physical(run_cli, "ks", "group")
     assert cloud(state_dir, lambda c: c.identity.check_user_in_group(user, group))
     assert physical(run_cli, "ks", "region") == "r-test"
+    ok(run_cli("stack", "check", "ks"))  # every object, grant and membership is there
 
     ok(
         run_cli(
@@ -135,6 +136,14 @@ def test_keystone_stack(run_cli: Any, state_dir: Path, tmp_path: Path) -> None:
     assert shown["endpoint"]["name"].startswith("ks-endpoint-")
     described = cloud(state_dir, lambda c: c.identity.get_project(project).description)
     assert described == "second"
+
+    # A grant revoked behind heatctl's back is drift of the assignment resource only.
+    reader = cloud(state_dir, lambda c: c.identity.find_role("reader").id)
+    cloud(state_dir, lambda c: c.identity.unassign_domain_role_from_user(domain, user, reader))
+    drift = run_cli("stack", "check", "ks")
+    assert drift.exit_code == 6 and "1 resource(s) differ" in drift.stdout + drift.stderr
+    rows = [line.split()[0] for line in drift.stdout.splitlines()[1:] if line.strip()]
+    assert rows == ["grant"]
 
     ok(run_cli("stack", "delete", "ks", "--yes"))
     assert inventory(state_dir) == {}
