@@ -11,7 +11,8 @@ most the call in flight. That one call is covered by the journal and by tags:
 - delete of a row without a physical id looks it up by tag too (the create may have
   reached the cloud before the crash), and "already gone" counts as deleted;
 - replace creates a new generation row (new tag), and `cleanup` deletes the old one;
-- deletion_policy Retain leaves the cloud resource alone (the row goes, an event says so).
+- deletion_policy Retain leaves the cloud resource alone (the row goes, an event says so);
+  Snapshot first saves a copy (snapshots.py: a volume backup, a server image), then deletes.
 
 Stack timeout and cancel are the walker's; rows it abandoned IN_PROGRESS are marked
 FAILED with its reason here, so nothing stays IN_PROGRESS after `apply_plan` returns.
@@ -27,6 +28,7 @@ from heatctl.engine.lifecycle import ResourceContext, ResourceFailed, ResourceLi
 from heatctl.engine.planner import DesiredResource, Plan, Step
 from heatctl.engine.records import ResourceRecord, StackRecord
 from heatctl.engine.retry import RetryPolicy
+from heatctl.engine.snapshots import SNAPSHOTTERS, Snapshotter, snapshot_reason
 from heatctl.engine.states import Action, State, Status
 from heatctl.engine.store import StateStore
 from heatctl.engine.walker import EventCallback, RetryAfter, Wait, Walker, WalkResult
@@ -109,7 +111,10 @@ class StepWork:
             self._begin_create()
         elif kind == "replace":
             old = self._current(name)
-            assert old is not None
+            if old is None:  # a delete-first type's cleanup already removed the old row
+                self.row = self._new_row(name)
+                self._begin_create()
+                return
             pending = self._pending_replacement(old)
             if pending is not None and pending.status == _status(Action.CREATE, State.COMPLETE):
                 # A state file written before completion and promotion were one transaction
@@ -135,6 +140,9 @@ class StepWork:
                 self.phases = []  # never created: nothing in the cloud, straight to gone
                 return
             self.phases = ["delete"]
+            snapshotter = self._snapshotter()
+            if snapshotter is not None and snapshotter.wanted(str(self.row.status)):
+                self.phases = ["snapshot", "delete"]
             self._transition(Action.DELETE, State.IN_PROGRESS, "state changed")
         else:  # pragma: no cover - the planner makes no other kinds
             raise ValueError(f"unknown step {self.step}")
@@ -269,6 +277,8 @@ class StepWork:
             return plugin.update(ctx) if start else plugin.check_update_complete(ctx)
         if phase == "delete":
             return self._delete_phase(plugin, ctx, start)
+        if phase == "snapshot":
+            return self._snapshot_phase(ctx, start)
         raise ValueError(f"unknown phase {phase}")  # pragma: no cover
 
     def _delete_phase(
@@ -287,9 +297,28 @@ class StepWork:
             ctx.data = {}
         return progress
 
+    def _snapshotter(self) -> Snapshotter | None:
+        """Who takes the copy before deleting, under deletion_policy Snapshot."""
+        assert self.row is not None
+        if self.row.deletion_policy != "Snapshot":
+            return None
+        return SNAPSHOTTERS.get(self.row.type)
+
+    def _snapshot_phase(self, ctx: ResourceContext, start: bool) -> Wait | None:
+        snapshotter = self._snapshotter()
+        if snapshotter is None or (start and ctx.physical_id is None):
+            return None  # nothing in the cloud to copy
+        try:
+            return snapshotter.start(ctx) if start else snapshotter.check(ctx)
+        finally:
+            self._save()  # the copy's id, even when polling it failed: a retry polls it
+
     def _kept_in_cloud(self) -> bool:
         assert self.row is not None
-        return self.row.deletion_policy in ("Retain", "Snapshot")
+        if self.row.deletion_policy == "Snapshot":
+            # Types without a snapshot (validation refuses them) keep their resource.
+            return self._snapshotter() is None
+        return self.row.deletion_policy == "Retain"
 
     def _finish(self) -> None:
         assert self.row is not None
@@ -297,10 +326,10 @@ class StepWork:
             reason = "state changed"
             if self.row.deletion_policy == "Retain":
                 reason = "retained (deletion_policy Retain)"
+            elif self.row.deletion_policy == "Snapshot" and self._snapshotter() is None:
+                reason = "retained (deletion_policy Snapshot: this type has no snapshot)"
             elif self.row.deletion_policy == "Snapshot":
-                # No snapshot support yet: keeping the resource is the only way not to lose
-                # the data it holds.
-                reason = "retained (deletion_policy Snapshot: snapshots are not supported yet)"
+                reason = snapshot_reason(self.ctx.data if self.ctx else self.row.data)
             self._transition(Action.DELETE, State.COMPLETE, reason)
             self.op.store.remove_resource(self.row.id)
             return
@@ -323,7 +352,7 @@ class StepWork:
         # crash can leave a complete replacement beside the row it replaces.
         with self.op.store.transaction():
             self._transition(self.action, State.COMPLETE, "state changed")
-            if self.step.kind == "replace":
+            if self.step.kind == "replace" and self.row.replaces is not None:
                 self.op.store.promote_replacement(self.row.id)
 
     def _failed(self, error: BaseException) -> None:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from heatctl.engine import openstack_admin as admin
 from heatctl.engine.openstack import lifecycle, methods_of
+from heatctl.engine.openstack_admin import admin_lifecycle
 from heatctl.engine.openstack_kinds import VOLUME
 from heatctl.engine.openstack_links import VolumeAttachmentLifecycle
 from heatctl.resources.registry import ResourceType, register
@@ -193,6 +195,18 @@ class VolumeType(ResourceType):
         if values.truthy("projects") and is_true(values.get("is_public")):
             report(("projects",), "property 'projects' needs is_public: false")
 
+    # Lifecycle: heatctl.engine.openstack_admin.VOLUME_TYPE.
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = admin_lifecycle(admin.VOLUME_TYPE)
+
 
 @register
 class EncryptedVolumeType(ResourceType):
@@ -221,6 +235,21 @@ class EncryptedVolumeType(ResourceType):
         ),
     }
 
+    # A type has one encryption: a replacement removes the old one first.
+    replace_delete_first: ClassVar[bool] = True
+
+    # Lifecycle: heatctl.engine.openstack_admin.ENCRYPTED_VOLUME_TYPE.
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = admin_lifecycle(admin.ENCRYPTED_VOLUME_TYPE)
+
 
 @register
 class QoSSpecs(ResourceType):
@@ -232,6 +261,18 @@ class QoSSpecs(ResourceType):
         "name": string("Name of the QoS specs."),
         "specs": map_of("The limits, key to value.", required=True, update_allowed=True),
     }
+
+    # Lifecycle: heatctl.engine.openstack_admin.QOS_SPECS.
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = admin_lifecycle(admin.QOS_SPECS)
 
 
 @register
@@ -251,6 +292,21 @@ class QoSAssociation(ResourceType):
             update_allowed=True,
         ),
     }
+
+    # The new association links the same specs and types: the old one goes first.
+    replace_delete_first: ClassVar[bool] = True
+
+    # Lifecycle: heatctl.engine.openstack_admin.QOS_ASSOCIATION.
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = admin_lifecycle(admin.QOS_ASSOCIATION)
 
 
 @register
@@ -296,3 +352,18 @@ class Quota(ResourceType):
     def check_values(cls, values: PropertyValues, report: Report) -> None:
         """At least one quota besides the project."""
         check_any_quota(values, report)
+
+    # A replacement must not revert the limits it has just set on the same project.
+    replace_delete_first: ClassVar[bool] = True
+
+    # Lifecycle: heatctl.engine.openstack_admin.CINDER_QUOTA.
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = admin_lifecycle(admin.CINDER_QUOTA)

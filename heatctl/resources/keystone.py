@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from heatctl.engine import openstack_identity as keystone
+from heatctl.engine.openstack_admin import admin_lifecycle
 from heatctl.resources.registry import ResourceType, register
 from heatctl.resources.schema import (
     Attribute,
@@ -69,6 +71,18 @@ class Project(ResourceType):
         "parent_id": attribute("Id of the parent project.", PropertyType.STRING),
     }
 
+    # Lifecycle: heatctl.engine.openstack_identity.PROJECT.
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = admin_lifecycle(keystone.PROJECT)
+
 
 @register
 class User(ResourceType):
@@ -113,6 +127,18 @@ class User(ResourceType):
         """Each role is granted on a project or a domain, not both."""
         check_role_assignments(values, report)
 
+    # Lifecycle: heatctl.engine.openstack_identity.USER.
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = admin_lifecycle(keystone.USER)
+
 
 @register
 class Role(ResourceType):
@@ -127,6 +153,18 @@ class Role(ResourceType):
         ),
         "name": string("Name of the role.", update_allowed=True),
     }
+
+    # Lifecycle: heatctl.engine.openstack_identity.ROLE.
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = admin_lifecycle(keystone.ROLE)
 
 
 @register
@@ -152,6 +190,18 @@ class Group(ResourceType):
         """Each role is granted on a project or a domain, not both."""
         check_role_assignments(values, report)
 
+    # Lifecycle: heatctl.engine.openstack_identity.GROUP.
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = admin_lifecycle(keystone.GROUP)
+
 
 @register
 class Domain(ResourceType):
@@ -164,6 +214,18 @@ class Domain(ResourceType):
         "enabled": boolean("Whether the domain is enabled.", default=True, update_allowed=True),
         "name": string("Name of the domain.", update_allowed=True),
     }
+
+    # Lifecycle: heatctl.engine.openstack_identity.DOMAIN.
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = admin_lifecycle(keystone.DOMAIN)
 
 
 @register
@@ -195,6 +257,18 @@ class Endpoint(ResourceType):
         "url": string("URL of the endpoint.", required=True, update_allowed=True),
     }
 
+    # Lifecycle: heatctl.engine.openstack_identity.ENDPOINT.
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = admin_lifecycle(keystone.ENDPOINT)
+
 
 @register
 class Service(ResourceType):
@@ -208,6 +282,18 @@ class Service(ResourceType):
         "name": string("Name of the service.", update_allowed=True),
         "type": string("Type of the service, e.g. compute.", required=True, update_allowed=True),
     }
+
+    # Lifecycle: heatctl.engine.openstack_identity.SERVICE.
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = admin_lifecycle(keystone.SERVICE)
 
 
 @register
@@ -226,6 +312,18 @@ class Region(ResourceType):
             constraints=(custom("keystone.region"),),
         ),
     }
+
+    # Lifecycle: heatctl.engine.openstack_identity.REGION.
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = admin_lifecycle(keystone.REGION)
 
 
 @register
@@ -249,6 +347,18 @@ class UserRoleAssignment(ResourceType):
         """Each role is granted on a project or a domain, not both."""
         check_role_assignments(values, report)
 
+    # Lifecycle: heatctl.engine.openstack_identity.USER_ROLE_ASSIGNMENT.
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = admin_lifecycle(keystone.USER_ROLE_ASSIGNMENT)
+
 
 @register
 class GroupRoleAssignment(ResourceType):
@@ -270,3 +380,15 @@ class GroupRoleAssignment(ResourceType):
     def check_values(cls, values: PropertyValues, report: Report) -> None:
         """Each role is granted on a project or a domain, not both."""
         check_role_assignments(values, report)
+
+    # Lifecycle: heatctl.engine.openstack_identity.GROUP_ROLE_ASSIGNMENT.
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = admin_lifecycle(keystone.GROUP_ROLE_ASSIGNMENT)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from heatctl.engine import openstack_admin as admin
 from heatctl.engine.openstack import lifecycle, methods_of
+from heatctl.engine.openstack_admin import admin_lifecycle
 from heatctl.engine.openstack_kinds import SERVER
 from heatctl.engine.openstack_kinds2 import SERVER_GROUP, link_lifecycle
 from heatctl.engine.openstack_links import KeyPairLifecycle
@@ -468,6 +470,18 @@ class Flavor(ResourceType):
         "is_public": attribute("Whether the flavor is public.", PropertyType.BOOLEAN),
     }
 
+    # Lifecycle: heatctl.engine.openstack_admin.FLAVOR.
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = admin_lifecycle(admin.FLAVOR)
+
 
 @register
 class HostAggregate(ResourceType):
@@ -487,6 +501,18 @@ class HostAggregate(ResourceType):
         "metadata": map_of("Key/value metadata of the aggregate.", default={}, update_allowed=True),
         "name": string("Name of the aggregate.", required=True, update_allowed=True),
     }
+
+    # Lifecycle: heatctl.engine.openstack_admin.HOST_AGGREGATE.
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = admin_lifecycle(admin.HOST_AGGREGATE)
 
 
 @register
@@ -575,3 +601,18 @@ class Quota(ResourceType):
     def check_values(cls, values: PropertyValues, report: Report) -> None:
         """At least one quota besides the project."""
         check_any_quota(values, report)
+
+    # A replacement must not revert the limits it has just set on the same project.
+    replace_delete_first: ClassVar[bool] = True
+
+    # Lifecycle: heatctl.engine.openstack_admin.NOVA_QUOTA.
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = admin_lifecycle(admin.NOVA_QUOTA)

@@ -189,8 +189,13 @@ class Cloud:
         return body
 
     # -- quotas ----------------------------------------------------------------------
-    def quota(self, service: str, name: str) -> int:
-        """The limit for one quota (-1 means unlimited)."""
+    def quota(self, service: str, name: str, project: str | None = None) -> int:
+        """The limit for one quota (-1 means unlimited): the project's own (set through
+        the os-quota-sets API, records `<service>_quota`), else the cloud's default."""
+        if project:
+            own = self.store.get(f"{service}_quota", project)
+            if own is not None and name in own.get("limits", {}):
+                return int(own["limits"][name])
         return self.quotas.get(service, {}).get(name, DEFAULT_QUOTAS[service].get(name, -1))
 
     def set_quotas(self, service: str, values: dict[str, int]) -> None:
@@ -203,9 +208,11 @@ class Cloud:
             self.quotas.setdefault(service, {})[key] = int(value)
         self.store.set_meta("quotas", json.dumps(self.quotas))
 
-    def over_quota(self, service: str, name: str, used: int, requested: int = 1) -> bool:
+    def over_quota(
+        self, service: str, name: str, used: int, requested: int = 1, project: str | None = None
+    ) -> bool:
         """True if using `requested` more would pass the limit."""
-        limit = self.quota(service, name)
+        limit = self.quota(service, name, project)
         return limit >= 0 and used + requested > limit
 
 

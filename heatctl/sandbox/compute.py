@@ -12,6 +12,7 @@ from typing import Any
 
 from heatctl.sandbox.clock import iso
 from heatctl.sandbox.cloud import Cloud
+from heatctl.sandbox.compute_admin import require_admin
 from heatctl.sandbox.web import (
     ApiError,
     Body,
@@ -70,10 +71,12 @@ class ComputeService:
     """Nova's v2.1 API (servers are delegated to compute_servers.Servers)."""
 
     def __init__(self, cloud: Cloud) -> None:
+        from heatctl.sandbox.compute_admin import ComputeAdmin
         from heatctl.sandbox.compute_servers import Servers
 
         self.cloud = cloud
         self.servers = Servers(self)
+        self.admin = ComputeAdmin(self)
         self.router = Router()
         r = self.router.add
         r("GET", "", self.versions)
@@ -100,12 +103,9 @@ class ComputeService:
         r("GET", "/v2.1/os-server-groups/{id}", self.show_group)
         r("DELETE", "/v2.1/os-server-groups/{id}", self.delete_group)
         r("GET", "/v2.1/limits", self.limits)
-        r("GET", "/v2.1/os-quota-sets/{project}", self.quota_set)
-        r("GET", "/v2.1/os-quota-sets/{project}/detail", self.quota_set)
-        r("GET", "/v2.1/os-quota-sets/{project}/defaults", self.quota_set)
-        r("PUT", "/v2.1/os-quota-sets/{project}", self.update_quota_set)
         r("GET", "/v2.1/os-availability-zone", self.zones)
         r("GET", "/v2.1/os-availability-zone/detail", self.zones)
+        self.admin.routes(r)
         self.servers.routes(r)
 
     # -- discovery -----------------------------------------------------------------------
@@ -210,6 +210,7 @@ class ComputeService:
 
     def create_flavor(self, request: Request) -> Response:
         """POST /flavors (admin)."""
+        require_admin(request, "os_compute_api:os-flavor-manage:create")
         entity = request.entity("flavor")
         check_fields(
             entity, FLAVOR_FIELDS, required=("name", "ram", "vcpus", "disk"), where="flavor"
@@ -226,6 +227,7 @@ class ComputeService:
 
     def update_flavor(self, request: Request) -> Response:
         """PUT /flavors/{id}: only the description may change (2.55+)."""
+        require_admin(request, "os_compute_api:os-flavor-manage:update")
         flavor = self.find_flavor(request.params["id"])
         entity = request.entity("flavor")
         check_fields(
@@ -248,6 +250,7 @@ class ComputeService:
         flavor = self.find_flavor(request.params["id"])
         data = request.json()
         name = next(iter(data), "") if isinstance(data, dict) else ""
+        require_admin(request, f"os_compute_api:os-flavor-access:{_snake(name)}")
         args = data.get(name) if name else None
         tenant = str(args.get("tenant", "")) if isinstance(args, dict) else ""
         if name not in ("addTenantAccess", "removeTenantAccess") or not tenant:
@@ -275,6 +278,7 @@ class ComputeService:
 
     def delete_flavor(self, request: Request) -> Response:
         """DELETE /flavors/{id} (admin): 202."""
+        require_admin(request, "os_compute_api:os-flavor-manage:delete")
         flavor = self.find_flavor(request.params["id"])
         self.cloud.store.delete("flavor", flavor["id"])
         return empty(202)
@@ -283,6 +287,7 @@ class ComputeService:
         """GET/POST /flavors/{id}/os-extra_specs."""
         flavor = self.find_flavor(request.params["id"])
         if request.method == "POST":
+            require_admin(request, "os_compute_api:os-flavor-extra-specs:create")
             specs = request.json().get("extra_specs") if isinstance(request.json(), dict) else None
             if not isinstance(specs, dict):
                 raise ApiError(400, "Invalid input for field/attribute extra_specs.")
@@ -296,6 +301,9 @@ class ComputeService:
     def extra_spec(self, request: Request) -> Response:
         """GET/PUT/DELETE /flavors/{id}/os-extra_specs/{key}."""
         flavor, key = self.find_flavor(request.params["id"]), request.params["key"]
+        if request.method in ("PUT", "DELETE"):
+            action = "update" if request.method == "PUT" else "delete"
+            require_admin(request, f"os_compute_api:os-flavor-extra-specs:{action}")
         if request.method == "PUT":
             data = request.json()
             if not isinstance(data, dict) or key not in data:
@@ -330,7 +338,7 @@ class ComputeService:
         if self.cloud.store.get("keypair", f"{user}/{name}"):
             raise ApiError(409, f"Key pair '{name}' already exists.")
         count = len(self.cloud.store.query("keypair", owner=user))
-        if self.cloud.over_quota("compute", "key_pairs", count):
+        if self.cloud.over_quota("compute", "key_pairs", count, project=request.project_id):
             raise ApiError(403, "Quota exceeded, too many key pairs.")
         private, public_key = None, entity.get("public_key")
         if public_key is None:
@@ -406,7 +414,7 @@ class ComputeService:
                 "'soft-anti-affinity', 'soft-affinity']",
             )
         count = self.cloud.store.count("server_group", request.project_id)
-        if self.cloud.over_quota("compute", "server_groups", count):
+        if self.cloud.over_quota("compute", "server_groups", count, project=request.project_id):
             raise ApiError(403, "Quota exceeded, too many server groups.")
         group = {
             "id": new_id(),
@@ -468,7 +476,7 @@ class ComputeService:
     def limits(self, request: Request) -> Response:
         """GET /limits: absolute limits and what is used."""
         used = self.usage(request.project_id)
-        q = lambda name: self.cloud.quota("compute", name)  # noqa: E731
+        q = lambda name: self.cloud.quota("compute", name, request.project_id)  # noqa: E731
         absolute = {
             "maxTotalInstances": q("instances"),
             "maxTotalCores": q("cores"),
@@ -492,38 +500,6 @@ class ComputeService:
                 totalFloatingIpsUsed=0,
             )
         return json_response(200, {"limits": {"absolute": absolute, "rate": []}})
-
-    def quota_set(self, request: Request) -> Response:
-        """GET /os-quota-sets/{project}[/detail|/defaults]."""
-        quotas = {
-            name: self.cloud.quota("compute", name)
-            for name in (
-                "instances",
-                "cores",
-                "ram",
-                "key_pairs",
-                "server_groups",
-                "server_group_members",
-                "metadata_items",
-            )
-        }
-        if request.path.endswith("/detail"):
-            used = self.usage(request.params["project"])
-            quotas = {
-                k: {"limit": v, "in_use": used.get(k, 0), "reserved": 0}  # type: ignore[misc]
-                for k, v in quotas.items()
-            }
-        return json_response(200, {"quota_set": {"id": request.params["project"], **quotas}})
-
-    def update_quota_set(self, request: Request) -> Response:
-        """PUT /os-quota-sets/{project} (admin)."""
-        values = request.entity("quota_set")
-        values.pop("force", None)
-        try:
-            self.cloud.set_quotas("compute", {k: int(v) for k, v in values.items()})
-        except (TypeError, ValueError) as error:
-            raise ApiError(400, f"Invalid input for field/attribute quota_set: {error}") from None
-        return self.quota_set(request)
 
     def zones(self, request: Request) -> Response:
         """GET /os-availability-zone."""
@@ -595,3 +571,8 @@ def fingerprint(public_key: str) -> str:
         raise ApiError(400, "Keypair data is invalid: failed to generate fingerprint") from None
     digest = hashlib.md5(blob, usedforsecurity=False).hexdigest()
     return ":".join(digest[i : i + 2] for i in range(0, 32, 2))
+
+
+def _snake(action: str) -> str:
+    """addTenantAccess -> add_tenant_access (Nova's policy rule names)."""
+    return re.sub(r"(?<!^)([A-Z])", r"_\1", action).lower()

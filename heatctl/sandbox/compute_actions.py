@@ -123,5 +123,49 @@ def _other(servers: Servers, request: Request, body: Body, name: str, args: Any)
         servers.release(body)
         return empty(202)
     elif name == "createImage":
-        return empty(202, {"Location": f"{servers.cloud.base_url}/image/v2/images/"})
+        return create_image(servers, request, body, args)
     return None
+
+
+IMAGE_FROM = {"ACTIVE", "SHUTOFF", "PAUSED", "SUSPENDED"}
+
+
+def create_image(servers: Servers, request: Request, body: Body, args: Any) -> Response:
+    """createImage: a snapshot image in Glance, `queued`, then `saving`, then `active`.
+
+    From microversion 2.45 Nova answers {"image_id": ...}; before, a Location header."""
+    from heatctl.sandbox.compute import microversion
+
+    name = args.get("name") if isinstance(args, dict) else None
+    metadata = (args or {}).get("metadata") or {} if isinstance(args, dict) else {}
+    if not isinstance(name, str) or not name.strip() or not isinstance(metadata, dict):
+        raise ApiError(400, "Invalid input for field/attribute createImage.")
+    if body["status"] not in IMAGE_FROM:
+        raise ApiError(
+            409,
+            f"Cannot 'createImage' instance {body['id']} while it is in "
+            f"vm_state {body['OS-EXT-STS:vm_state']}",
+        )
+    cloud = servers.cloud
+    base = cloud.load("image", str((body.get("image") or {}).get("id", ""))) or {}
+    properties = {str(k): str(v) for k, v in metadata.items()}
+    image = cloud.services["image"].new_image(  # type: ignore[attr-defined]
+        request.project_id,
+        {
+            **properties,
+            "name": name,
+            "disk_format": base.get("disk_format") or "qcow2",
+            "container_format": base.get("container_format") or "bare",
+            "visibility": "private",
+            "min_disk": int(body["flavor"].get("disk", 0)),
+            "image_type": "snapshot",
+            "instance_uuid": body["id"],
+            "base_image_ref": base.get("id", ""),
+        },
+    )
+    image["status"] = "saving"
+    cloud.schedule(image, cloud.timings.volume_create, {"status": "active", "size": 1024})
+    cloud.save("image", image)
+    if microversion(request) >= (2, 45):
+        return json_response(202, {"image_id": image["id"]})
+    return empty(202, {"Location": f"{cloud.base_url}/image/v2/images/{image['id']}"})

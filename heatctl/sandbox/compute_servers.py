@@ -182,8 +182,8 @@ class Servers:
             ("cores", flavor["vcpus"]),
             ("ram", flavor["ram"]),
         ):
-            if self.cloud.over_quota("compute", name, used[name], requested):
-                limit = self.cloud.quota("compute", name)
+            if self.cloud.over_quota("compute", name, used[name], requested, project):
+                limit = self.cloud.quota("compute", name, project)
                 raise ApiError(
                     403,
                     f"Quota exceeded for {name}: Requested {requested}, but "

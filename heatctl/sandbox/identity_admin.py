@@ -98,13 +98,14 @@ KINDS: dict[str, tuple[str, dict[str, Any], tuple[str, ...], str | None]] = {
             "region_id": OPT_STR,
             "region": OPT_STR,
             "enabled": bool,
+            "name": OPT_STR,
         },
         ("interface", "service_id", "url"),
         None,
     ),
     "regions": (
         "region",
-        {"id": str, "description": OPT_STR, "parent_region_id": OPT_STR},
+        {"id": str, "description": OPT_STR, "parent_region_id": OPT_STR, "enabled": bool},
         (),
         None,
     ),
@@ -126,6 +127,16 @@ DEFAULTS: dict[str, Body] = {
     "endpoint": {"enabled": True, "region_id": "RegionOne", "region": "RegionOne"},
     "region": {"description": "", "parent_region_id": None},
 }
+# Keystone's schemas for these allow extra attributes (kept and shown as given).
+EXTRAS_ALLOWED = {"regions", "endpoints", "services"}
+
+
+def _with_extras(entity: Body, collection: str, fields: dict[str, Any]) -> dict[str, Any]:
+    if collection not in EXTRAS_ALLOWED:
+        return fields
+    return {**{k: object for k in entity if k not in fields}, **fields}
+
+
 GRANT_PATHS = [
     ("projects", "users"),
     ("projects", "groups"),
@@ -155,9 +166,32 @@ class IdentityAdmin:
             for method in ("PUT", "GET", "DELETE"):
                 r(method, path + "/{role}", lambda q, t=target, a=actor: self.grant(q, t, a))
         r("GET", "/v3/role_assignments", self.assignments)
+        r("GET", "/v3/users/{id}/projects", self.user_projects)
         r("GET", "/v3/groups/{id}/users", self.members)
         for method in ("PUT", "GET", "DELETE"):
             r(method, "/v3/groups/{id}/users/{user}", self.member)
+
+    # -- Keystone's policy: admin only, but a member may read itself and the regions -------
+    def authorize(self, request: Request, rule: str, own: str | None = None) -> None:
+        """Keystone's 403 unless the token is an admin's (or `own` is the caller's own
+        user or project id, which a member may read)."""
+        token = self.identity.principal(request.header("x-auth-token"))
+        if token.get("admin"):
+            return
+        account = self.cloud.identity.account(str(token.get("user_id", "")))
+        mine = (account.user_id, account.project_id, self.cloud.identity.domain_id)
+        if own is not None and own in mine:  # its user, project and the project's domain
+            return
+        raise ApiError(403, f"You are not authorized to perform the requested action: {rule}.")
+
+    def _check(self, request: Request, verb: str, collection: str) -> None:
+        singular = KINDS[collection][0]
+        if verb in ("get", "list") and singular == "region":
+            self.identity.principal(request.header("x-auth-token"))  # any member
+            return
+        own = request.params.get("id") if verb == "get" else None
+        name = f"{verb}_{collection if verb == 'list' else singular}"
+        self.authorize(request, f"identity:{name}", own)
 
     # -- the seeded admin entities, always present ---------------------------------------
     def builtin(self, singular: str) -> list[Body]:
@@ -229,7 +263,7 @@ class IdentityAdmin:
     # -- CRUD ------------------------------------------------------------------------
     def listing(self, request: Request, collection: str) -> Response:
         """GET /v3/<collection> with name and other equality filters."""
-        self.identity.principal(request.header("x-auth-token"))
+        self._check(request, "list", collection)
         singular = KINDS[collection][0]
         items = self._all(singular)
         for key, values in request.query.items():
@@ -255,10 +289,12 @@ class IdentityAdmin:
 
     def create(self, request: Request, collection: str) -> Response:
         """POST /v3/<collection>: 201, or 409 for a duplicate name in the same domain."""
-        self.identity.principal(request.header("x-auth-token"))
+        self._check(request, "create", collection)
         singular, fields, required, scope = KINDS[collection]
         entity = request.entity(singular)
-        check_fields(entity, fields, required=required, where=singular)
+        check_fields(
+            entity, _with_extras(entity, collection, fields), required=required, where=singular
+        )
         self._check_unique(singular, entity, scope, None)
         from heatctl.sandbox.web import new_id
 
@@ -300,18 +336,18 @@ class IdentityAdmin:
 
     def show(self, request: Request, collection: str) -> Response:
         """GET /v3/<collection>/{id}."""
-        self.identity.principal(request.header("x-auth-token"))
+        self._check(request, "get", collection)
         singular = KINDS[collection][0]
         body, _ = self._find(singular, request.params["id"])
         return json_response(200, {singular: self._view(singular, body)})
 
     def update(self, request: Request, collection: str) -> Response:
         """PATCH /v3/<collection>/{id}; the seeded entities are read-only here."""
-        self.identity.principal(request.header("x-auth-token"))
+        self._check(request, "update", collection)
         singular, fields, _, scope = KINDS[collection]
         body, builtin = self._find(singular, request.params["id"])
         entity = request.entity(singular)
-        check_fields(entity, fields, where=singular)
+        check_fields(entity, _with_extras(entity, collection, fields), where=singular)
         if builtin:
             raise ApiError(403, f"The sandbox's seeded {singular} cannot be changed.")
         self._check_unique(singular, {**body, **entity}, scope, body["id"])
@@ -321,7 +357,7 @@ class IdentityAdmin:
 
     def delete(self, request: Request, collection: str) -> Response:
         """DELETE /v3/<collection>/{id}: 204; grants naming it go too."""
-        self.identity.principal(request.header("x-auth-token"))
+        self._check(request, "delete", collection)
         singular = KINDS[collection][0]
         body, builtin = self._find(singular, request.params["id"])
         if builtin:
@@ -332,6 +368,9 @@ class IdentityAdmin:
         for grant in self.cloud.store.query("ks_grant"):
             if body["id"] in (grant["target"], grant["actor"], grant["role"]):
                 self.cloud.store.delete("ks_grant", grant["id"])
+        for member in self.cloud.store.query("ks_member"):
+            if body["id"] in (member["group"], member["user"]):
+                self.cloud.store.delete("ks_member", member["id"])
         return empty(204)
 
     # -- role grants and group members ---------------------------------------------------
@@ -354,7 +393,8 @@ class IdentityAdmin:
 
     def grant(self, request: Request, target: str, actor: str) -> Response:
         """PUT (grant), GET/HEAD (check) or DELETE (revoke) one role assignment."""
-        self.identity.principal(request.header("x-auth-token"))
+        verb = {"PUT": "create_grant", "DELETE": "revoke_grant"}.get(request.method, "check_grant")
+        self.authorize(request, f"identity:{verb}")
         grant = self._grant_key(request, target, actor)
         exists = self.cloud.store.get("ks_grant", grant["id"]) is not None
         if request.method == "PUT":
@@ -373,7 +413,7 @@ class IdentityAdmin:
 
     def grants(self, request: Request, target: str, actor: str) -> Response:
         """GET the roles an actor has on a target."""
-        self.identity.principal(request.header("x-auth-token"))
+        self.authorize(request, "identity:list_grants")
         key = self._grant_key(request, target, actor)
         roles = [
             self._find("role", g["role"])[0]
@@ -390,7 +430,7 @@ class IdentityAdmin:
 
     def assignments(self, request: Request) -> Response:
         """GET /v3/role_assignments with user.id, group.id, role.id, scope.* filters."""
-        self.identity.principal(request.header("x-auth-token"))
+        self.authorize(request, "identity:list_role_assignments")
         ident = self.cloud.identity
         grants = [
             {
@@ -432,7 +472,8 @@ class IdentityAdmin:
 
     def member(self, request: Request) -> Response:
         """PUT/GET/HEAD/DELETE /v3/groups/{id}/users/{user}."""
-        self.identity.principal(request.header("x-auth-token"))
+        verb = {"PUT": "add_user_to_group", "DELETE": "remove_user_from_group"}
+        self.authorize(request, f"identity:{verb.get(request.method, 'check_user_in_group')}")
         group, _ = self._find("group", request.params["id"])
         user, _ = self._find("user", request.params["user"])
         key = f"{group['id']}/{user['id']}"
@@ -455,7 +496,7 @@ class IdentityAdmin:
 
     def members(self, request: Request) -> Response:
         """GET /v3/groups/{id}/users."""
-        self.identity.principal(request.header("x-auth-token"))
+        self.authorize(request, "identity:list_users_in_group")
         group, _ = self._find("group", request.params["id"])
         users = [
             self._find("user", m["user"])[0]
@@ -468,3 +509,19 @@ class IdentityAdmin:
                 "links": {"self": "", "next": None, "previous": None},
             },
         )
+
+    def user_projects(self, request: Request) -> Response:
+        """GET /v3/users/{id}/projects: the projects the user has a role on (its own, or
+        an admin's request)."""
+        user_id = request.params["id"]
+        self.authorize(request, "identity:list_user_projects", user_id)
+        self._find("user", user_id)
+        wanted = {
+            g["target"]
+            for g in self.cloud.store.query("ks_grant")
+            if g["actor"] == user_id and g["target_type"] == "project"
+        }
+        wanted |= {a.project_id for a in self.cloud.identity.accounts if a.user_id == user_id}
+        projects = [self._view("project", p) for p in self._all("project") if p["id"] in wanted]
+        links = {"self": "", "next": None, "previous": None}
+        return json_response(200, {"projects": projects, "links": links})

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from heatctl.errors import ConfigError
+from heatctl.sandbox.admin_kinds import ADMIN_KINDS
 from heatctl.sandbox.app import Application, RequestRecord
 from heatctl.sandbox.clock import Clock
 from heatctl.sandbox.cloud import DEFAULT_QUOTAS, Account, Cloud, Identity, Timings
@@ -32,7 +33,7 @@ from heatctl.sandbox.store import Store
 
 # The names openstacksdk's functional tests look for, plus our own.
 CLOUD_NAMES = ("sandbox", "devstack", "devstack-alt", "devstack-admin", "devstack-system-admin")
-HIDDEN_KINDS = {"token", "flavor"}
+HIDDEN_KINDS = {"token"}
 
 
 class Sandbox:
@@ -228,13 +229,15 @@ class Sandbox:
             "volume": "volume",
             "image": "image",
             "container": "object-store",
+            **ADMIN_KINDS,
         }
         result: dict[str, list[str]] = {}
         with self.cloud.lock:
             for kind, rows in self.store.ids_by_kind().items():
                 if kind in HIDDEN_KINDS:
                     continue
-                key = f"{services.get(kind, 'network')}/{kind}"
+                service = "identity" if kind.startswith("ks_") else services.get(kind, "network")
+                key = f"{service}/{kind}"
                 for id_, name, body in rows:
                     if body.get("_next") and self.cloud.load(kind, id_) is None:
                         continue  # a delay-deleted resource whose time is up

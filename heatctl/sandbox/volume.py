@@ -47,6 +47,12 @@ VOLUME_FIELDS: dict[str, Any] = {
     "display_name": (str, type(None)),
     "display_description": (str, type(None)),
 }
+NOT_DELETABLE = (
+    "Invalid volume: Volume status must be available or error or error_restoring or "
+    "error_extending or error_managing and must not be migrating, attached, belong to a "
+    "group, have snapshots, awaiting a transfer, or be disassociated from snapshots after "
+    "volume transfer."
+)
 DELETABLE = {"available", "error", "error_restoring", "error_extending", "error_managing"}
 
 
@@ -54,7 +60,12 @@ class VolumeService:
     """Cinder's /volume/v3/{project_id} API."""
 
     def __init__(self, cloud: Cloud) -> None:
+        from heatctl.sandbox.volume_admin import VolumeAdmin
+        from heatctl.sandbox.volume_backups import VolumeCopies
+
         self.cloud = cloud
+        self.copies = VolumeCopies(self)
+        self.admin = VolumeAdmin(self)
         self.router = Router()
         r = self.router.add
         r("GET", "", self.versions)
@@ -69,13 +80,10 @@ class VolumeService:
         r("GET", "/v3/{project}/volumes/{id}/metadata", self.metadata)
         r("POST", "/v3/{project}/volumes/{id}/metadata", self.metadata)
         r("PUT", "/v3/{project}/volumes/{id}/metadata", self.metadata)
-        r("GET", "/v3/{project}/types", self.types)
-        r("GET", "/v3/{project}/types/default", self.default_type)
-        r("GET", "/v3/{project}/types/{id}", self.default_type)
-        r("GET", "/v3/{project}/os-quota-sets/{target}", self.quota_set)
-        r("PUT", "/v3/{project}/os-quota-sets/{target}", self.update_quota_set)
+        self.admin.routes(r)
         r("GET", "/v3/{project}/limits", self.limits)
         r("GET", "/v3/{project}/os-availability-zone", self.zones)
+        self.copies.routes(r)
 
     # -- discovery -----------------------------------------------------------------------
     def _v3(self) -> Body:
@@ -131,6 +139,7 @@ class VolumeService:
         entity = request.entity("volume")
         check_fields(entity, VOLUME_FIELDS, where="volume")
         size = self._size(entity)
+        vtype = self.admin.find_type(str(entity.get("volume_type") or VOLUME_TYPE["name"]))
         self._check_quota(request.project_id, size)
         now = iso(self.cloud.now(), micro=True).rstrip("Z")
         metadata = {str(k): str(v) for k, v in (entity.get("metadata") or {}).items()}
@@ -142,10 +151,10 @@ class VolumeService:
             "status": "creating",
             "availability_zone": "nova",
             "bootable": "true" if entity.get("imageRef") else "false",
-            "encrypted": False,
+            "encrypted": self.admin._encryption(vtype["id"]) is not None,
             "multiattach": bool(entity.get("multiattach", False)),
-            "volume_type": entity.get("volume_type") or VOLUME_TYPE["name"],
-            "volume_type_id": VOLUME_TYPE["id"],
+            "volume_type": vtype["name"],
+            "volume_type_id": vtype["id"],
             "attachments": [],
             "metadata": metadata,
             "snapshot_id": entity.get("snapshot_id"),
@@ -195,16 +204,16 @@ class VolumeService:
     def _check_quota(self, project: str, size: int) -> None:
         count, gigabytes = self.usage(project)
         retry = {"Retry-After": "0"}
-        if self.cloud.over_quota("volume", "volumes", count):
-            limit = self.cloud.quota("volume", "volumes")
+        if self.cloud.over_quota("volume", "volumes", count, project=project):
+            limit = self.cloud.quota("volume", "volumes", project)
             raise ApiError(
                 413,
                 f"VolumeLimitExceeded: Maximum number of volumes allowed "
                 f"({limit}) exceeded for quota 'volumes'.",
                 headers=retry,
             )
-        if self.cloud.over_quota("volume", "gigabytes", gigabytes, size):
-            limit = self.cloud.quota("volume", "gigabytes")
+        if self.cloud.over_quota("volume", "gigabytes", gigabytes, size, project):
+            limit = self.cloud.quota("volume", "gigabytes", project)
             raise ApiError(
                 413,
                 f"VolumeSizeExceedsAvailableQuota: Requested volume or snapshot "
@@ -217,9 +226,10 @@ class VolumeService:
         """GET /volumes[/detail] with name/status filters and limit/marker paging."""
         from heatctl.sandbox.compute import nova_page
 
-        volumes = self.cloud.query(
-            "volume", project=None if request.arg("all_tenants") else request.project_id
-        )
+        project: str | None = request.project_id
+        if request.arg("all_tenants") and request.is_admin:  # Cinder: admins only
+            project = request.arg("project_id")
+        volumes = self.cloud.query("volume", project=project)
         for arg in ("name", "status", "bootable"):
             if request.arg(arg) is not None:
                 volumes = [v for v in volumes if str(v.get(arg)) == request.arg(arg)]
@@ -263,15 +273,13 @@ class VolumeService:
         """DELETE /volumes/{id}: 400 while attached or busy, else 202 and gone."""
         body = self.find(request.params["id"])
         force = (request.arg("force") or "").lower() == "true"
+        cascade = (request.arg("cascade") or "").lower() == "true"
+        if self.copies.pinned(body["id"]) and not cascade:
+            raise ApiError(400, NOT_DELETABLE)
         if body["status"] not in DELETABLE and not force:
-            raise ApiError(
-                400,
-                "Invalid volume: Volume status must be available or error or "
-                "error_restoring or error_extending or error_managing and must not "
-                "be migrating, attached, belong to a group, have snapshots, awaiting "
-                "a transfer, or be disassociated from snapshots after volume "
-                "transfer.",
-            )
+            raise ApiError(400, NOT_DELETABLE)
+        for snapshot in self.cloud.store.query("snapshot", parent=body["id"]):
+            self.cloud.store.delete("snapshot", snapshot["id"])  # cascade
         self.remove(body)
         return empty(202)
 
@@ -358,48 +366,22 @@ class VolumeService:
             self.cloud.save("volume", body)
         return json_response(200, {"metadata": body["metadata"]})
 
-    def types(self, request: Request) -> Response:
-        """GET /types."""
-        return json_response(200, {"volume_types": [VOLUME_TYPE]})
-
-    def default_type(self, request: Request) -> Response:
-        """GET /types/default or /types/{id}."""
-        wanted = request.params.get("id")
-        if wanted and wanted not in (VOLUME_TYPE["id"], VOLUME_TYPE["name"]):
-            raise ApiError(404, f"Volume type {wanted} could not be found.")
-        return json_response(200, {"volume_type": VOLUME_TYPE})
-
-    def quota_set(self, request: Request) -> Response:
-        """GET /os-quota-sets/{project}."""
-        quotas = {
-            name: self.cloud.quota("volume", name)
-            for name in ("volumes", "gigabytes", "snapshots", "backups")
-        }
-        return json_response(200, {"quota_set": {"id": request.params["target"], **quotas}})
-
-    def update_quota_set(self, request: Request) -> Response:
-        """PUT /os-quota-sets/{project} (admin)."""
-        values = request.entity("quota_set")
-        try:
-            self.cloud.set_quotas("volume", {k: int(v) for k, v in values.items()})
-        except (TypeError, ValueError) as error:
-            raise ApiError(400, f"Invalid input received: {error}") from None
-        return self.quota_set(request)
-
     def limits(self, request: Request) -> Response:
         """GET /limits."""
         count, gigabytes = self.usage(request.project_id)
+        snapshots = self.cloud.query("snapshot", project=request.project_id)
+        backups = self.cloud.query("backup", project=request.project_id)
         absolute = {
-            "maxTotalVolumes": self.cloud.quota("volume", "volumes"),
-            "maxTotalVolumeGigabytes": self.cloud.quota("volume", "gigabytes"),
+            "maxTotalVolumes": self.cloud.quota("volume", "volumes", request.project_id),
+            "maxTotalVolumeGigabytes": self.cloud.quota("volume", "gigabytes", request.project_id),
             "totalVolumesUsed": count,
             "totalGigabytesUsed": gigabytes,
-            "maxTotalSnapshots": self.cloud.quota("volume", "snapshots"),
-            "maxTotalBackups": self.cloud.quota("volume", "backups"),
+            "maxTotalSnapshots": self.cloud.quota("volume", "snapshots", request.project_id),
+            "maxTotalBackups": self.cloud.quota("volume", "backups", request.project_id),
             "maxTotalBackupGigabytes": 1000,
-            "totalSnapshotsUsed": 0,
-            "totalBackupsUsed": 0,
-            "totalBackupGigabytesUsed": 0,
+            "totalSnapshotsUsed": len(snapshots),
+            "totalBackupsUsed": len(backups),
+            "totalBackupGigabytesUsed": sum(int(b.get("size", 0)) for b in backups),
         }
         return json_response(200, {"limits": {"absolute": absolute, "rate": []}})
 
