@@ -98,7 +98,9 @@ class StoreResolver:
     """Answers get_resource/get_attr from the stored rows of a stack.
 
     `allowed` limits the answers to some resources (planning: only those that keep their
-    physical id); others raise LookupError so their references stay unresolved."""
+    physical id and attributes); others raise LookupError so their references stay
+    unresolved. `referable` does the same for get_resource, whose answer (the physical id)
+    also holds for a resource updated in place (default: `allowed`)."""
 
     def __init__(
         self,
@@ -106,26 +108,31 @@ class StoreResolver:
         stack_id: str,
         allowed: Callable[[str], bool] | None = None,
         names: frozenset[str] | None = None,
+        referable: Callable[[str], bool] | None = None,
     ) -> None:
         self.store = store
         self.stack_id = stack_id
         self.allowed = allowed or (lambda name: True)
+        self.referable = referable or self.allowed
         self.names = names
         self._rows: dict[str, Any] = {}  # one evaluation reads each row once
 
-    def _row(self, name: str) -> Any:
+    def _row(self, name: str, allowed: Callable[[str], bool] | None = None) -> Any:
+        if not (allowed or self.allowed)(name):
+            raise LookupError(name)
         if name not in self._rows:
-            found = self.store.find_resource(self.stack_id, name) if self.allowed(name) else None
-            self._rows[name] = found
+            self._rows[name] = self.store.find_resource(self.stack_id, name)
         row = self._rows[name]
         if row is None or row.physical_id is None or row.status.action is Action.INIT:
             raise LookupError(name)
         return row
 
     def reference(self, name: str) -> Any:
-        row = self._row(name)
+        row = self._row(name, self.referable)
         attribute = row.data.get("reference_attribute")
         if attribute:  # e.g. RandomString: get_resource gives the generated string
+            if not self.allowed(name):  # an attribute may change with an update
+                raise LookupError(name)
             return self.store.resource_attributes(row.id, reveal=True).get(attribute)
         return row.physical_id
 
@@ -567,7 +574,13 @@ class StackEngine:
                 decision = decided.get(name)
                 return decision is not None and decision.change is Change.KEEP
 
-            resolver = StoreResolver(self.store, stack.id, allowed=kept, names=names)
+            def same_id(name: str) -> bool:  # kept, or updated in place: same physical id
+                decision = decided.get(name)
+                return decision is not None and decision.change in (Change.KEEP, Change.UPDATE)
+
+            resolver = StoreResolver(
+                self.store, stack.id, allowed=kept, names=names, referable=same_id
+            )
             return _unknown_where_partial(model, model.evaluate(want.properties, resolver))
 
         return plan(desired, model.graph, stored, self.type_info, resolve)
