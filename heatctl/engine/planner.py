@@ -241,8 +241,9 @@ def decide(
 def _decide_properties(
     desired: DesiredResource, stored: ResourceRecord, info: TypeInfo
 ) -> Decision:
-    new = _with_defaults(desired.properties, info)
-    old = _with_defaults(stored.properties, info)
+    # Compared as the plugin gets them: `size: "1"` from a string parameter is the 1 stored.
+    new = _with_defaults(coerce_properties(desired.properties, info), info)
+    old = _with_defaults(coerce_properties(stored.properties, info), info)
     changed = sorted(
         k for k in new.keys() | old.keys() if new.get(k) is UNKNOWN or new.get(k) != old.get(k)
     )

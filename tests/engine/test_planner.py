@@ -112,6 +112,19 @@ def test_same_template_keeps_everything_and_defaults_do_not_count() -> None:
     assert not result.has_changes and result.edges() == [] and len(result.steps) == 0
 
 
+def test_values_are_compared_as_their_declared_types() -> None:
+    volume = TypeInfo(updatable=frozenset({"size"}), property_types={"size": "integer"})
+    stored = [rec("vol", "OS::Cinder::Volume", {"size": 1})]
+    graph = nx.DiGraph()
+    graph.add_node("vol")
+    same = {"vol": DesiredResource("vol", "OS::Cinder::Volume", {"size": "1"})}
+    assert plan(same, graph, stored, lambda t: volume).lines() == ["keep vol"]
+    bigger = {"vol": DesiredResource("vol", "OS::Cinder::Volume", {"size": "2"})}
+    assert plan(bigger, graph, stored, lambda t: volume).lines() == [
+        "update vol (size updated in place)"
+    ]
+
+
 def test_update_allowed_changes_update_in_place() -> None:
     server = ("OS::Nova::Server", {**SERVER[1], "name": "web", "flavor": "m1.small"}, ("subnet",))
     desired, graph = want({"net": NET, "subnet": SUBNET, "server": server})
