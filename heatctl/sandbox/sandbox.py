@@ -28,6 +28,7 @@ from heatctl.sandbox.control import control_handler
 from heatctl.sandbox.faults import RuleSet, load_rules
 from heatctl.sandbox.keystone import ExternalKeystone
 from heatctl.sandbox.seed import seed
+from heatctl.sandbox.services import inventory_keys
 from heatctl.sandbox.store import Store
 
 # The names openstacksdk's functional tests look for, plus our own.
@@ -230,11 +231,12 @@ class Sandbox:
             "container": "object-store",
         }
         result: dict[str, list[str]] = {}
+        generic = inventory_keys()
         with self.cloud.lock:
             for kind, rows in self.store.ids_by_kind().items():
                 if kind in HIDDEN_KINDS:
                     continue
-                key = f"{services.get(kind, 'network')}/{kind}"
+                key = generic.get(kind) or f"{services.get(kind, 'network')}/{kind}"
                 for id_, name, body in rows:
                     if body.get("_next") and self.cloud.load(kind, id_) is None:
                         continue  # a delay-deleted resource whose time is up
