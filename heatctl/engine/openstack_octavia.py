@@ -1,4 +1,6 @@
-"""Lifecycles of Octavia objects (OS::Octavia::*), as Heat's octavia plugins run them.
+"""Lifecycles of Octavia objects (OS::Octavia::*), as Heat's octavia plugins run them;
+the same lifecycle (OctaviaKind with its own `ready`) serves Designate, Barbican and Aodh
+(openstack_services.py).
 
 Everything below a load balancer is changed one request at a time: while the load
 balancer is PENDING_*, Octavia answers 409 "... is immutable and cannot be updated." and
@@ -15,7 +17,7 @@ have none and are found by their name, which ends with a hash of the tag.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from heatctl.engine.lifecycle import ResourceContext, ResourceFailed
@@ -40,9 +42,16 @@ class OctaviaKind:
     attributes: Callable[[Obj], dict[str, Any]] = lambda obj: {}
     update: Callable[[ResourceContext, str, dict[str, Any]], Any] | None = None
     update_body: Callable[[ResourceContext], dict[str, Any]] | None = None
+    ready: Callable[[Obj], bool | None] | None = None
+    """True when the object is usable, False when it failed, None while it is pending;
+    None here: Octavia's provisioning_status (ACTIVE / ERROR / PENDING_*)."""
     has_status: bool = True
     physical_id: Callable[[Obj], str] = lambda obj: str(obj.id)
-    extra: Mapping[str, Any] = field(default_factory=dict)
+    show: Callable[[Obj], dict[str, Any]] | None = None
+    """The `show` attribute (None: the whole object)."""
+    describe: Callable[[ResourceContext, str], Obj | None] | None = None
+    """The object as read for its attributes, when that differs from `get` (a secret
+    with its payload)."""
 
 
 def _busy(error: CloudCallFailed) -> bool:
@@ -89,10 +98,10 @@ def octavia_lifecycle(kind: OctaviaKind) -> tuple[Callable[..., Any], ...]:
             raise ResourceFailed(f"{ctx.name}: {kind.what} {ctx.physical_id} disappeared")
         if not kind.has_status:
             return None
-        status = str(getattr(obj, "provisioning_status", "") or "").upper()
-        if status == "ERROR":
-            raise ResourceFailed(f"{ctx.name}: {kind.what} went to provisioning_status ERROR")
-        return None if status == "ACTIVE" else Wait(None)
+        state = (kind.ready or provisioning_ready)(obj)
+        if state is False:
+            raise ResourceFailed(f"{ctx.name}: {kind.what} went to {status_of(obj)}")
+        return None if state else Wait(None)
 
     def update(self: Any, ctx: ResourceContext) -> Wait | None:
         if kind.update is None or kind.update_body is None:
@@ -143,16 +152,17 @@ def octavia_lifecycle(kind: OctaviaKind) -> tuple[Callable[..., Any], ...]:
         obj = ctx.call(f"{kind.what}.get", lambda: kind.get(ctx, ctx.physical_id or ""))
         if obj is None:
             return None
-        if str(getattr(obj, "provisioning_status", "")).upper() == "ERROR":
-            raise ResourceFailed(f"{ctx.name}: {kind.what} went to ERROR while deleting")
+        if "ERROR" in status_of(obj).upper():
+            raise ResourceFailed(f"{ctx.name}: {kind.what} went to {status_of(obj)} while deleting")
         return Wait(None)
 
     def resolve_attributes(self: Any, ctx: ResourceContext) -> dict[str, Any]:
-        obj = ctx.call(f"{kind.what}.get", lambda: kind.get(ctx, ctx.physical_id or ""))
+        read = kind.describe or kind.get
+        obj = ctx.call(f"{kind.what}.get", lambda: read(ctx, ctx.physical_id or ""))
         if obj is None:
             return {}
         values = kind.attributes(obj)
-        values["show"] = plain(obj)
+        values["show"] = (kind.show or plain)(obj)
         return values
 
     return (
@@ -165,6 +175,18 @@ def octavia_lifecycle(kind: OctaviaKind) -> tuple[Callable[..., Any], ...]:
         resolve_attributes,
         find_by_tag,
     )
+
+
+def provisioning_ready(obj: Obj) -> bool | None:
+    """Octavia: ACTIVE is done, ERROR failed, PENDING_* still moving."""
+    status = str(getattr(obj, "provisioning_status", "") or "").upper()
+    return False if status == "ERROR" else (True if status == "ACTIVE" else None)
+
+
+def status_of(obj: Obj) -> str:
+    """The object's status as words for a message."""
+    status = getattr(obj, "provisioning_status", None) or getattr(obj, "status", None)
+    return f"status {status}"
 
 
 def plain(obj: Obj) -> dict[str, Any]:

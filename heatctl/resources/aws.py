@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from heatctl.engine.openstack_aodh import CLOUDWATCH_LIFECYCLE
 from heatctl.resources.common import AWS_INSTANCE_COMMON, aws_tags, by_name
 from heatctl.resources.registry import ResourceType, register
 from heatctl.resources.schema import (
@@ -472,6 +473,19 @@ class Alarm(ResourceType):
             allow_conversion=True,
         ),
     }
+
+    # Lifecycle: Heat's provider template AWS_CloudWatch_Alarm.yaml done in code, an Aodh
+    # alarm (heatctl.engine.openstack_aodh.CLOUDWATCH).
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = CLOUDWATCH_LIFECYCLE
 
 
 @register
