@@ -1,0 +1,151 @@
+"""OS::Barbican::* on the embedded sandbox: secrets (the payload never in output, events or
+the journal), orders, containers; create, attributes, delete, nothing left behind."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+Sandbox = pytest.importorskip("heatctl.sandbox").Sandbox
+
+
+@pytest.fixture(autouse=True)
+def no_clouds_yaml(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.chdir(tmp_path)  # openstacksdk also reads ./clouds.yaml
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    for key in ("OS_AUTH_URL", "OS_CLOUD", "OS_CLIENT_CONFIG_FILE", "OS_USERNAME", "OS_PASSWORD"):
+        monkeypatch.delenv(key, raising=False)
+
+
+def ok(result: Any) -> Any:
+    assert result.exit_code == 0, result.stderr
+    return result
+
+
+def outputs(run_cli: Any, stack: str) -> dict[str, Any]:
+    data = json.loads(ok(run_cli("stack", "output", stack, "--json")).stdout)
+    return {k: v["value"] for k, v in data.items()}
+
+
+def physical(run_cli: Any, stack: str, resource: str) -> str:
+    data = json.loads(ok(run_cli("stack", "resources", stack, "--json")).stdout)
+    return str(data[resource]["physical_id"])
+
+
+def cloud(state_dir: Path, fn: Any) -> Any:
+    """Run fn(connection, sandbox) against the stack's sandbox (started from its state)."""
+    sandbox = Sandbox(state_path=state_dir / "sandbox.db")
+    try:
+        return fn(sandbox.start().connection(), sandbox)
+    finally:
+        sandbox.stop()
+
+
+def inventory(state_dir: Path) -> dict[str, Any]:
+    return dict(cloud(state_dir, lambda conn, sandbox: sandbox.inventory()))
+
+
+PAYLOAD = "s3cr3t-payload-Zq7"
+TEMPLATE = """
+heat_template_version: 2018-08-31
+parameters:
+  payload: {type: string, hidden: true}
+resources:
+  secret:
+    type: OS::Barbican::Secret
+    properties: {payload: {get_param: payload}, payload_content_type: text/plain, name: db-password}
+  key:
+    type: OS::Barbican::Order
+    properties: {type: key, algorithm: aes, bit_length: 256, mode: cbc}
+  pair:
+    type: OS::Barbican::Order
+    properties: {type: asymmetric, algorithm: rsa, bit_length: 2048}
+  cert_key:
+    type: OS::Barbican::Secret
+    properties: {payload: cert, payload_content_type: text/plain}
+  box:
+    type: OS::Barbican::GenericContainer
+    properties:
+      secrets:
+        - {name: password, ref: {get_resource: secret}}
+        - {name: key, ref: {get_attr: [key, secret_ref]}}
+  cert:
+    type: OS::Barbican::CertificateContainer
+    properties: {certificate_ref: {get_resource: cert_key}, private_key_ref: {get_attr: [key, secret_ref]}}
+  rsa:
+    type: OS::Barbican::RSAContainer
+    properties: {private_key_ref: {get_attr: [key, secret_ref]}, public_key_ref: {get_resource: cert_key}}
+outputs:
+  payload: {value: {get_attr: [secret, decrypted_payload]}}
+  status: {value: {get_attr: [secret, status]}}
+  secret_show: {value: {get_attr: [secret, show]}}
+  key_ref: {value: {get_attr: [key, secret_ref]}}
+  pair_container: {value: {get_attr: [pair, container_ref]}}
+  box_refs: {value: {get_attr: [box, secret_refs]}}
+  cert_refs: {value: {get_attr: [cert, secret_refs]}}
+  rsa_status: {value: {get_attr: [rsa, status]}}
+"""
+
+
+def test_secrets_orders_and_containers(run_cli: Any, state_dir: Path, tmp_path: Path) -> None:
+    template = tmp_path / "km.yaml"
+    template.write_text(TEMPLATE)
+    created = ok(
+        run_cli("stack", "create", str(template), "--name", "km", "-P", f"payload={PAYLOAD}")
+    )
+    out = outputs(run_cli, "km")
+    secret = physical(run_cli, "km", "secret")
+    assert secret.startswith("http") and "/key-manager/v1/secrets/" in secret
+    assert out["payload"] != PAYLOAD  # a secret attribute: masked
+    assert out["status"] == "ACTIVE"
+    assert out["secret_show"]["name"] == "db-password"
+    assert out["box_refs"] == {"password": secret, "key": out["key_ref"]}
+    assert set(out["cert_refs"]) == {"certificate", "private_key"}
+    assert out["rsa_status"] == "ACTIVE"
+    assert "/key-manager/v1/containers/" in out["pair_container"]
+
+    def payloads(conn: Any, sandbox: Any) -> tuple[Any, int]:
+        km = conn.key_manager
+        key = km.get_secret(out["key_ref"].rsplit("/", 1)[1])
+        return km.get_secret(secret.rsplit("/", 1)[1]).payload, len(key.payload)
+
+    assert cloud(state_dir, payloads) == (PAYLOAD, 32)
+    shown = [
+        created.stdout + created.stderr,
+        ok(run_cli("stack", "show", "km", "--json")).stdout,
+        ok(run_cli("stack", "resources", "km", "--json")).stdout,
+        ok(run_cli("stack", "output", "km", "--json")).stdout,
+        ok(run_cli("stack", "events", "km")).stdout,
+    ]
+    assert not any(PAYLOAD in text for text in shown)
+    journal = sqlite3.connect(state_dir / "state.db")
+    for (text,) in journal.execute("SELECT request || ' ' || COALESCE(result, '') FROM operations"):
+        assert PAYLOAD not in text
+    journal.close()
+    ok(run_cli("stack", "delete", "km", "--yes"))
+    # The orders' generated secrets and container go with them.
+    assert inventory(state_dir) == {}
+
+
+def test_a_certificate_order_fails_with_the_reason(
+    run_cli: Any, state_dir: Path, tmp_path: Path
+) -> None:
+    template = tmp_path / "cert.yaml"
+    template.write_text(
+        """
+heat_template_version: 2018-08-31
+resources:
+  cert:
+    type: OS::Barbican::Order
+    properties: {type: certificate, subject_dn: cn=example.org}
+"""
+    )
+    result = run_cli("stack", "create", str(template), "--name", "cert")
+    assert result.exit_code == 1
+    assert "invalid (HTTP 400)" in result.stderr
+    ok(run_cli("stack", "delete", "cert", "--yes"))
+    assert inventory(state_dir) == {}
