@@ -1,4 +1,5 @@
-"""Octavia (load balancing) resource types."""
+"""Octavia (load balancing) resource types; each class takes its lifecycle from the kind of
+the same name in heatctl.engine.openstack_octavia(_admin)."""
 
 from __future__ import annotations
 
@@ -95,7 +96,6 @@ class LoadBalancer(ResourceType):
         "vip_subnet_id": attribute("Id of the VIP subnet.", PropertyType.STRING),
     }
 
-    # Lifecycle: heatctl.engine.openstack_octavia.LOADBALANCER.
     (
         create,
         check_create_complete,
@@ -169,7 +169,6 @@ class Listener(ResourceType):
         if terminated and not values.given("default_tls_container_ref"):
             report(("protocol",), "protocol TERMINATED_HTTPS needs 'default_tls_container_ref'")
 
-    # Lifecycle: heatctl.engine.openstack_octavia.LISTENER.
     (
         create,
         check_create_complete,
@@ -254,7 +253,6 @@ class Pool(ResourceType):
         elif kind == "SOURCE_IP" and cookie:
             report(("session_persistence",), "cookie_name is not allowed for SOURCE_IP persistence")
 
-    # Lifecycle: heatctl.engine.openstack_octavia.POOL.
     (
         create,
         check_create_complete,
@@ -308,7 +306,6 @@ class PoolMember(ResourceType):
         ),
     }
 
-    # Lifecycle: heatctl.engine.openstack_octavia.MEMBER.
     (
         create,
         check_create_complete,
@@ -377,7 +374,6 @@ class HealthMonitor(ResourceType):
         "pools": attribute("Pools the monitor belongs to.", PropertyType.LIST),
     }
 
-    # Lifecycle: heatctl.engine.openstack_octavia.HEALTH_MONITOR.
     (
         create,
         check_create_complete,
@@ -445,7 +441,6 @@ class L7Policy(ResourceType):
                 ("action",), "action REDIRECT_TO_URL needs 'redirect_url' and no 'redirect_pool'"
             )
 
-    # Lifecycle: heatctl.engine.openstack_octavia.L7POLICY.
     (
         create,
         check_create_complete,
@@ -498,7 +493,6 @@ class L7Rule(ResourceType):
         if values.get("type") in ("HEADER", "COOKIE") and not values.given("key"):
             report(("type",), "rules of type HEADER or COOKIE need 'key'")
 
-    # Lifecycle: heatctl.engine.openstack_octavia.L7RULE.
     (
         create,
         check_create_complete,
@@ -531,7 +525,6 @@ class Flavor(ResourceType):
         "flavor_profile_id": attribute("Id of the flavor profile.", PropertyType.STRING),
     }
 
-    # Lifecycle: heatctl.engine.openstack_octavia_admin.FLAVOR.
     (
         create,
         check_create_complete,
@@ -552,7 +545,6 @@ class FlavorProfile(ResourceType):
     description = "Provider-specific settings of an Octavia flavor (admin only)."
     properties: ClassVar[dict[str, Property]] = provider_profile("flavor_data")
 
-    # Lifecycle: heatctl.engine.openstack_octavia_admin.FLAVOR_PROFILE.
     (
         create,
         check_create_complete,
@@ -591,7 +583,6 @@ class AvailabilityZone(ResourceType):
         ),
     }
 
-    # Lifecycle: heatctl.engine.openstack_octavia_admin.AVAILABILITY_ZONE.
     (
         create,
         check_create_complete,
@@ -612,7 +603,6 @@ class AvailabilityZoneProfile(ResourceType):
     description = "Provider-specific settings of an Octavia availability zone (admin only)."
     properties: ClassVar[dict[str, Property]] = provider_profile("availability_zone_data")
 
-    # Lifecycle: heatctl.engine.openstack_octavia_admin.AZ_PROFILE.
     (
         create,
         check_create_complete,
@@ -645,7 +635,6 @@ class Quota(ResourceType):
         """At least one quota besides the project."""
         check_any_quota(values, report)
 
-    # Lifecycle: heatctl.engine.openstack_octavia_admin.QUOTA.
     (
         create,
         check_create_complete,
