@@ -324,7 +324,7 @@ class GenericService:
         for name, values in request.query.items():
             if name in PAGING_ARGS or not values:
                 continue
-            items = [i for i in items if name not in i or _text(i[name]) == values[-1]]
+            items = [i for i in items if name not in i or _matches(i[name], values[-1])]
         if c.list_body is not None:
             return json_response(200, c.list_body(self, c, items, request))
         return json_response(200, {c.plural: items, f"{c.plural}_links": []})
@@ -398,6 +398,13 @@ class _AliasRouter(Router):
                 path = new + path[len(old) :]
                 break
         return super().dispatch(request, path)
+
+
+def _matches(value: Any, wanted: str) -> bool:
+    """A query filter: equality, or for a list field (tags) all the comma-separated values."""
+    if isinstance(value, list):
+        return all(part in value for part in wanted.split(","))
+    return _text(value) == wanted
 
 
 def _text(value: Any) -> str:

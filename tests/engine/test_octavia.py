@@ -309,3 +309,41 @@ def test_corpus_servers_with_octavia_is_refused_as_heat_refuses_it(run_cli: Any)
     assert "servers_with_octavia.yaml:73:7: error: unknown property 'max_retries_down'" in (
         result.stderr
     )
+
+
+def adoption_context(conn: Any, type_name: str, tag: str, props: dict[str, Any]) -> Any:
+    from heatctl.engine.lifecycle import ResourceContext
+
+    return ResourceContext(
+        stack_id="s", stack_name="s", resource_id=tag, name="res", type=type_name,
+        tag=tag, properties=props, connection_factory=lambda: conn,
+    )  # fmt: skip
+
+
+def test_adopted_after_a_crash_by_tag_or_name(tmp_path: Path) -> None:
+    """find_by_tag finds the object this resource made (by tag, or by the generated name
+    for untagged admin objects), not one made for another resource, and nothing once
+    deleted."""
+    from heatctl.engine.runtime import plugin_for
+
+    with Sandbox(state_path=tmp_path / "s.db", virtual_clock=True) as sandbox:
+        conn = sandbox.connection()
+        cases = {
+            "OS::Octavia::LoadBalancer": {"vip_subnet": "private-subnet"},
+            "OS::Octavia::FlavorProfile": {"provider_name": "amphora", "flavor_data": "{}"},
+        }
+        for type_name, props in cases.items():
+            plugin = plugin_for(type_name)
+            made = adoption_context(conn, type_name, "heatctl:s:res:1", props)
+            plugin.create(made)
+            sandbox.clock.advance(5)
+            assert plugin.check_create_complete(made) is None
+            again = adoption_context(conn, type_name, "heatctl:s:res:1", props)
+            assert plugin.find_by_tag(again) == made.physical_id, type_name
+            other = adoption_context(conn, type_name, "heatctl:s:res:2", props)
+            assert plugin.find_by_tag(other) is None, type_name
+            plugin.delete(made)
+            sandbox.clock.advance(5)
+            assert plugin.check_delete_complete(made) is None
+            assert plugin.find_by_tag(again) is None, type_name
+        assert sandbox.inventory() == {}
