@@ -15,6 +15,7 @@ attribute. Deleting an order also deletes what it generated (Heat leaves it behi
 from __future__ import annotations
 
 import base64
+import contextlib
 from typing import Any
 
 from heatctl.engine.lifecycle import ResourceContext
@@ -164,6 +165,23 @@ def _km(ctx: ResourceContext) -> Any:
     return ctx.conn.key_manager
 
 
+def with_reason(call: Any) -> Any:
+    """Run a Barbican call; an error carries Barbican's `description` as its details
+    (openstacksdk reads only "message"/"faultstring" and would show just the title)."""
+    from openstack import exceptions
+
+    try:
+        return call()
+    except exceptions.HttpException as error:
+        description = None
+        if error.response is not None:
+            with contextlib.suppress(AttributeError, ValueError):
+                description = error.response.json().get("description")
+        if description:
+            error.details = description
+        raise
+
+
 def _named(items: Any, ctx: ResourceContext) -> list[Obj]:
     name = name_or_physical(ctx)
     return [item for item in items if item.name == name]
@@ -241,7 +259,7 @@ def _secret_show(secret: Obj) -> dict[str, Any]:
 
 SECRET = OctaviaKind(
     what="secret",
-    create=lambda ctx, body: _km(ctx).create_secret(**body),
+    create=lambda ctx, body: with_reason(lambda: _km(ctx).create_secret(**body)),
     get=get_secret,
     describe=secret_with_payload,
     delete=lambda ctx, oid: _km(ctx).delete_secret(uuid_of(oid), ignore_missing=True),
@@ -301,7 +319,7 @@ def _delete_order(ctx: ResourceContext, oid: str) -> None:
 
 ORDER = OctaviaKind(
     what="order",
-    create=lambda ctx, body: _km(ctx).create_order(**body),
+    create=lambda ctx, body: with_reason(lambda: _km(ctx).create_order(**body)),
     get=get_order,
     delete=_delete_order,
     find=_order_find,
@@ -336,7 +354,7 @@ def container_kind(kind: str, refs: dict[str, str] | None) -> OctaviaKind:
 
     return OctaviaKind(
         what=f"{kind} container",
-        create=lambda ctx, body: _km(ctx).create_container(**body),
+        create=lambda ctx, body: with_reason(lambda: _km(ctx).create_container(**body)),
         get=lambda ctx, oid: missing_is_none(lambda: _km(ctx).get_container(uuid_of(oid))),
         delete=lambda ctx, oid: _km(ctx).delete_container(uuid_of(oid), ignore_missing=True),
         find=lambda ctx: _named(_km(ctx).containers(name=name_or_physical(ctx)), ctx),

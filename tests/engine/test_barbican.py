@@ -146,7 +146,7 @@ resources:
     )
     result = run_cli("stack", "create", str(template), "--name", "cert")
     assert result.exit_code == 1
-    assert "invalid (HTTP 400)" in result.stderr
+    assert "invalid (HTTP 400): Certificate orders need a certificate authority" in result.stderr
     ok(run_cli("stack", "delete", "cert", "--yes"))
     assert inventory(state_dir) == {}
 
