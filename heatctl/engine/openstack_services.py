@@ -317,6 +317,32 @@ def _delete_order(ctx: ResourceContext, oid: str) -> None:
     _km(ctx).delete_order(uuid_of(oid), ignore_missing=True)
 
 
+ORDER_PAYLOADS = ("public_key", "private_key", "certificate", "intermediates")
+
+
+def order_with_payloads(ctx: ResourceContext, reference: str) -> Obj | None:
+    """The order, with the payloads of its container's secrets by name (Heat's Order
+    attributes public_key, private_key, certificate, intermediates)."""
+    order = get_order(ctx, reference)
+    if order is None:
+        return None
+    payloads: dict[str, Any] = dict.fromkeys(ORDER_PAYLOADS)
+    if order.container_ref:
+        container = raw_get(ctx, "containers", order.container_ref, ("secret_refs",))
+        for item in (container.secret_refs if container else None) or []:
+            if item.get("name") in payloads:
+                secret = secret_with_payload(ctx, str(item["secret_ref"]))
+                payloads[item["name"]] = secret.payload if secret is not None else None
+    order.payloads = payloads
+    return order
+
+
+def _order_show(order: Obj) -> dict[str, Any]:
+    data = dict(vars(order))
+    data.pop("payloads", None)
+    return data
+
+
 ORDER = OctaviaKind(
     what="order",
     create=lambda ctx, body: with_reason(lambda: _km(ctx).create_order(**body)),
@@ -329,10 +355,12 @@ ORDER = OctaviaKind(
         "secret_ref": o.secret_ref,
         "container_ref": o.container_ref,
         "status": o.status,
+        **(getattr(o, "payloads", None) or {}),
     },
     ready=barbican_ready,
     physical_id=lambda o: str(o.order_ref),
-    show=lambda o: dict(vars(o)),
+    show=_order_show,
+    describe=order_with_payloads,
 )
 
 

@@ -191,6 +191,8 @@ class Order(ResourceType):
             if extra:
                 report((), f"{kind} orders do not take {', '.join(extra)}")
 
+    secret_attributes: ClassVar[tuple[str, ...]] = ("private_key",)
+
     # Lifecycle: heatctl.engine.openstack_services.ORDER.
     (
         create,

@@ -85,6 +85,8 @@ outputs:
   secret_show: {value: {get_attr: [secret, show]}}
   key_ref: {value: {get_attr: [key, secret_ref]}}
   pair_container: {value: {get_attr: [pair, container_ref]}}
+  public_key: {value: {get_attr: [pair, public_key]}}
+  private_key: {value: {get_attr: [pair, private_key]}}
   box_refs: {value: {get_attr: [box, secret_refs]}}
   cert_refs: {value: {get_attr: [cert, secret_refs]}}
   rsa_status: {value: {get_attr: [rsa, status]}}
@@ -107,6 +109,7 @@ def test_secrets_orders_and_containers(run_cli: Any, state_dir: Path, tmp_path: 
     assert set(out["cert_refs"]) == {"certificate", "private_key"}
     assert out["rsa_status"] == "ACTIVE"
     assert "/key-manager/v1/containers/" in out["pair_container"]
+    assert out["public_key"] and out["private_key"] == "******"  # a secret attribute
 
     def payloads(conn: Any, sandbox: Any) -> tuple[Any, int]:
         km = conn.key_manager
