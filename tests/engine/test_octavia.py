@@ -347,3 +347,30 @@ def test_adopted_after_a_crash_by_tag_or_name(tmp_path: Path) -> None:
             assert plugin.check_delete_complete(made) is None
             assert plugin.find_by_tag(again) is None, type_name
         assert sandbox.inventory() == {}
+
+
+def test_a_load_balancer_going_to_error_fails_the_resource(tmp_path: Path) -> None:
+    """A fault rule sends the amphora to ERROR: the create fails with the status."""
+    from heatctl.engine.lifecycle import ResourceFailed
+    from heatctl.engine.runtime import plugin_for
+
+    rules = [
+        {
+            "name": "amphora-dies",
+            "match": {"service": "load-balancer", "method": "POST"},
+            "action": {"state": "error"},
+        }
+    ]
+    with Sandbox(state_path=tmp_path / "s.db", rules=rules, virtual_clock=True) as sandbox:
+        conn = sandbox.connection()
+        plugin = plugin_for("OS::Octavia::LoadBalancer")
+        ctx = adoption_context(
+            conn, "OS::Octavia::LoadBalancer", "t", {"vip_subnet": "private-subnet"}
+        )
+        plugin.create(ctx)
+        sandbox.clock.advance(5)
+        with pytest.raises(ResourceFailed, match="load balancer went to status ERROR"):
+            plugin.check_create_complete(ctx)
+        conn.load_balancer.delete_load_balancer(ctx.physical_id)
+        sandbox.clock.advance(5)
+        assert sandbox.inventory() == {}
