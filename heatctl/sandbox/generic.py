@@ -127,6 +127,7 @@ class Collection:
     status: Status | None = None
     busy_conflict: bool = False
     admin_only: bool = False
+    """Only an admin may create, change or delete; everyone reads (shared objects)."""
     parent: str | None = None
     """The path parameter naming the parent object (its id is stored in this field)."""
     parent_kind: str | None = None
@@ -211,6 +212,7 @@ class GenericService:
         visible = body is not None and (
             request is None
             or request.is_admin
+            or c.admin_only  # shared objects an admin manages (Octavia's flavors)
             or body.get("_cols", {}).get("project") in ("", request.project_id)
         )
         if body is None or not visible:
@@ -312,9 +314,8 @@ class GenericService:
     def list(self, c: Collection, request: Request) -> Response:
         """GET the collection: the caller's objects (all for an admin asking for them),
         filtered by any field given as a query parameter."""
-        self._admin(c, request)
-        everyone = request.is_admin and (
-            c.admin_only or request.arg("all_projects") or request.arg("all_tenants")
+        everyone = c.admin_only or (
+            request.is_admin and (request.arg("all_projects") or request.arg("all_tenants"))
         )
         filters: dict[str, str | None] = {"project": None if everyone else request.project_id}
         if c.parent:
@@ -331,7 +332,6 @@ class GenericService:
 
     def show(self, c: Collection, request: Request) -> Response:
         """GET one object."""
-        self._admin(c, request)
         body = self.find(c, request.params[c.id_field], request)
         return json_response(200, self.wrap(c, self.render(c, body)))
 

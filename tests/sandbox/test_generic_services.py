@@ -100,6 +100,7 @@ def test_missing_vip_and_admin_only_objects(sb: Sandbox, conn: Any) -> None:
     )
     with pytest.raises(exceptions.ForbiddenException):
         demo.load_balancer.create_flavor(name="x", flavor_profile_id=profile.id)
+    assert [f.id for f in demo.load_balancer.flavors()] == [flavor.id]  # everyone reads
     assert sb.inventory() == {
         "load-balancer/flavor": [flavor.id],
         "load-balancer/flavorprofile": [profile.id],
