@@ -221,3 +221,36 @@ def test_adopted_after_a_crash_by_generated_name(tmp_path: Path) -> None:
         adopt(sandbox, "OS::Aodh::EventAlarm", {"event_type": "compute.*"})
         adopt(sandbox, "OS::Aodh::PrometheusAlarm", {"query": "up", "threshold": 1})
         assert sandbox.inventory() == {}
+
+
+def test_lb_member_health_alarm_names_the_pool_by_id(
+    run_cli: Any, state_dir: Path, tmp_path: Path
+) -> None:
+    template = tmp_path / "health.yaml"
+    template.write_text(
+        """
+heat_template_version: 2018-08-31
+resources:
+  lb:
+    type: OS::Octavia::LoadBalancer
+    properties: {vip_subnet: private-subnet}
+  pool:
+    type: OS::Octavia::Pool
+    properties: {loadbalancer: {get_resource: lb}, protocol: HTTP, lb_algorithm: ROUND_ROBIN, name: web-pool}
+  health:
+    type: OS::Aodh::LBMemberHealthAlarm
+    depends_on: pool
+    properties: {pool: web-pool, stack: health, autoscaling_group_id: asg-1}
+outputs:
+  rule: {value: {get_attr: [health, show, loadbalancer_member_health_rule]}}
+"""
+    )
+    ok(run_cli("stack", "create", str(template), "--name", "health"))
+    rule = outputs(run_cli, "health")["rule"]
+    assert rule == {
+        "pool_id": physical(run_cli, "health", "pool"),
+        "stack_id": "health",
+        "autoscaling_group_id": "asg-1",
+    }
+    ok(run_cli("stack", "delete", "health", "--yes"))
+    assert inventory(state_dir) == {}
