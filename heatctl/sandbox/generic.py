@@ -45,7 +45,22 @@ Status transitions run on the sandbox's clock (virtual in tests): a create is st
 its `creating` status and scheduled to become `active` after `settle` seconds; an update
 shows `updating` for the same time; a delete shows `deleting`, then the object is gone.
 With `busy_conflict`, an update or delete while the object is pending answers 409, as
-Octavia does ("immutable while pending").
+Octavia does ("immutable while pending"). A fault rule's `"state": "error"` ends the
+transition in ERROR, `"stuck"` never ends it; rules can name the service by its type.
+
+Other knobs of a Collection, all optional: `id_field` (Aodh's `alarm_id`, or `name` for
+objects addressed by name), `project_field` (None: the project is not shown),
+`admin_only` (only an admin writes, everyone reads), `create_status`/`update_status`/
+`delete_status` (Designate answers 202), `update_method` ("PATCH"), `timestamps` (the
+two field names, or None), `list_body` (the list envelope when it is not
+`{plural: [...], plural_links: []}`), `not_found` (the 404 message). Lists filter on any
+query parameter that names a field (a list field matches when it holds all the
+comma-separated values, as tags filters do). A ServiceSpec may add `aliases` (old version
+prefixes served alike) and `extra_kinds` (store kinds kept outside the collections, for
+the inventory).
+
+Tests: tests/sandbox/test_generic.py drives a toy service through its router;
+tests/sandbox/test_generic_services.py drives the real ones through openstacksdk.
 """
 
 from __future__ import annotations
