@@ -14,6 +14,7 @@ import base64
 import binascii
 import json
 import secrets as random_bytes
+from datetime import UTC, datetime
 
 from heatctl.sandbox.cloud import Cloud
 from heatctl.sandbox.generic import Collection, GenericService, ServiceSpec, Status
@@ -157,8 +158,27 @@ def _b64(text: str) -> bytes:
         raise ApiError(400, "Problem decoding payload.") from None
 
 
+def check_expiration(svc: GenericService, value: object, schema: str) -> None:
+    """Barbican's validator: an ISO 8601 time, not in the past."""
+    if value in (None, ""):
+        return
+    try:
+        when = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        raise ApiError(400, f"Invalid date for 'expiration': {value}") from None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    if when.timestamp() <= svc.cloud.now():
+        raise ApiError(
+            400,
+            f"Provided object does not match schema '{schema}': 'expiration' is before "
+            "current time. Invalid property: 'expiration'",
+        )
+
+
 def _secret_create(svc: GenericService, request: Request, body: Body) -> None:
     """Payload checks as Barbican's validators; the payload is moved out of the metadata."""
+    check_expiration(svc, body.get("expiration"), "Secret")
     kind = body.get("secret_type") or "opaque"
     if kind not in SECRET_TYPES:
         raise ApiError(400, f"Invalid secret_type {kind!r}.")
@@ -227,6 +247,7 @@ def _order_create(svc: GenericService, request: Request, body: Body) -> None:
     """Generate now what the order asks for; show its reference once ACTIVE."""
     assert isinstance(svc, BarbicanService)
     kind, meta = body.get("type"), dict(body.get("meta") or {})
+    check_expiration(svc, meta.get("expiration"), "Order")
     if kind not in ("key", "asymmetric", "certificate"):
         raise ApiError(400, f"Invalid order type {kind!r}.")
     if kind == "certificate":

@@ -10,6 +10,8 @@ from typing import Any
 
 import pytest
 
+from ..conftest import corpus_path
+
 Sandbox = pytest.importorskip("heatctl.sandbox").Sandbox
 
 
@@ -194,3 +196,36 @@ def test_adopted_after_a_crash_by_generated_name(tmp_path: Path) -> None:
         )
         adopt(sandbox, "OS::Barbican::GenericContainer", {"secrets": []})
         assert sandbox.inventory() == {}
+
+
+def test_corpus_secret_and_generic_container(run_cli: Any, state_dir: Path, tmp_path: Path) -> None:
+    """hot/barbican/container_generic.yaml nests secret.yaml (a provider template), whose
+    default expiration (2017) Barbican refuses; parameter_defaults moves it to 2099."""
+    template = corpus_path("heat-templates", "hot", "barbican", "container_generic.yaml")
+    refused = run_cli("stack", "create", str(template), "--name", "old")
+    assert refused.exit_code == 1
+    assert "'expiration' is before current time" in refused.stderr
+    ok(run_cli("stack", "delete", "old", "--yes"))
+    env = tmp_path / "env.yaml"
+    env.write_text('parameter_defaults:\n  expiration: "2099-01-01T00:00:00"\n')
+    ok(run_cli("stack", "create", str(template), "-e", str(env), "--name", "box"))
+    out = outputs(run_cli, "box")
+    assert out["container_status"] == "ACTIVE"
+    assert "/key-manager/v1/containers/" in out["container_ref"]
+    assert len(out["secret_refs"]) == 1
+    ok(run_cli("stack", "delete", "box", "--yes"))
+    assert inventory(state_dir) == {}
+
+
+def test_corpus_order_with_a_past_expiration_fails_as_barbican_refuses_it(
+    run_cli: Any, state_dir: Path
+) -> None:
+    """hot/barbican/order.yaml defaults its expiration to 2017: Barbican refuses it."""
+    template = corpus_path("heat-templates", "hot", "barbican", "order.yaml")
+    result = run_cli("stack", "create", str(template), "--name", "order")
+    assert result.exit_code == 1
+    assert "'expiration' is before current time" in result.stderr
+    future = ("-P", "expiration=2099-01-01T00:00:00")
+    ok(run_cli("stack", "update", "order", "-t", str(template), *future))
+    ok(run_cli("stack", "delete", "order", "--yes"))
+    assert inventory(state_dir) == {}
