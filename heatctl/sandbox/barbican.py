@@ -2,7 +2,8 @@
 (generic, rsa, certificate) and orders that generate secrets.
 
 Objects are addressed by reference URLs (secret_ref, container_ref, order_ref) whose last
-segment is the id. A secret's payload is kept apart from its metadata and only answered
+segment is the id; as with Barbican's default configuration they are built on
+`host_href` http://localhost:9311, stable across restarts (clients take the id from them). A secret's payload is kept apart from its metadata and only answered
 by GET .../payload. An order is PENDING, then ACTIVE with the reference of what it
 generated (a key secret, or for `asymmetric` a container with the key pair); deleting an
 order leaves what it generated, as in Barbican.
@@ -38,6 +39,7 @@ CONTAINER_NAMES = {
 }
 REASONS = {400: "Bad Request", 403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed"}
 ORDER_SETTLE = 0.2
+HOST_HREF = "http://localhost:9311"  # Barbican's default [DEFAULT] host_href
 
 
 def _error(error: ApiError) -> Response:
@@ -64,8 +66,10 @@ def _versions(base_url: str) -> tuple[int, Body]:
 
 
 def ref(svc: GenericService, plural: str, object_id: str) -> str:
-    """A Barbican reference URL."""
-    return f"{svc.cloud.base_url}/key-manager/v1/{plural}/{object_id}"
+    """A Barbican reference URL, built on Barbican's default `host_href` as a
+    default-configured Barbican does: it must not change with the sandbox's port (a new
+    one each run of the embedded sandbox), since references are stored and compared."""
+    return f"{HOST_HREF}/v1/{plural}/{object_id}"
 
 
 def ref_id(reference: object) -> str:

@@ -103,14 +103,14 @@ def test_secrets_orders_and_containers(run_cli: Any, state_dir: Path, tmp_path: 
     )
     out = outputs(run_cli, "km")
     secret = physical(run_cli, "km", "secret")
-    assert secret.startswith("http") and "/key-manager/v1/secrets/" in secret
+    assert secret.startswith("http://localhost:9311/v1/secrets/")
     assert out["payload"] != PAYLOAD  # a secret attribute: masked
     assert out["status"] == "ACTIVE"
     assert out["secret_show"]["name"] == "db-password"
     assert out["box_refs"] == {"password": secret, "key": out["key_ref"]}
     assert set(out["cert_refs"]) == {"certificate", "private_key"}
     assert out["rsa_status"] == "ACTIVE"
-    assert "/key-manager/v1/containers/" in out["pair_container"]
+    assert "/v1/containers/" in out["pair_container"]
     assert out["public_key"] and out["private_key"] == "******"  # a secret attribute
 
     def payloads(conn: Any, sandbox: Any) -> tuple[Any, int]:
@@ -119,6 +119,8 @@ def test_secrets_orders_and_containers(run_cli: Any, state_dir: Path, tmp_path: 
         return km.get_secret(secret.rsplit("/", 1)[1]).payload, len(key.payload)
 
     assert cloud(state_dir, payloads) == (PAYLOAD, 32)
+    # References do not depend on the embedded sandbox's port (a new one each command).
+    assert "CHECK_COMPLETE (in sync)" in ok(run_cli("stack", "check", "km")).stderr
     shown = [
         created.stdout + created.stderr,
         ok(run_cli("stack", "show", "km", "--json")).stdout,
@@ -211,7 +213,7 @@ def test_corpus_secret_and_generic_container(run_cli: Any, state_dir: Path, tmp_
     ok(run_cli("stack", "create", str(template), "-e", str(env), "--name", "box"))
     out = outputs(run_cli, "box")
     assert out["container_status"] == "ACTIVE"
-    assert "/key-manager/v1/containers/" in out["container_ref"]
+    assert "/v1/containers/" in out["container_ref"]
     assert len(out["secret_refs"]) == 1
     ok(run_cli("stack", "delete", "box", "--yes"))
     assert inventory(state_dir) == {}
