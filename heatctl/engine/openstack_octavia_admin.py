@@ -139,12 +139,21 @@ def _quota_of(ctx: ResourceContext, project: str) -> Obj | None:
     return next((q for q in lb(ctx).quotas() if q.project_id == project), None)
 
 
+def _quota_find(ctx: ResourceContext) -> list[Obj]:
+    """The project's quotas when they are set (quotas carry no tag: the project is their
+    identity, and re-sending the PUT sets the same values)."""
+    if not ctx.properties.get("project"):
+        return []
+    found = _quota_of(ctx, _project_id(ctx))
+    return [found] if found is not None else []
+
+
 QUOTA = OctaviaKind(
     what="load balancer quota",
     create=lambda ctx, body: lb(ctx).update_quota(_project_id(ctx), **body),
     get=lambda ctx, oid: _quota_of(ctx, oid),
     delete=lambda ctx, oid: lb(ctx).delete_quota(oid, ignore_missing=True),
-    find=lambda ctx: [],  # quotas carry no tag; a re-sent PUT sets the same values
+    find=_quota_find,
     body=lambda ctx: drop_none(
         {field: ctx.properties.get(prop) for prop, field in _QUOTA_FIELDS.items()}
     ),

@@ -130,6 +130,7 @@ def test_load_balancer_stack_create_update_delete(
 
     cloud(state_dir, check)
     member = physical(run_cli, "web", "member")
+    assert "CHECK_COMPLETE (in sync)" in ok(run_cli("stack", "check", "web")).stderr
     monitor = physical(run_cli, "web", "monitor")
     ok(run_cli("stack", "update", "web", "-t", str(template), "-P", "weight=7", "-P", "delay=9"))
     assert physical(run_cli, "web", "member") == member  # updated in place
@@ -188,6 +189,7 @@ def test_admin_objects_and_quota(run_cli: Any, state_dir: Path, tmp_path: Path) 
         return got.load_balancers, got.pools, got.listeners
 
     assert cloud(state_dir, quota) == (5, 10, -1)
+    assert "CHECK_COMPLETE (in sync)" in ok(run_cli("stack", "check", "adm")).stderr
     ok(run_cli("stack", "update", "adm", "-t", str(template), "-P", "lbs=1"))
     assert cloud(state_dir, quota) == (1, 10, -1)
 
