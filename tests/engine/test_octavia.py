@@ -263,6 +263,8 @@ def test_corpus_lb_server_joins_an_existing_pool(run_cli: Any, state_dir: Path) 
 
     def cleanup(conn: Any, sandbox: Any) -> dict[str, Any]:
         assert list(conn.load_balancer.members(pool_id)) == []
+        # The member's delete left the load balancer PENDING_UPDATE for a moment.
+        conn.load_balancer.wait_for_load_balancer(lb_id, interval=0.1, wait=10)
         conn.load_balancer.delete_load_balancer(lb_id, cascade=True)
         conn.compute.delete_keypair("k1")
         sandbox.clock.advance(5)
