@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from heatctl.engine.openstack_aodh import EVENT, GNOCCHI_BY_RESOURCES, THRESHOLD
+from heatctl.engine.openstack_octavia import octavia_lifecycle
 from heatctl.resources.common import ALARM_COMMON, by_name
 from heatctl.resources.registry import ResourceType, register
 from heatctl.resources.schema import (
@@ -78,6 +80,18 @@ class Alarm(ResourceType):
         }
     )
 
+    # Lifecycle: heatctl.engine.openstack_aodh.THRESHOLD.
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = octavia_lifecycle(THRESHOLD)
+
 
 @register
 class GnocchiAggregationByResourcesAlarm(ResourceType):
@@ -105,6 +119,18 @@ class GnocchiAggregationByResourcesAlarm(ResourceType):
         }
     )
 
+    # Lifecycle: heatctl.engine.openstack_aodh.GNOCCHI_BY_RESOURCES.
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = octavia_lifecycle(GNOCCHI_BY_RESOURCES)
+
 
 @register
 class EventAlarm(ResourceType):
@@ -125,3 +151,15 @@ class EventAlarm(ResourceType):
             ),
         }
     )
+
+    # Lifecycle: heatctl.engine.openstack_aodh.EVENT.
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = octavia_lifecycle(EVENT)

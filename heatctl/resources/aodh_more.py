@@ -4,6 +4,14 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from heatctl.engine.openstack_aodh import (
+    COMPOSITE,
+    GNOCCHI_BY_METRICS,
+    GNOCCHI_RESOURCES,
+    LB_MEMBER_HEALTH,
+    PROMETHEUS,
+)
+from heatctl.engine.openstack_octavia import octavia_lifecycle
 from heatctl.resources.common import ALARM_COMMON, by_name
 from heatctl.resources.registry import ResourceType, register
 from heatctl.resources.schema import (
@@ -65,6 +73,18 @@ class CompositeAlarm(ResourceType):
         }
     )
 
+    # Lifecycle: heatctl.engine.openstack_aodh.COMPOSITE.
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = octavia_lifecycle(COMPOSITE)
+
 
 @register
 class GnocchiAggregationByMetricsAlarm(ResourceType):
@@ -81,6 +101,18 @@ class GnocchiAggregationByMetricsAlarm(ResourceType):
             ),
         }
     )
+
+    # Lifecycle: heatctl.engine.openstack_aodh.GNOCCHI_BY_METRICS.
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = octavia_lifecycle(GNOCCHI_BY_METRICS)
 
 
 @register
@@ -102,6 +134,18 @@ class GnocchiResourcesAlarm(ResourceType):
             ),
         }
     )
+
+    # Lifecycle: heatctl.engine.openstack_aodh.GNOCCHI_RESOURCES.
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = octavia_lifecycle(GNOCCHI_RESOURCES)
 
 
 @register
@@ -129,6 +173,18 @@ class LBMemberHealthAlarm(ResourceType):
         }
     )
 
+    # Lifecycle: heatctl.engine.openstack_aodh.LB_MEMBER_HEALTH.
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = octavia_lifecycle(LB_MEMBER_HEALTH)
+
 
 @register
 class PrometheusAlarm(ResourceType):
@@ -150,3 +206,15 @@ class PrometheusAlarm(ResourceType):
             ),
         }
     )
+
+    # Lifecycle: heatctl.engine.openstack_aodh.PROMETHEUS.
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = octavia_lifecycle(PROMETHEUS)

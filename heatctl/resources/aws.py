@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from heatctl.engine.lifecycle import not_in_cloud
 from heatctl.engine.openstack import methods_of
+from heatctl.engine.openstack_aodh import CLOUDWATCH_LIFECYCLE
 from heatctl.engine.openstack_aws_services import (
     AccessKeyLifecycle,
     BucketLifecycle,
@@ -566,6 +567,19 @@ class Alarm(ResourceType):
             allow_conversion=True,
         ),
     }
+
+    # Lifecycle: Heat's provider template AWS_CloudWatch_Alarm.yaml done in code, an Aodh
+    # alarm (heatctl.engine.openstack_aodh.CLOUDWATCH).
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = CLOUDWATCH_LIFECYCLE
 
 
 @register

@@ -4,6 +4,14 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from heatctl.engine.openstack_octavia import octavia_lifecycle
+from heatctl.engine.openstack_services import (
+    CERTIFICATE_CONTAINER,
+    GENERIC_CONTAINER,
+    ORDER,
+    RSA_CONTAINER,
+    SECRET,
+)
 from heatctl.resources.registry import ResourceType, register
 from heatctl.resources.schema import (
     Attribute,
@@ -78,6 +86,20 @@ class Secret(ResourceType):
                 ("payload_content_encoding",),
                 "payload_content_encoding needs payload_content_type application/octet-stream",
             )
+
+    secret_attributes: ClassVar[tuple[str, ...]] = ("decrypted_payload",)
+
+    # Lifecycle: heatctl.engine.openstack_services.SECRET.
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = octavia_lifecycle(SECRET)
 
 
 @register
@@ -169,6 +191,20 @@ class Order(ResourceType):
             if extra:
                 report((), f"{kind} orders do not take {', '.join(extra)}")
 
+    secret_attributes: ClassVar[tuple[str, ...]] = ("private_key",)
+
+    # Lifecycle: heatctl.engine.openstack_services.ORDER.
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = octavia_lifecycle(ORDER)
+
 
 @register
 class GenericContainer(ResourceType):
@@ -209,6 +245,18 @@ class GenericContainer(ResourceType):
         concrete = [ref for ref in refs if isinstance(ref, str)]
         if len(concrete) != len(set(concrete)):
             report(("secrets",), "the same secret reference appears twice")
+
+    # Lifecycle: heatctl.engine.openstack_services.GENERIC_CONTAINER.
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = octavia_lifecycle(GENERIC_CONTAINER)
 
 
 @register
@@ -251,6 +299,18 @@ class CertificateContainer(ResourceType):
         if len(concrete) != len(set(concrete)):
             report((), "the same secret reference appears twice")
 
+    # Lifecycle: heatctl.engine.openstack_services.CERTIFICATE_CONTAINER.
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = octavia_lifecycle(CERTIFICATE_CONTAINER)
+
 
 @register
 class RSAContainer(ResourceType):
@@ -287,3 +347,15 @@ class RSAContainer(ResourceType):
         concrete = [ref for ref in refs if isinstance(ref, str)]
         if len(concrete) != len(set(concrete)):
             report((), "the same secret reference appears twice")
+
+    # Lifecycle: heatctl.engine.openstack_services.RSA_CONTAINER.
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = octavia_lifecycle(RSA_CONTAINER)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from heatctl.engine.openstack_octavia import octavia_lifecycle
+from heatctl.engine.openstack_services import RECORDSET, ZONE
 from heatctl.resources.registry import ResourceType, register
 from heatctl.resources.schema import (
     Attribute,
@@ -67,6 +69,18 @@ class Zone(ResourceType):
         ):
             report(("type",), "SECONDARY zones need 'primaries'")
 
+    # Lifecycle: heatctl.engine.openstack_services.ZONE.
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = octavia_lifecycle(ZONE)
+
 
 @register
 class RecordSet(ResourceType):
@@ -113,3 +127,15 @@ class RecordSet(ResourceType):
             "Zone (name or id).", required=True, constraints=(custom("designate.zone"),)
         ),
     }
+
+    # Lifecycle: heatctl.engine.openstack_services.RECORDSET.
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = octavia_lifecycle(RECORDSET)

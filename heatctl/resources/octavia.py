@@ -1,9 +1,27 @@
-"""Octavia (load balancing) resource types."""
+"""Octavia (load balancing) resource types; each class takes its lifecycle from the kind of
+the same name in heatctl.engine.openstack_octavia(_admin)."""
 
 from __future__ import annotations
 
 from typing import ClassVar
 
+from heatctl.engine.openstack_octavia import (
+    HEALTH_MONITOR,
+    L7POLICY,
+    L7RULE,
+    LISTENER,
+    LOADBALANCER,
+    MEMBER,
+    POOL,
+    octavia_lifecycle,
+)
+from heatctl.engine.openstack_octavia_admin import (
+    AVAILABILITY_ZONE,
+    AZ_PROFILE,
+    FLAVOR,
+    FLAVOR_PROFILE,
+    QUOTA,
+)
 from heatctl.resources.common import QUOTA_PROJECT, quota
 from heatctl.resources.registry import ResourceType, register
 from heatctl.resources.schema import (
@@ -78,6 +96,17 @@ class LoadBalancer(ResourceType):
         "vip_subnet_id": attribute("Id of the VIP subnet.", PropertyType.STRING),
     }
 
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = octavia_lifecycle(LOADBALANCER)
+
 
 @register
 class Listener(ResourceType):
@@ -139,6 +168,17 @@ class Listener(ResourceType):
         terminated = values.get("protocol") == "TERMINATED_HTTPS"
         if terminated and not values.given("default_tls_container_ref"):
             report(("protocol",), "protocol TERMINATED_HTTPS needs 'default_tls_container_ref'")
+
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = octavia_lifecycle(LISTENER)
 
 
 @register
@@ -213,6 +253,17 @@ class Pool(ResourceType):
         elif kind == "SOURCE_IP" and cookie:
             report(("session_persistence",), "cookie_name is not allowed for SOURCE_IP persistence")
 
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = octavia_lifecycle(POOL)
+
 
 @register
 class PoolMember(ResourceType):
@@ -254,6 +305,17 @@ class PoolMember(ResourceType):
             constraints=(value_range(min=0, max=256),),
         ),
     }
+
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = octavia_lifecycle(MEMBER)
 
 
 @register
@@ -312,6 +374,17 @@ class HealthMonitor(ResourceType):
         "pools": attribute("Pools the monitor belongs to.", PropertyType.LIST),
     }
 
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = octavia_lifecycle(HEALTH_MONITOR)
+
 
 @register
 class L7Policy(ResourceType):
@@ -368,6 +441,17 @@ class L7Policy(ResourceType):
                 ("action",), "action REDIRECT_TO_URL needs 'redirect_url' and no 'redirect_pool'"
             )
 
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = octavia_lifecycle(L7POLICY)
+
 
 @register
 class L7Rule(ResourceType):
@@ -409,6 +493,17 @@ class L7Rule(ResourceType):
         if values.get("type") in ("HEADER", "COOKIE") and not values.given("key"):
             report(("type",), "rules of type HEADER or COOKIE need 'key'")
 
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = octavia_lifecycle(L7RULE)
+
 
 @register
 class Flavor(ResourceType):
@@ -430,6 +525,17 @@ class Flavor(ResourceType):
         "flavor_profile_id": attribute("Id of the flavor profile.", PropertyType.STRING),
     }
 
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = octavia_lifecycle(FLAVOR)
+
 
 @register
 class FlavorProfile(ResourceType):
@@ -438,6 +544,17 @@ class FlavorProfile(ResourceType):
     type_name = "OS::Octavia::FlavorProfile"
     description = "Provider-specific settings of an Octavia flavor (admin only)."
     properties: ClassVar[dict[str, Property]] = provider_profile("flavor_data")
+
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = octavia_lifecycle(FLAVOR_PROFILE)
 
 
 @register
@@ -466,6 +583,17 @@ class AvailabilityZone(ResourceType):
         ),
     }
 
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = octavia_lifecycle(AVAILABILITY_ZONE)
+
 
 @register
 class AvailabilityZoneProfile(ResourceType):
@@ -474,6 +602,17 @@ class AvailabilityZoneProfile(ResourceType):
     type_name = "OS::Octavia::AvailabilityZoneProfile"
     description = "Provider-specific settings of an Octavia availability zone (admin only)."
     properties: ClassVar[dict[str, Property]] = provider_profile("availability_zone_data")
+
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = octavia_lifecycle(AZ_PROFILE)
 
 
 @register
@@ -495,3 +634,14 @@ class Quota(ResourceType):
     def check_values(cls, values: PropertyValues, report: Report) -> None:
         """At least one quota besides the project."""
         check_any_quota(values, report)
+
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = octavia_lifecycle(QUOTA)

@@ -20,6 +20,7 @@ from heatctl.sandbox.image import ImageService
 from heatctl.sandbox.keystone import ExternalKeystone
 from heatctl.sandbox.network import NetworkService
 from heatctl.sandbox.objectstore import ObjectStoreService
+from heatctl.sandbox.services import make_services, specs
 from heatctl.sandbox.volume import VolumeService
 from heatctl.sandbox.web import ApiError, Request, Response, error_response
 
@@ -31,6 +32,7 @@ PREFIXES = [
     ("/volume", "volume"),
     ("/image", "image"),
     ("/object-store", "object-store"),
+    *((spec.prefix, spec.type) for spec in specs()),  # generic.py services
 ]
 # Paths (after the service prefix) that answer without a token: version discovery.
 OPEN_PATHS = {
@@ -40,6 +42,7 @@ OPEN_PATHS = {
     "volume": {"", "/v3"},
     "image": {"", "/versions"},
     "object-store": {"/info"},
+    **{spec.type: set(spec.open_paths) for spec in specs()},
 }
 CONTROL_PREFIX = "/__sandbox__"
 INTERNAL = "The server has either erred or is incapable of performing the requested operation."
@@ -76,6 +79,7 @@ class Application:
             "volume": VolumeService(cloud),
             "image": ImageService(cloud),
             "object-store": ObjectStoreService(cloud),
+            **{service.spec.type: service for service in make_services(cloud)},
         }
         cloud.services = self.services  # type: ignore[attr-defined]
         self.control: Any = None  # set by Sandbox: the control API handler
@@ -160,14 +164,14 @@ class Application:
             return Response(0, reset=True)
         if decision.status:
             message = decision.message or _default_message(decision.status)
-            return error_response(
+            return self.error(
                 service, ApiError(decision.status, message, headers=dict(decision.headers))
             )
         response = self._run(request, service, sub, decision.state)
         if decision.commit_then and response.status < 400:
             # The change is committed; the client is told it failed ("created but 503").
             message = decision.message or _default_message(decision.commit_then)
-            response = error_response(
+            response = self.error(
                 service, ApiError(decision.commit_then, message, headers=dict(decision.headers))
             )
         elif decision.headers:
@@ -193,12 +197,17 @@ class Application:
                         self._authenticate(request)
                     return handler.router.dispatch(request, sub)
             except ApiError as error:
-                return error_response(service, error)
+                return self.error(service, error)
             except Exception:
                 LOG.exception("sandbox: unexpected error on %s %s", request.method, request.path)
-                return error_response(service, ApiError(500, INTERNAL))
+                return self.error(service, ApiError(500, INTERNAL))
             finally:
                 self.cloud.lifecycle = None
+
+    def error(self, service: str, error: ApiError) -> Response:
+        """An error in the format of the service (generic.py services render their own)."""
+        render = getattr(self.services.get(service), "render_error", None)
+        return render(error) if render is not None else error_response(service, error)
 
     def _authenticate(self, request: Request) -> None:
         token = self.services["identity"].principal(request.header("x-auth-token"))

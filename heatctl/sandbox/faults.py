@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from heatctl.errors import InvalidInput
+from heatctl.sandbox.services import specs
 
 MATCH_KEYS = {
     "service",
@@ -51,7 +52,15 @@ ACTION_KEYS = {
     "state",
     "commit_then",
 }
-SERVICES = {"identity", "compute", "network", "volume", "image", "object-store"}
+SERVICES = {
+    "identity",
+    "compute",
+    "network",
+    "volume",
+    "image",
+    "object-store",
+    *(spec.type for spec in specs()),
+}  # + generic.py services
 STATES = {"error", "stuck"}
 # Collection names in paths -> the resource kind a rule names.
 RESOURCES = {

@@ -9,6 +9,7 @@ from heatctl.sandbox.clock import iso
 from heatctl.sandbox.cloud import Account, Cloud
 from heatctl.sandbox.identity_admin import IdentityAdmin
 from heatctl.sandbox.identity_credentials import IdentityCredentials
+from heatctl.sandbox.services import catalog_entries
 from heatctl.sandbox.web import ApiError, Body, Request, Response, Router, empty, json_response
 
 UNAUTHORIZED = "The request you have made requires authentication."
@@ -22,6 +23,7 @@ CATALOG = [
     ("block-storage", "cinder", "/volume/v3/{project}"),
     ("volumev3", "cinderv3", "/volume/v3/{project}"),
     ("object-store", "swift", "/object-store/v1/AUTH_{project}"),
+    *catalog_entries(),  # the generic.py services (heatctl/sandbox/services.py)
 ]
 ROLES = [
     {"id": "a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5", "name": "admin"},

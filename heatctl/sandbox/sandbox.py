@@ -29,6 +29,7 @@ from heatctl.sandbox.control import control_handler
 from heatctl.sandbox.faults import RuleSet, load_rules
 from heatctl.sandbox.keystone import ExternalKeystone
 from heatctl.sandbox.seed import seed
+from heatctl.sandbox.services import inventory_keys
 from heatctl.sandbox.store import Store
 
 # The names openstacksdk's functional tests look for, plus our own.
@@ -232,12 +233,13 @@ class Sandbox:
             **ADMIN_KINDS,
         }
         result: dict[str, list[str]] = {}
+        generic = inventory_keys()
         with self.cloud.lock:
             for kind, rows in self.store.ids_by_kind().items():
                 if kind in HIDDEN_KINDS:
                     continue
                 service = "identity" if kind.startswith("ks_") else services.get(kind, "network")
-                key = f"{service}/{kind}"
+                key = generic.get(kind) or f"{service}/{kind}"
                 for id_, name, body in rows:
                     if body.get("_next") and self.cloud.load(kind, id_) is None:
                         continue  # a delay-deleted resource whose time is up

@@ -1,0 +1,180 @@
+"""OS::Designate::Zone and RecordSet on the embedded sandbox: create, attributes, update in
+place, delete, nothing left behind."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+Sandbox = pytest.importorskip("heatctl.sandbox").Sandbox
+
+
+@pytest.fixture(autouse=True)
+def no_clouds_yaml(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.chdir(tmp_path)  # openstacksdk also reads ./clouds.yaml
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    for key in ("OS_AUTH_URL", "OS_CLOUD", "OS_CLIENT_CONFIG_FILE", "OS_USERNAME", "OS_PASSWORD"):
+        monkeypatch.delenv(key, raising=False)
+
+
+def ok(result: Any) -> Any:
+    assert result.exit_code == 0, result.stderr
+    return result
+
+
+def outputs(run_cli: Any, stack: str) -> dict[str, Any]:
+    data = json.loads(ok(run_cli("stack", "output", stack, "--json")).stdout)
+    return {k: v["value"] for k, v in data.items()}
+
+
+def physical(run_cli: Any, stack: str, resource: str) -> str:
+    data = json.loads(ok(run_cli("stack", "resources", stack, "--json")).stdout)
+    return str(data[resource]["physical_id"])
+
+
+def cloud(state_dir: Path, fn: Any) -> Any:
+    """Run fn(connection, sandbox) against the stack's sandbox (started from its state)."""
+    sandbox = Sandbox(state_path=state_dir / "sandbox.db")
+    try:
+        return fn(sandbox.start().connection(), sandbox)
+    finally:
+        sandbox.stop()
+
+
+def inventory(state_dir: Path) -> dict[str, Any]:
+    return dict(cloud(state_dir, lambda conn, sandbox: sandbox.inventory()))
+
+
+TEMPLATE = """
+heat_template_version: 2018-08-31
+parameters:
+  ttl: {type: number, default: 300}
+  address: {type: string, default: 10.0.0.1}
+resources:
+  zone:
+    type: OS::Designate::Zone
+    properties: {name: example.org., email: hostmaster@example.org, description: test zone}
+  www:
+    type: OS::Designate::RecordSet
+    properties:
+      zone: {get_resource: zone}
+      name: www
+      type: A
+      records: [{get_param: address}]
+      ttl: {get_param: ttl}
+  mail:
+    type: OS::Designate::RecordSet
+    depends_on: zone
+    properties: {zone: example.org., name: mail.example.org., type: MX, records: ["10 mx.example.org."]}
+outputs:
+  serial: {value: {get_attr: [zone, serial]}}
+  www: {value: {get_attr: [www, show]}}
+"""
+
+
+def test_zone_and_recordsets(run_cli: Any, state_dir: Path, tmp_path: Path) -> None:
+    template = tmp_path / "dns.yaml"
+    template.write_text(TEMPLATE)
+    ok(run_cli("stack", "create", str(template), "--name", "dns"))
+    out = outputs(run_cli, "dns")
+    assert isinstance(out["serial"], int)
+    www = out["www"]
+    assert (www["name"], www["type"], www["records"], www["ttl"]) == (
+        "www.example.org.",
+        "A",
+        ["10.0.0.1"],
+        300,
+    )
+    assert www["status"] == "ACTIVE"
+    zone = physical(run_cli, "dns", "zone")
+    record = physical(run_cli, "dns", "www")
+    ok(
+        run_cli(
+            "stack", "update", "dns", "-t", str(template), "-P", "ttl=60", "-P", "address=10.0.0.2"
+        )
+    )
+    assert physical(run_cli, "dns", "www") == record  # updated in place
+
+    def read(conn: Any, sandbox: Any) -> tuple[Any, ...]:
+        got = conn.dns.get_recordset(record, zone)
+        names = sorted((r.name, r.type) for r in conn.dns.recordsets(zone))
+        return got.ttl, got.records, names
+
+    ttl, records, names = cloud(state_dir, read)
+    assert (ttl, records) == (60, ["10.0.0.2"])
+    assert ("mail.example.org.", "MX") in names and ("example.org.", "SOA") in names
+    ok(run_cli("stack", "delete", "dns", "--yes"))
+    assert inventory(state_dir) == {}
+
+
+def test_a_recordset_outside_its_zone_fails_with_designates_reason(
+    run_cli: Any, state_dir: Path, tmp_path: Path
+) -> None:
+    template = tmp_path / "bad.yaml"
+    template.write_text(
+        """
+heat_template_version: 2018-08-31
+resources:
+  zone:
+    type: OS::Designate::Zone
+    properties: {name: example.org., email: hostmaster@example.org}
+  www:
+    type: OS::Designate::RecordSet
+    properties: {zone: {get_resource: zone}, name: www.example.com., type: A, records: [10.0.0.1]}
+"""
+    )
+    result = run_cli("stack", "create", str(template), "--name", "bad")
+    assert result.exit_code == 1
+    assert "RecordSet is not contained within it's parent zone" in result.stderr
+    ok(run_cli("stack", "delete", "bad", "--yes"))
+    assert inventory(state_dir) == {}
+
+
+def adoption_context(conn: Any, type_name: str, tag: str, props: dict[str, Any]) -> Any:
+    from heatctl.engine.lifecycle import ResourceContext
+
+    return ResourceContext(
+        stack_id="s", stack_name="s", resource_id=tag, name="res", type=type_name,
+        tag=tag, properties=props, connection_factory=lambda: conn,
+    )  # fmt: skip
+
+
+def adopt(sandbox: Any, type_name: str, props: dict[str, Any], other: bool = True) -> None:
+    """find_by_tag finds what this resource made (by its name), nothing once deleted, and
+    (`other`) not what another resource of the same template made."""
+    from heatctl.engine.runtime import plugin_for
+
+    conn = sandbox.connection()
+    plugin = plugin_for(type_name)
+    made = adoption_context(conn, type_name, "heatctl:s:res:1", props)
+    plugin.create(made)
+    sandbox.clock.advance(5)
+    assert plugin.check_create_complete(made) is None
+    again = adoption_context(conn, type_name, "heatctl:s:res:1", props)
+    assert plugin.find_by_tag(again) == made.physical_id, type_name
+    if other:
+        stranger = adoption_context(conn, type_name, "heatctl:s:res:2", props)
+        assert plugin.find_by_tag(stranger) is None, type_name
+    plugin.delete(made)
+    sandbox.clock.advance(5)
+    assert plugin.check_delete_complete(made) is None
+    assert plugin.find_by_tag(again) is None, type_name
+
+
+def test_adopted_after_a_crash_by_name(tmp_path: Path) -> None:
+    """Zones and recordsets have no tags: a zone is its (unique) name, a recordset its name
+    and type in its zone, so a resource with the same properties is the same object."""
+    with Sandbox(state_path=tmp_path / "s.db", virtual_clock=True) as sandbox:
+        zone = {"name": "example.org.", "email": "a@example.org"}
+        adopt(sandbox, "OS::Designate::Zone", zone, other=False)
+        conn = sandbox.connection()
+        conn.dns.create_zone(**zone)
+        sandbox.clock.advance(5)
+        record = {"zone": "example.org.", "name": "www", "type": "A", "records": ["10.0.0.1"]}
+        adopt(sandbox, "OS::Designate::RecordSet", record, other=False)
+        conn.dns.delete_zone(conn.dns.find_zone("example.org."))
+        sandbox.clock.advance(5)
+        assert sandbox.inventory() == {}
