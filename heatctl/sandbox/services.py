@@ -20,6 +20,7 @@ SERVICE_FACTORIES: tuple[str, ...] = (
     "heatctl.sandbox.designate:make",
     "heatctl.sandbox.barbican:make",
     "heatctl.sandbox.aodh:make",
+    "heatctl.sandbox.manila:make",
 )
 
 

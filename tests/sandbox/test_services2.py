@@ -1,0 +1,75 @@
+"""The services added on the generic framework (Manila, Mistral, Zaqar, Magnum, Trove,
+Zun, Blazar, Ironic), driven over HTTP through openstacksdk's proxies or its adapters:
+statuses move on the clock, conflicts and bad input answer as the real services do, and
+the inventory lists what exists."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import pytest
+from openstack import exceptions
+
+from heatctl.sandbox import Sandbox
+
+
+def _settle() -> None:
+    time.sleep(0.25)  # the generic services' settle time is 0.2 s of the (real) clock
+
+
+def test_manila_share_lifecycle(sandbox: Sandbox, conn: Any) -> None:
+    sfs = conn.shared_file_system
+    subnet = conn.network.find_subnet("private-subnet")
+    network = sfs.create_share_network(
+        name="sn", neutron_net_id=subnet.network_id, neutron_subnet_id=subnet.id
+    )
+    share_type = sfs.create_share_type(
+        name="t1", extra_specs={"driver_handles_share_servers": "False"}
+    )
+    share = sfs.create_share(
+        share_proto="NFS", size=1, name="s1", share_network_id=network.id, share_type="t1"
+    )
+    assert share.status == "creating"
+    with pytest.raises(exceptions.BadRequestException, match="must be available"):
+        sfs.create_access_rule(share.id, access_type="ip", access_to="10.0.0.1")
+    _settle()
+    share = sfs.get_share(share.id)
+    assert (share.status, share.share_type) == ("available", share_type.id)
+    rule = sfs.create_access_rule(share.id, access_type="ip", access_to="10.0.0.0/24")
+    assert (rule.access_level, rule.state) == ("rw", "active")
+    with pytest.raises(exceptions.BadRequestException, match="exists"):
+        sfs.create_access_rule(share.id, access_type="ip", access_to="10.0.0.0/24")
+    assert [r.access_to for r in sfs.access_rules(share.id)] == ["10.0.0.0/24"]
+    assert [x.path for x in sfs.export_locations(share.id)] == [
+        f"127.0.0.1:/shares/share-{share.id}"
+    ]
+    shown = sfs.get(f"/share-networks/{network.id}").json()["share_network"]
+    assert shown["cidr"] == "10.0.0.0/24"
+    with pytest.raises(exceptions.ConflictException, match="in use"):
+        sfs.delete_share_network(network.id)
+    with pytest.raises(exceptions.BadRequestException, match="not allowed with shares"):
+        sfs.delete_share_type(share_type.id)
+    assert set(sandbox.inventory()) == {
+        "shared-file-system/access_rule",
+        "shared-file-system/share",
+        "shared-file-system/share_network",
+        "shared-file-system/share_type",
+    }
+    sfs.delete_share(share.id)
+    assert sfs.get_share(share.id).status == "deleting"
+    _settle()
+    sfs.delete_share_type(share_type.id)
+    sfs.delete_share_network(network.id)
+    assert sandbox.inventory() == {}
+
+
+def test_manila_security_service_hides_its_password(sandbox: Sandbox, conn: Any) -> None:
+    sfs = conn.shared_file_system
+    body = {"security_service": {"type": "kerberos", "password": "pw", "user": "u"}}
+    created = sfs.post("/security-services", json=body).json()["security_service"]
+    assert "password" not in created and created["user"] == "u"
+    response = sfs.post("/security-services", json={"security_service": {"type": "nis"}})
+    assert response.status_code == 400
+    sfs.delete(f"/security-services/{created['id']}")
+    assert sandbox.inventory() == {}
