@@ -21,6 +21,7 @@ SERVICE_FACTORIES: tuple[str, ...] = (
     "heatctl.sandbox.barbican:make",
     "heatctl.sandbox.aodh:make",
     "heatctl.sandbox.manila:make",
+    "heatctl.sandbox.mistral:make",
 )
 
 

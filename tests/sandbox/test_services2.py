@@ -73,3 +73,54 @@ def test_manila_security_service_hides_its_password(sandbox: Sandbox, conn: Any)
     assert response.status_code == 400
     sfs.delete(f"/security-services/{created['id']}")
     assert sandbox.inventory() == {}
+
+
+WORKFLOWS = """
+version: '2.0'
+echo:
+  input: [name, {greeting: hello}]
+  output: {message: <% $.msg %>}
+  tasks:
+    say:
+      action: std.echo output="<% $.greeting %> <% $.name %>"
+      publish: {msg: <% task(say).result %>}
+      on-success: [done]
+    done:
+      action: std.noop
+failing:
+  tasks:
+    boom: {action: std.fail}
+"""
+
+
+def test_mistral_workflows_executions_and_cron_triggers(sandbox: Sandbox, conn: Any) -> None:
+    wf = conn.workflow
+    headers = {"Content-Type": "text/plain"}
+    created = wf.post("/workflows", data=WORKFLOWS, headers=headers).json()["workflows"]
+    assert sorted(w["name"] for w in created) == ["echo", "failing"]
+    assert wf.post("/workflows", data=WORKFLOWS, headers=headers).status_code == 409
+    bad = WORKFLOWS.replace("on-success: [done]", "on-success: [nowhere]").replace("echo:", "e2:")
+    assert "nowhere" in wf.post("/workflows", data=bad, headers=headers).json()["faultstring"]
+    execution = wf.create_execution(workflow_name="echo", input={"name": "bob"})
+    assert execution.status == "RUNNING"
+    with pytest.raises(exceptions.BadRequestException, match="missing=\\['name'\\]"):
+        wf.create_execution(workflow_name="echo", input={})
+    failed = wf.create_execution(workflow_name="failing")
+    _settle()
+    assert wf.get_execution(execution.id).output == '{"message": "hello bob"}'
+    assert wf.get_execution(failed.id).status == "ERROR"
+    trigger = wf.create_cron_trigger(
+        name="t", pattern="*/15 * * * *", workflow_name="echo", workflow_input={"name": "x"}
+    )
+    assert trigger.next_execution_time.endswith((":00:00", ":15:00", ":30:00", ":45:00"))
+    with pytest.raises(exceptions.BadRequestException, match="cron triggers associated"):
+        wf.delete_workflow("echo")
+    with pytest.raises(exceptions.BadRequestException, match="Invalid cron pattern"):
+        wf.create_cron_trigger(name="u", pattern="61 * * * *", workflow_name="echo",
+                               workflow_input={"name": "x"})  # fmt: skip
+    wf.delete_cron_trigger("t")
+    for name in ("echo", "failing"):
+        wf.delete_workflow(name)
+    for e in (execution, failed):
+        wf.delete_execution(e.id)
+    assert sandbox.inventory() == {}
