@@ -258,7 +258,7 @@ def _start(ctx: ResourceContext, action: str, inputs: dict[str, Any]) -> Wait | 
     body = {
         "workflow_name": action_data["workflow"],
         "input": json.dumps(inputs),
-        "description": f"{ctx.properties.get('description') or ''} [{ctx.tag}]".strip(),
+        "description": f"{ctx.properties.get('description', 'Heat managed')} [{ctx.tag}]",
         "params": json.dumps(params),
     }
     execution = ctx.call(

@@ -22,6 +22,7 @@ SERVICE_FACTORIES: tuple[str, ...] = (
     "heatctl.sandbox.aodh:make",
     "heatctl.sandbox.manila:make",
     "heatctl.sandbox.mistral:make",
+    "heatctl.sandbox.zaqar:make",
 )
 
 

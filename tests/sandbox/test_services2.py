@@ -124,3 +124,31 @@ def test_mistral_workflows_executions_and_cron_triggers(sandbox: Sandbox, conn: 
     for e in (execution, failed):
         wf.delete_execution(e.id)
     assert sandbox.inventory() == {}
+
+
+def test_zaqar_queues_subscriptions_and_signing(sandbox: Sandbox, conn: Any) -> None:
+    from heatctl.sandbox.zaqar import sign
+
+    message = conn.message
+    message.create_queue(name="q1")
+    assert [q.name for q in message.queues()] == ["q1"]
+    assert message.get("/queues/q1").status_code == 400  # no Client-ID
+    headers = {"Client-ID": "c1"}
+    assert message.get("/queues/nope", headers=headers).status_code == 404
+    subscription = message.create_subscription("q1", subscriber="http://example.org/h", ttl=60)
+    assert message.get_subscription("q1", subscription.id).ttl == 60
+    again = {"subscriber": "http://example.org/h", "ttl": 60}
+    assert message.post("/queues/q1/subscriptions", json=again, headers=headers).status_code == 409
+    short = {"subscriber": "http://example.org/x", "ttl": 5}
+    assert message.post("/queues/q1/subscriptions", json=short, headers=headers).status_code == 400
+    body = {"methods": ["POST", "GET"], "paths": ["messages", "claims"]}
+    signed = message.post("/queues/q1/share", json=body, headers=headers).json()
+    assert signed["methods"] == ["GET", "POST"]
+    assert signed["paths"] == ["/v2/queues/q1/messages", "/v2/queues/q1/claims"]
+    key = sandbox.app.cloud.store.get_meta("zaqar_secret_key", "")
+    expected = sign(key, signed["paths"], signed["project"], signed["expires"], ["POST", "GET"])
+    assert signed == expected and len(signed["signature"]) == 64
+    past = {"expires": "2000-01-01T00:00:00"}
+    assert message.post("/queues/q1/share", json=past, headers=headers).status_code == 400
+    message.delete_queue("q1")  # takes its subscription along
+    assert sandbox.inventory() == {}
