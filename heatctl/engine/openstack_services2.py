@@ -15,8 +15,9 @@ answer (so retry.py classifies it like any other).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from typing import Any
 
 from heatctl.engine.lifecycle import ResourceContext, ResourceFailed
@@ -90,13 +91,14 @@ def status_lifecycle(kind: StatusKind) -> tuple[Callable[..., Any], ...]:
         return kind.physical_id(found) if found is not None else None
 
     def create(self: Any, ctx: ResourceContext) -> Wait | None:
-        obj = ctx.call(
-            f"{kind.what}.create",
-            lambda: kind.create(ctx),
-            request={"name": ctx.name},
-            creates=True,
-            lookup=lambda: kind.find(ctx),
-        )
+        with explained():
+            obj = ctx.call(
+                f"{kind.what}.create",
+                lambda: kind.create(ctx),
+                request={"name": ctx.name},
+                creates=True,
+                lookup=lambda: kind.find(ctx),
+            )
         ctx.physical_id = kind.physical_id(obj)
         ctx.data["after_ready"] = kind.after_ready is not None
         return poll(self, ctx)
@@ -122,7 +124,8 @@ def status_lifecycle(kind: StatusKind) -> tuple[Callable[..., Any], ...]:
     def update(self: Any, ctx: ResourceContext) -> Wait | None:
         if kind.update is None:
             return None
-        kind.update(ctx)
+        with explained():
+            kind.update(ctx)
         return poll(self, ctx)
 
     def delete(self: Any, ctx: ResourceContext) -> Wait | None:
@@ -154,6 +157,35 @@ def status_lifecycle(kind: StatusKind) -> tuple[Callable[..., Any], ...]:
         return values
 
     return (create, poll, update, poll, delete, check_delete, resolve_attributes, find_by_tag)
+
+
+@contextmanager
+def explained() -> Iterator[None]:
+    """Add the service's own words to a failed call's message where openstacksdk found
+    none (Magnum's errors[].detail, Zaqar's description)."""
+    from heatctl.engine.retry import CloudCallFailed
+
+    try:
+        yield
+    except CloudCallFailed as error:
+        detail = _detail(getattr(error.__cause__, "response", None))
+        if detail and detail not in str(error):
+            raise CloudCallFailed(
+                replace(error.classified, message=f"{error.classified.message}: {detail}")
+            ) from error.__cause__
+        raise
+
+
+def _detail(response: Any) -> str | None:
+    try:
+        body = response.json()
+    except Exception:
+        return None
+    if isinstance(body, dict) and isinstance(body.get("errors"), list) and body["errors"]:
+        return str(body["errors"][0].get("detail") or "") or None
+    if isinstance(body, dict) and body.get("description"):
+        return str(body["description"])
+    return None
 
 
 def plain(obj: Obj) -> dict[str, Any]:

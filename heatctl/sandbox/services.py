@@ -23,6 +23,7 @@ SERVICE_FACTORIES: tuple[str, ...] = (
     "heatctl.sandbox.manila:make",
     "heatctl.sandbox.mistral:make",
     "heatctl.sandbox.zaqar:make",
+    "heatctl.sandbox.magnum:make",
 )
 
 

@@ -152,3 +152,33 @@ def test_zaqar_queues_subscriptions_and_signing(sandbox: Sandbox, conn: Any) -> 
     assert message.post("/queues/q1/share", json=past, headers=headers).status_code == 400
     message.delete_queue("q1")  # takes its subscription along
     assert sandbox.inventory() == {}
+
+
+def test_magnum_templates_and_clusters(sandbox: Sandbox, conn: Any) -> None:
+    coe = conn.container_infrastructure_management
+    template = coe.create_cluster_template(
+        name="k8s", coe="kubernetes", image_id="fedora", external_network_id="public"
+    )
+    with pytest.raises(exceptions.BadRequestException):
+        coe.create_cluster_template(name="x", coe="nomad", image_id="fedora")
+    cluster = coe.create_cluster(name="c1", cluster_template_id="k8s", node_count=2)
+    shown = coe.get_cluster(cluster.id)
+    assert (shown.status, shown.api_address) == ("CREATE_IN_PROGRESS", None)
+    patch = [{"op": "replace", "path": "/node_count", "value": 3}]
+    assert coe.patch(f"/clusters/{cluster.id}", json=patch).status_code == 409
+    _settle()
+    shown = coe.get_cluster(cluster.id)
+    assert shown.status == "CREATE_COMPLETE" and len(shown.node_addresses) == 2
+    assert coe.patch(f"/clusters/{cluster.id}", json=patch).status_code == 202
+    assert coe.get_cluster(cluster.id).status == "UPDATE_IN_PROGRESS"
+    internal = [{"op": "replace", "path": "/stack_id", "value": "x"}]
+    assert coe.patch(f"/clusters/{cluster.id}", json=internal).status_code == 400
+    _settle()
+    assert coe.get_cluster(cluster.id).node_count == 3
+    with pytest.raises(exceptions.BadRequestException):
+        coe.delete_cluster_template(template.id)  # still used by the cluster
+    coe.delete_cluster(cluster.id)
+    assert coe.get_cluster(cluster.id).status == "DELETE_IN_PROGRESS"
+    _settle()
+    coe.delete_cluster_template(template.id)
+    assert sandbox.inventory() == {}
