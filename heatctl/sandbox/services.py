@@ -24,6 +24,7 @@ SERVICE_FACTORIES: tuple[str, ...] = (
     "heatctl.sandbox.mistral:make",
     "heatctl.sandbox.zaqar:make",
     "heatctl.sandbox.magnum:make",
+    "heatctl.sandbox.trove:make",
 )
 
 

@@ -182,3 +182,36 @@ def test_magnum_templates_and_clusters(sandbox: Sandbox, conn: Any) -> None:
     _settle()
     coe.delete_cluster_template(template.id)
     assert sandbox.inventory() == {}
+
+
+def test_trove_instances_databases_users_and_clusters(sandbox: Sandbox, conn: Any) -> None:
+    db = conn.database
+    assert "m1.small" in [f.name for f in db.flavors()]
+    body = {
+        "name": "i1",
+        "flavorRef": "m1.small",
+        "volume": {"size": 2},
+        "databases": [{"name": "app"}],
+        "users": [{"name": "u", "password": "p", "databases": [{"name": "app"}]}],
+    }
+    instance = db.post("/instances", json={"instance": body}).json()["instance"]
+    assert instance["status"] == "BUILD"
+    bad_user = {"users": [{"name": "v", "password": "p", "databases": [{"name": "nope"}]}]}
+    assert db.post(f"/instances/{instance['id']}/users", json=bad_user).status_code == 422
+    _settle()
+    shown = db.get_instance(instance["id"])
+    assert shown.status == "ACTIVE" and shown.hostname.endswith(".trove.sandbox")
+    assert db.post(f"/instances/{instance['id']}/users", json=bad_user).status_code == 400
+    assert [u.name for u in db.users(instance["id"])] == ["u"]
+    shrink = {"resize": {"volume": {"size": 1}}}
+    assert db.post(f"/instances/{instance['id']}/action", json=shrink).status_code == 400
+    grow = {"resize": {"volume": {"size": 3}}}
+    assert db.post(f"/instances/{instance['id']}/action", json=grow).status_code == 202
+    assert db.get_instance(instance["id"]).status == "RESIZE"
+    wrong = {"name": "c", "datastore": {"type": "mysql"}, "instances": [body]}
+    assert db.post("/clusters", json={"cluster": wrong}).status_code == 400
+    unknown = {**body, "datastore": {"type": "postgres"}}
+    assert db.post("/instances", json={"instance": unknown}).status_code == 404
+    db.delete_instance(instance["id"])
+    _settle()
+    assert sandbox.inventory() == {}
