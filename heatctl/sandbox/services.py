@@ -25,6 +25,7 @@ SERVICE_FACTORIES: tuple[str, ...] = (
     "heatctl.sandbox.zaqar:make",
     "heatctl.sandbox.magnum:make",
     "heatctl.sandbox.trove:make",
+    "heatctl.sandbox.zun:make",
 )
 
 

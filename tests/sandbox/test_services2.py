@@ -215,3 +215,22 @@ def test_trove_instances_databases_users_and_clusters(sandbox: Sandbox, conn: An
     db.delete_instance(instance["id"])
     _settle()
     assert sandbox.inventory() == {}
+
+
+def test_zun_containers_with_ports(sandbox: Sandbox, conn: Any) -> None:
+    zun = conn.container
+    body = {"image": "cirros", "name": "c1", "nets": [{"network": "private"}]}
+    created = zun.post("/containers?run=true", json=body)
+    assert created.status_code == 202
+    container = created.json()
+    assert container["status"] == "Creating"
+    [[address]] = container["addresses"].values()
+    assert conn.network.get_port(address["port"]).device_owner == "compute:kuryr"
+    _settle()
+    uuid = container["uuid"]
+    assert zun.get(f"/containers/{uuid}").json()["status"] == "Running"
+    assert zun.delete(f"/containers/{uuid}").status_code == 409  # running: needs stop=true
+    bad = {"image": "cirros", "restart_policy": {"Name": "sometimes"}}
+    assert zun.post("/containers", json=bad).status_code == 400
+    assert zun.delete(f"/containers/{uuid}", params={"stop": "true"}).status_code == 204
+    assert sandbox.inventory() == {}
