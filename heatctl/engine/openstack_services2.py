@@ -162,7 +162,7 @@ def status_lifecycle(kind: StatusKind) -> tuple[Callable[..., Any], ...]:
 @contextmanager
 def explained() -> Iterator[None]:
     """Add the service's own words to a failed call's message where openstacksdk found
-    none (Magnum's errors[].detail, Zaqar's description)."""
+    none (Magnum's and Zun's errors[].detail, Zaqar's description, Blazar's error_message)."""
     from heatctl.engine.retry import CloudCallFailed
 
     try:
@@ -183,8 +183,9 @@ def _detail(response: Any) -> str | None:
         return None
     if isinstance(body, dict) and isinstance(body.get("errors"), list) and body["errors"]:
         return str(body["errors"][0].get("detail") or "") or None
-    if isinstance(body, dict) and body.get("description"):
-        return str(body["description"])
+    for key in ("description", "error_message"):
+        if isinstance(body, dict) and body.get(key):
+            return str(body[key])
     return None
 
 

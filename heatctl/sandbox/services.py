@@ -26,6 +26,7 @@ SERVICE_FACTORIES: tuple[str, ...] = (
     "heatctl.sandbox.magnum:make",
     "heatctl.sandbox.trove:make",
     "heatctl.sandbox.zun:make",
+    "heatctl.sandbox.blazar:make",
 )
 
 

@@ -234,3 +234,32 @@ def test_zun_containers_with_ports(sandbox: Sandbox, conn: Any) -> None:
     assert zun.post("/containers", json=bad).status_code == 400
     assert zun.delete(f"/containers/{uuid}", params={"stop": "true"}).status_code == 204
     assert sandbox.inventory() == {}
+
+
+def test_blazar_hosts_and_leases(sandbox: Sandbox, conn: Any) -> None:
+    blazar = conn.reservation
+    host = blazar.post("/os-hosts", json={"name": "compute2", "rack": "r1"}).json()["host"]
+    assert host["rack"] == "r1" and host["reservable"] is True
+    assert blazar.post("/os-hosts", json={"name": "compute2"}).status_code == 409
+    assert blazar.post("/os-hosts", json={"name": "nowhere"}).status_code == 404
+    reservation = {"resource_type": "virtual:instance", "amount": 4, "vcpus": 2,
+                   "memory_mb": 2048, "disk_gb": 20}  # fmt: skip
+    lease = {"name": "l1", "start_date": "2031-01-01 10:00", "end_date": "2031-01-01 12:00",
+             "reservations": [reservation]}  # fmt: skip
+    made = blazar.post("/leases", json=lease).json()["lease"]
+    assert made["status"] == "CREATING"
+    too_big = {**lease, "name": "l2", "reservations": [{**reservation, "amount": 5}]}
+    assert blazar.post("/leases", json=too_big).status_code == 409
+    backwards = {**lease, "name": "l3", "end_date": "2031-01-01 09:00"}
+    assert blazar.post("/leases", json=backwards).status_code == 400
+    _settle()
+    assert blazar.get(f"/leases/{made['id']}").json()["lease"]["status"] == "PENDING"
+    hosts_lease = {**lease, "name": "l4", "reservations": [
+        {"resource_type": "physical:host", "min": 1, "max": 1}]}  # fmt: skip
+    held = blazar.post("/leases", json=hosts_lease).json()["lease"]
+    assert blazar.delete(f"/os-hosts/{host['id']}").status_code == 409
+    for lease_id in (made["id"], held["id"]):
+        blazar.delete(f"/leases/{lease_id}")
+    _settle()
+    blazar.delete(f"/os-hosts/{host['id']}")
+    assert sandbox.inventory() == {}
