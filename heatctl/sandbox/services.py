@@ -27,6 +27,7 @@ SERVICE_FACTORIES: tuple[str, ...] = (
     "heatctl.sandbox.trove:make",
     "heatctl.sandbox.zun:make",
     "heatctl.sandbox.blazar:make",
+    "heatctl.sandbox.ironic:make",
 )
 
 
