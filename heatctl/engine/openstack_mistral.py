@@ -224,8 +224,12 @@ class ExternalResourceLifecycle:
         return _check(ctx)
 
     def delete(self, ctx: ResourceContext) -> Wait | None:
-        """Run the DELETE workflow."""
-        return _start(ctx, "DELETE", ctx.properties.get("input") or {})
+        """Run the DELETE workflow, then remove the executions (see _forget_executions)."""
+        ctx.data["deleting"] = True
+        progress = _start(ctx, "DELETE", ctx.properties.get("input") or {})
+        if progress is None:
+            _forget_executions(ctx)
+        return progress
 
     def check_delete_complete(self, ctx: ResourceContext) -> Wait | None:
         """Poll the execution."""
@@ -268,6 +272,7 @@ def _start(ctx: ResourceContext, action: str, inputs: dict[str, Any]) -> Wait | 
         lookup=lambda: _find_execution(ctx, action),
     )
     ctx.data["execution"] = execution["id"]
+    ctx.data["executions"] = [*ctx.data.get("executions", []), execution["id"]]
     if action == "CREATE":
         ctx.physical_id = str(execution["id"])
     return _check(ctx)
@@ -305,4 +310,21 @@ def _check(ctx: ResourceContext) -> Wait | None:
     ctx.data["outputs"] = {**ctx.data.get("outputs", {}), **output}
     ctx.physical_id = str(output.get("resource_id") or execution_id)[:255]
     ctx.data.pop("execution", None)
+    if _deleting(ctx):
+        _forget_executions(ctx)
     return None
+
+
+def _deleting(ctx: ResourceContext) -> bool:
+    return bool(ctx.data.get("deleting"))
+
+
+def _forget_executions(ctx: ResourceContext) -> None:
+    """Unlike Heat, heatctl removes the executions it started once the resource is
+    deleted, so that a deleted stack leaves nothing behind in Mistral."""
+    for execution_id in ctx.data.pop("executions", []):
+        _delete_execution(ctx, execution_id)
+
+
+def _delete_execution(ctx: ResourceContext, execution_id: str) -> None:
+    ctx.call("mistral.execution.delete", lambda: _delete(ctx, f"/executions/{execution_id}"))

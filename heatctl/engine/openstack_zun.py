@@ -106,6 +106,16 @@ def _network_call(ctx: ResourceContext, action: str, net: dict[str, Any]) -> Non
     ctx.call(f"zun.container.{action}", lambda: api(_zun(ctx), "POST", path, params=params))
 
 
+def _addresses(ctx: ResourceContext, addresses: dict[str, Any]) -> dict[str, Any]:
+    """Zun's addresses (by network id) also under each network's name, as Heat shows them."""
+    names = {net.id: net.name for net in ctx.conn.network.networks()}
+    extended = {key: list(value) for key, value in addresses.items()}
+    for network_id, entries in addresses.items():
+        if names.get(network_id):
+            extended.setdefault(names[network_id], []).extend(entries)
+    return extended
+
+
 CONTAINER = StatusKind(
     what="zun.container",
     create=_create,
@@ -117,7 +127,7 @@ CONTAINER = StatusKind(
         api(_zun(ctx), "GET", "/containers")["containers"], lambda c: c["name"] == name_of(ctx)
     ),
     attributes=lambda ctx, container: {
-        "addresses": container.get("addresses") or {},
+        "addresses": _addresses(ctx, container.get("addresses") or {}),
         "name": container.get("name"),
     },
     update=_update,

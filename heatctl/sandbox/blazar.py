@@ -1,7 +1,7 @@
 """Blazar v1 (/reservation/v1): reservable compute hosts and leases.
 
-The sandbox's compute hosts are `sandbox` (the one Nova schedules on), `compute1` and
-`compute2`, each with 8 vCPUs, 16 GB of memory and 160 GB of disk. Adding a host (admin
+The sandbox's compute hosts are `sandbox` (the one Nova schedules on) and `compute1` to
+`compute7`, each with 32 vCPUs, 128 GB of memory and 1 TB of disk. Adding a host (admin
 only) makes it reservable; an unknown host or one already added is refused, and a host
 reserved by a lease refuses deletion (409).
 
@@ -11,7 +11,7 @@ A `physical:host` reservation needs `min` free reservable hosts that match its
 hypervisor_properties/resource_properties (JSON queries such as ["=", "$vcpus", "8"]
 or ["==", "$key", "value"] on extra capabilities) among the hosts no overlapping lease
 holds; a `virtual:instance` reservation needs `amount` instances of its size to fit on
-the reservable hosts. A lease that cannot be satisfied is refused (409, "Not enough
+the reservable hosts no host reservation of the lease took. A lease that cannot be satisfied is refused (409, "Not enough
 hosts available"), as Blazar does.
 """
 
@@ -39,8 +39,8 @@ HOST, LEASE = "blazar_host", "blazar_lease"
 SETTLE = 0.2
 DATE = "%Y-%m-%d %H:%M"
 COMPUTE_HOSTS = {
-    name: {"vcpus": 8, "memory_mb": 16384, "local_gb": 160}
-    for name in ("sandbox", "compute1", "compute2")
+    name: {"vcpus": 32, "memory_mb": 131072, "local_gb": 1000}
+    for name in ("sandbox", *(f"compute{n}" for n in range(1, 8)))
 }
 HOST_KEYS = {
     "id", "name", "hypervisor_hostname", "hypervisor_type", "hypervisor_version", "vcpus",
@@ -146,7 +146,7 @@ def _reserve(svc: GenericService, body: Body) -> None:
         if reservation.get("resource_type") == "physical:host":
             taken += _pick_hosts(free, taken, reservation)
         elif reservation.get("resource_type") == "virtual:instance":
-            _fit_instances(free, reservation)
+            _fit_instances([h for h in free if h["id"] not in taken], reservation)
         else:
             raise ApiError(400, f"Invalid resource_type {reservation.get('resource_type')}.")
     body["_hosts"] = taken

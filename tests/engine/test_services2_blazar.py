@@ -52,7 +52,7 @@ def test_blazar_host_and_lease(run_cli: Any, state_dir: Path, tmp_path: Path) ->
     template = _write(tmp_path, "blazar.yaml", TEMPLATE)
     _ok(run_cli("stack", "create", str(template), "--name", "r"))
     outputs = _outputs(run_cli, "r")
-    assert outputs["status"] == "PENDING" and outputs["vcpus"] == 8
+    assert outputs["status"] == "PENDING" and outputs["vcpus"] == 32
     assert outputs["extra"] == {"gpu": "yes"}
     [reservation] = outputs["reservations"]
     assert reservation["resource_type"] == "physical:host" and reservation["min"] == 1

@@ -53,8 +53,9 @@ def test_zun_container(run_cli: Any, state_dir: Path, tmp_path: Path) -> None:
     show = outputs["show"]
     assert show["status"] == "Running" and show["command"] == ["nginx", "-g", "daemon off;"]
     assert show["restart_policy"] == {"Name": "on-failure", "MaximumRetryCount": "3"}
-    [(network_id, [address])] = outputs["addresses"].items()
-    assert address["addr"].startswith("10.0.0.")
+    [address] = outputs["addresses"]["private"]  # Heat adds the network's name as a key
+    [network_id] = [key for key in outputs["addresses"] if key != "private"]
+    assert outputs["addresses"][network_id] == [address] and address["addr"].startswith("10.0.0.")
     container = _physical(run_cli, "c", "web")
     port = _cloud(state_dir, lambda c: c.network.get_port(address["port"]))
     assert port.device_id == container and port.network_id == network_id
@@ -64,7 +65,7 @@ def test_zun_container(run_cli: Any, state_dir: Path, tmp_path: Path) -> None:
     assert _physical(run_cli, "c", "web") == container
     outputs = _outputs(run_cli, "c")
     assert outputs["show"]["memory"] == "512"
-    [(moved_to, [moved])] = outputs["addresses"].items()
-    assert moved_to == net and moved["addr"].startswith("192.168.50.")
+    [moved] = outputs["addresses"][net]
+    assert "private" not in outputs["addresses"] and moved["addr"].startswith("192.168.50.")
     assert _cloud(state_dir, lambda c: c.network.find_port(address["port"])) is None
     _delete_leaves_nothing(run_cli, state_dir, "c")

@@ -242,13 +242,13 @@ def test_blazar_hosts_and_leases(sandbox: Sandbox, conn: Any) -> None:
     assert host["rack"] == "r1" and host["reservable"] is True
     assert blazar.post("/os-hosts", json={"name": "compute2"}).status_code == 409
     assert blazar.post("/os-hosts", json={"name": "nowhere"}).status_code == 404
-    reservation = {"resource_type": "virtual:instance", "amount": 4, "vcpus": 2,
+    reservation = {"resource_type": "virtual:instance", "amount": 2, "vcpus": 16,
                    "memory_mb": 2048, "disk_gb": 20}  # fmt: skip
     lease = {"name": "l1", "start_date": "2031-01-01 10:00", "end_date": "2031-01-01 12:00",
              "reservations": [reservation]}  # fmt: skip
     made = blazar.post("/leases", json=lease).json()["lease"]
     assert made["status"] == "CREATING"
-    too_big = {**lease, "name": "l2", "reservations": [{**reservation, "amount": 5}]}
+    too_big = {**lease, "name": "l2", "reservations": [{**reservation, "amount": 3}]}
     assert blazar.post("/leases", json=too_big).status_code == 409
     backwards = {**lease, "name": "l3", "end_date": "2031-01-01 09:00"}
     assert blazar.post("/leases", json=backwards).status_code == 400
