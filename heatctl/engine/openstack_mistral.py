@@ -131,6 +131,37 @@ def _workflow_attributes(ctx: ResourceContext, workflow: Obj) -> dict[str, Any]:
     }
 
 
+def check_signal(ctx: ResourceContext, details: Any) -> dict[str, Any]:
+    """Heat's checks of a workflow signal: a map of `input` (names the workflow has) and
+    `params`; with use_request_body_as_input the whole body is the input."""
+    from heatctl.errors import InvalidInput
+
+    if details is None:
+        return {}
+    if ctx.properties.get("use_request_body_as_input"):
+        details = {"input": details}
+    if not isinstance(details, dict) or set(details) - {"input", "params"}:
+        raise InvalidInput("a workflow signal is a JSON object with 'input' and 'params'")
+    given, known = details.get("input"), set(ctx.properties.get("input") or {})
+    if given is not None and not isinstance(given, dict):
+        raise InvalidInput("the signal's 'input' must be a JSON object")
+    unknown = sorted(set(given or {}) - known)
+    if unknown:
+        raise InvalidInput(
+            f"Unknown input {', '.join(unknown)} (the workflow's inputs: "
+            f"{', '.join(sorted(known)) or 'none'})"
+        )
+    if details.get("params") is not None and not isinstance(details["params"], dict):
+        raise InvalidInput("the signal's 'params' must be a JSON object")
+    return details
+
+
+def handle_signal(self: Any, ctx: ResourceContext, details: Any) -> str:
+    """OS::Mistral::Workflow's signal: start an execution (see start_execution)."""
+    execution_id = start_execution(ctx, check_signal(ctx, details))
+    return f"Mistral execution {execution_id} started"
+
+
 def start_execution(ctx: ResourceContext, details: dict[str, Any] | None) -> str:
     """Heat's handle_signal: an execution with the signal's input over the template's
     (each of the template's inputs the signal gives is replaced) and params merged."""

@@ -5,7 +5,14 @@ from __future__ import annotations
 from typing import ClassVar
 
 from heatctl.engine.openstack import methods_of
-from heatctl.engine.openstack_mistral import CRON_TRIGGER, WORKFLOW, ExternalResourceLifecycle
+from heatctl.engine.openstack_mistral import (
+    CRON_TRIGGER,
+    WORKFLOW,
+    ExternalResourceLifecycle,
+)
+from heatctl.engine.openstack_mistral import (
+    handle_signal as start_on_signal,
+)
 from heatctl.engine.openstack_services2 import status_lifecycle
 from heatctl.resources.registry import ResourceType, register
 from heatctl.resources.schema import (
@@ -139,6 +146,7 @@ class Workflow(ResourceType):
         resolve_attributes,
         find_by_tag,
     ) = status_lifecycle(WORKFLOW)
+    handle_signal = start_on_signal  # `heatctl stack signal` starts an execution
 
 
 @register

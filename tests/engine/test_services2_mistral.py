@@ -4,6 +4,7 @@ of the workflows it runs; update in place, delete, nothing left behind."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -120,4 +121,53 @@ def test_mistral_refuses_an_action_it_does_not_know(
     assert result.exit_code == 1
     assert "Action not found [action_name=std.http]" in result.stderr
     _ok(run_cli("stack", "delete", "b", "--yes"))
+    assert _inventory(state_dir) == {}
+
+
+SIGNALLED = """
+heat_template_version: 2018-08-31
+resources:
+  greeter:
+    type: OS::Mistral::Workflow
+    properties:
+      type: direct
+      input: {name: world, greeting: hello}
+      params: {env: {team: a}}
+      output: {message: <% $.greeting %> <% $.name %>}
+      tasks: [{name: hi, action: std.noop}]
+outputs:
+  executions: {value: {get_attr: [greeter, executions]}}
+  alarm_url: {value: {get_attr: [greeter, alarm_url]}}
+"""
+
+
+def test_mistral_workflow_signal_starts_an_execution(
+    run_cli: Any, state_dir: Path, tmp_path: Path
+) -> None:
+    template = _write(tmp_path, "signal.yaml", SIGNALLED)
+    _ok(run_cli("stack", "create", str(template), "--name", "s"))
+    assert _outputs(run_cli, "s")["executions"] == []
+    # As Heat's handle_signal: the signal's inputs replace the template's, the rest stay.
+    result = _ok(run_cli("stack", "signal", "s", "greeter", "--data", '{"input": {"name": "bob"}}'))
+    assert "Mistral execution" in result.stderr and "started" in result.stderr
+    _ok(run_cli("stack", "signal", "s", "greeter"))
+    bad = run_cli("stack", "signal", "s", "greeter", "--data", '{"input": {"nope": 1}}')
+    assert bad.exit_code == 3 and "Unknown input nope" in bad.stderr
+    import time
+
+    time.sleep(0.3)
+    _ok(run_cli("stack", "check", "s"))  # resolves the attributes again
+    executions = _cloud(
+        state_dir,
+        lambda c: sorted(
+            (json.loads(e.output)["message"], json.loads(e.input), json.loads(e.params), e.status)
+            for e in c.workflow.executions()
+        ),
+    )
+    params = {"env": {"team": "a"}}
+    assert executions == [
+        ("hello bob", {"name": "bob", "greeting": "hello"}, params, "SUCCESS"),
+        ("hello world", {"name": "world", "greeting": "hello"}, params, "SUCCESS"),
+    ]
+    _ok(run_cli("stack", "delete", "s", "--yes"))  # deletes the executions too, as Heat
     assert _inventory(state_dir) == {}
