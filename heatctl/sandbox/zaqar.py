@@ -259,7 +259,7 @@ class ZaqarService(GenericService):
             "ttl": fields.get("ttl") or 3600,
             "options": fields.get("options") or {},
             "confirmed": False,
-            "created": self.now_iso(),
+            "_created": self.cloud.now(),
         }
         body["_cols"] = {"id": body["id"], "project": request.project_id, "parent": queue["id"]}
         self.cloud.save(SUBSCRIPTION, body)
@@ -274,8 +274,8 @@ class ZaqarService(GenericService):
         return body
 
     def _subscription_view(self, body: Body) -> Body:
-        view = {k: v for k, v in body.items() if not k.startswith("_") and k != "created"}
-        return {**view, "age": int(self.cloud.now()) % 100000}
+        view = {k: v for k, v in body.items() if not k.startswith("_")}
+        return {**view, "age": int(self.cloud.now() - body.get("_created", self.cloud.now()))}
 
     def list_subscriptions(self, request: Request) -> Response:
         """The queue's subscriptions."""
