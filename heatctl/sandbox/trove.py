@@ -7,6 +7,7 @@ only be given databases that exist. A resize (flavor or a bigger volume) is RESI
 ACTIVE; a delete is SHUTDOWN, then gone. The datastores are mysql 5.7 and 8.0 and
 mongodb 4.0 (the only one that clusters, as in Trove's default configuration). A cluster
 is task BUILDING, then NONE, its instances ACTIVE; a delete is task DELETING, then gone.
+There are no backups: an instance restored from one is refused (404).
 """
 
 from __future__ import annotations
@@ -114,7 +115,10 @@ def _instance_create(svc: GenericService, request: Request, body: Body) -> None:
     _check_users(databases, users)
     body["_databases"], body["_users"] = databases, users
     body["links"] = []
-    body.pop("restorePoint", None)
+    if body.pop("restorePoint", None):
+        raise ApiError(404, "This sandbox keeps no Trove backups to restore from.")
+    if body.get("replica_of") and svc.cloud.load(INSTANCE, str(body["replica_of"])) is None:
+        raise ApiError(404, f"Instance {body['replica_of']} could not be found.")
 
 
 def _database(given: Any) -> Body:

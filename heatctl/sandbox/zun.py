@@ -6,6 +6,8 @@ real Neutron ports (made on the given network, with the fixed IP if one is given
 given port bound), shown in `addresses` per network with their port ids; a container
 given no network gets a port on `private`. Deleting a running container needs
 `stop=true` (409 otherwise, as Zun); its own ports go with it, given ports are unbound.
+Mounts must name an existing Cinder volume: the sandbox does not make volumes for
+containers (Zun's `size` mounts are refused with a clear 400).
 PATCH changes name, cpu and memory; network_attach/network_detach add and remove ports.
 """
 
@@ -130,7 +132,11 @@ def _create(svc: GenericService, request: Request, body: Body) -> None:
             raise ApiError(400, f"Security group {group} could not be found.")
     for mount in body.get("mounts") or []:
         source = mount.get("source") if isinstance(mount, dict) else None
-        if source and svc.cloud.load("volume", source) is None:
+        if not source:
+            raise ApiError(
+                400, "This sandbox does not make volumes for containers: mount a volume_id."
+            )
+        if svc.cloud.load("volume", source) is None:
             raise ApiError(400, f"Volume {source} could not be found.")
     body["addresses"] = {}
     for net in body.pop("nets", None) or [{"network": "private"}]:

@@ -212,6 +212,8 @@ def test_trove_instances_databases_users_and_clusters(sandbox: Sandbox, conn: An
     assert db.post("/clusters", json={"cluster": wrong}).status_code == 400
     unknown = {**body, "datastore": {"type": "postgres"}}
     assert db.post("/instances", json={"instance": unknown}).status_code == 404
+    restored = {**body, "restorePoint": {"backupRef": "b1"}}
+    assert db.post("/instances", json={"instance": restored}).status_code == 404
     db.delete_instance(instance["id"])
     _settle()
     assert sandbox.inventory() == {}
@@ -232,6 +234,9 @@ def test_zun_containers_with_ports(sandbox: Sandbox, conn: Any) -> None:
     assert zun.delete(f"/containers/{uuid}").status_code == 409  # running: needs stop=true
     bad = {"image": "cirros", "restart_policy": {"Name": "sometimes"}}
     assert zun.post("/containers", json=bad).status_code == 400
+    new_volume = {"image": "cirros", "mounts": [{"size": 1, "destination": "/data"}]}
+    refused = zun.post("/containers", json=new_volume)
+    assert refused.status_code == 400 and "mount a volume_id" in refused.text
     assert zun.delete(f"/containers/{uuid}", params={"stop": "true"}).status_code == 204
     assert sandbox.inventory() == {}
 
