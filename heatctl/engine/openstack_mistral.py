@@ -139,7 +139,9 @@ def check_signal(ctx: ResourceContext, details: Any) -> dict[str, Any]:
     if details is None:
         return {}
     if ctx.properties.get("use_request_body_as_input"):
-        details = {"input": details}
+        if not isinstance(details, dict):
+            raise InvalidInput("the signal's body (the workflow's input) must be a JSON object")
+        return {"body": details}  # Mistral checks it against the workflow's inputs
     if not isinstance(details, dict) or set(details) - {"input", "params"}:
         raise InvalidInput("a workflow signal is a JSON object with 'input' and 'params'")
     given, known = details.get("input"), set(ctx.properties.get("input") or {})
@@ -171,6 +173,8 @@ def start_execution(ctx: ResourceContext, details: dict[str, Any] | None) -> str
     result_input = (
         {k: given.get(k) or v for k, v in template_input.items()} if isinstance(given, dict) else {}
     )
+    if "body" in details:  # use_request_body_as_input: the signal's body is the input
+        result_input = dict(details["body"])
     result_params = {**(props.get("params") or {}), **(details.get("params") or {})}
     body = {
         "workflow_name": ctx.physical_id,

@@ -91,7 +91,7 @@ def status_lifecycle(kind: StatusKind) -> tuple[Callable[..., Any], ...]:
         return kind.physical_id(found) if found is not None else None
 
     def create(self: Any, ctx: ResourceContext) -> Wait | None:
-        with explained():
+        with explained(f"{kind.what}.create"):
             obj = ctx.call(
                 f"{kind.what}.create",
                 lambda: kind.create(ctx),
@@ -124,7 +124,7 @@ def status_lifecycle(kind: StatusKind) -> tuple[Callable[..., Any], ...]:
     def update(self: Any, ctx: ResourceContext) -> Wait | None:
         if kind.update is None:
             return None
-        with explained():
+        with explained(f"{kind.what}.update"):
             kind.update(ctx)
         return poll(self, ctx)
 
@@ -160,7 +160,7 @@ def status_lifecycle(kind: StatusKind) -> tuple[Callable[..., Any], ...]:
 
 
 @contextmanager
-def explained() -> Iterator[None]:
+def explained(what: str) -> Iterator[None]:
     """Add the service's own words to a failed call's message where openstacksdk found
     none (Magnum's and Zun's errors[].detail, Zaqar's description, Blazar's error_message)."""
     from heatctl.engine.retry import CloudCallFailed
@@ -171,7 +171,7 @@ def explained() -> Iterator[None]:
         detail = _detail(getattr(error.__cause__, "response", None))
         if detail and detail not in str(error):
             raise CloudCallFailed(
-                replace(error.classified, message=f"{error.classified.message}: {detail}")
+                replace(error.classified, message=f"{error.classified.message}: {detail}"), what
             ) from error.__cause__
         raise
 

@@ -135,6 +135,14 @@ resources:
       params: {env: {team: a}}
       output: {message: <% $.greeting %> <% $.name %>}
       tasks: [{name: hi, action: std.noop}]
+  raw:
+    type: OS::Mistral::Workflow
+    properties:
+      type: direct
+      use_request_body_as_input: true
+      input: {greeting: hello}
+      output: {message: <% $.greeting %> raw}
+      tasks: [{name: hi, action: std.noop}]
 outputs:
   executions: {value: {get_attr: [greeter, executions]}}
   alarm_url: {value: {get_attr: [greeter, alarm_url]}}
@@ -153,6 +161,10 @@ def test_mistral_workflow_signal_starts_an_execution(
     _ok(run_cli("stack", "signal", "s", "greeter"))
     bad = run_cli("stack", "signal", "s", "greeter", "--data", '{"input": {"nope": 1}}')
     assert bad.exit_code == 3 and "Unknown input nope" in bad.stderr
+    # use_request_body_as_input: the whole body is the input, checked by Mistral.
+    _ok(run_cli("stack", "signal", "s", "raw", "--data", '{"greeting": "hi"}'))
+    refused = run_cli("stack", "signal", "s", "raw", "--data", '{"other": 1}')
+    assert refused.exit_code == 1 and "unexpected=['other']" in refused.stderr
     import time
 
     time.sleep(0.3)
@@ -168,6 +180,7 @@ def test_mistral_workflow_signal_starts_an_execution(
     assert executions == [
         ("hello bob", {"name": "bob", "greeting": "hello"}, params, "SUCCESS"),
         ("hello world", {"name": "world", "greeting": "hello"}, params, "SUCCESS"),
+        ("hi raw", {"greeting": "hi"}, {}, "SUCCESS"),
     ]
     _ok(run_cli("stack", "delete", "s", "--yes"))  # deletes the executions too, as Heat
     assert _inventory(state_dir) == {}
