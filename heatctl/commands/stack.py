@@ -572,6 +572,8 @@ def signal(app: AppContext, name: str, resource: str, data: str | None) -> None:
     import json
 
     from heatctl.engine.builtin import normalize_signal
+    from heatctl.engine.resource_signal import deliver, handles_signals
+    from heatctl.engine.runtime import CloudFactory
     from heatctl.errors import InvalidInput
 
     store = _store(app)
@@ -581,6 +583,20 @@ def signal(app: AppContext, name: str, resource: str, data: str | None) -> None:
         raise InvalidInput(f"stack {record.name!r} has no created resource {resource!r} to signal")
     if row.type in ("OS::Heat::ScalingPolicy", "AWS::AutoScaling::ScalingPolicy"):
         _signal_policy(app, record.name, resource, data)
+        return
+    if handles_signals(row.type):  # e.g. a Mistral workflow starts an execution
+        try:
+            details = json.loads(data) if data else None
+        except ValueError as error:
+            raise InvalidInput(f"--data: {error}") from error
+        cloud = CloudFactory(app.settings.state_dir, None, app.info)
+        try:
+            app.info(
+                f"{record.name}/{resource}: "
+                + deliver(store, record, row, details, cloud.connection)
+            )
+        finally:
+            cloud.close()
         return
     try:
         payload = json.loads(data) if data else {}

@@ -94,12 +94,9 @@ def diff(new: Iterable[Any] | None, old: Iterable[Any] | None) -> tuple[list[Any
 
 def project_id(ctx: ResourceContext, ref: str) -> str:
     """A Keystone project id from a name or id; a clear failure when there is none."""
-    found = ctx.call(
-        "project.find", lambda: ctx.conn.identity.find_project(ref, ignore_missing=True)
-    )
-    if found is None:
-        raise ResourceFailed(f"{ctx.name}: Keystone project '{ref}' not found")
-    return str(found.id)
+    from heatctl.engine.openstack_identity import find_id
+
+    return find_id(ctx, "project", ref)
 
 
 def _plain(obj: Obj) -> dict[str, Any]:

@@ -19,10 +19,33 @@ from heatctl.engine.openstack_admin import AdminKind, diff, name_of
 Obj = Any
 
 
+def split_domain(ref: str) -> tuple[str, str | None]:
+    """Heat's `name{domain}` spelling of a user, project or group in a given domain."""
+    if ref.endswith("}") and "{" in ref:
+        name, _, domain = ref[:-1].partition("{")
+        if name and domain:
+            return name, domain
+    return ref, None
+
+
+def find_optional(ctx: ResourceContext, kind: str, ref: str) -> str | None:
+    """find_id, or None when there is no such object (a delete ignores it, as Heat)."""
+    try:
+        return find_id(ctx, kind, ref)
+    except ResourceFailed:
+        return None
+
+
 def find_id(ctx: ResourceContext, kind: str, ref: str, **scope: Any) -> str:
-    """The id of a Keystone role/project/domain/user/group/service from a name or id."""
+    """The id of a Keystone role/project/domain/user/group/service from a name or id;
+    a user, project or group may be written `name{domain}`, as Heat accepts."""
     finder = getattr(ctx.conn.identity, f"find_{kind}")
-    found = ctx.call(f"{kind}.find", lambda: finder(ref, ignore_missing=True, **scope))
+    name = ref
+    if kind in ("user", "project", "group"):
+        name, domain = split_domain(ref)
+        if domain is not None:
+            scope = {**scope, "domain_id": find_id(ctx, "domain", domain)}
+    found = ctx.call(f"{kind}.find", lambda: finder(name, ignore_missing=True, **scope))
     if found is None:
         raise ResourceFailed(f"{ctx.name}: Keystone {kind} '{ref}' not found")
     return str(found.id)
@@ -457,21 +480,17 @@ def assignment_kind(actor: str) -> AdminKind:
 
     def update(ctx: ResourceContext) -> None:
         if actor in ctx.changed:  # another user or group: move every grant over
-            old = getattr(ctx.conn.identity, f"find_{actor}")(
-                ctx.old_properties[actor], ignore_missing=True
-            )
+            old = find_optional(ctx, actor, ctx.old_properties[actor])
             if old is not None:
-                revoke_all(ctx, actor, str(old.id), ctx.old_properties.get("roles"))
+                revoke_all(ctx, actor, old, ctx.old_properties.get("roles"))
             grant_all(ctx, actor, actor_id(ctx, ctx.properties), ctx.properties.get("roles"))
         else:
             regrant(ctx, actor, actor_id(ctx, ctx.properties))
 
     def delete(ctx: ResourceContext, oid: str) -> None:
-        found = getattr(ctx.conn.identity, f"find_{actor}")(
-            ctx.properties[actor], ignore_missing=True
-        )
+        found = find_optional(ctx, actor, ctx.properties[actor])
         if found is not None:  # Heat ignores an actor that is already gone
-            revoke_all(ctx, actor, str(found.id), ctx.properties.get("roles"))
+            revoke_all(ctx, actor, found, ctx.properties.get("roles"))
 
     def shown(ctx: ResourceContext, oid: str) -> list[dict[str, Any]]:
         found = actor_id(ctx, ctx.properties)
@@ -480,12 +499,10 @@ def assignment_kind(actor: str) -> AdminKind:
 
     def all_held(ctx: ResourceContext) -> bool:
         """Whether the actor still holds every assignment (what `stack check` looks at)."""
-        found = getattr(ctx.conn.identity, f"find_{actor}")(
-            ctx.properties[actor], ignore_missing=True
-        )
+        found = find_optional(ctx, actor, ctx.properties[actor])
         if found is None:
             return False
-        current = held(ctx, actor, str(found.id))
+        current = held(ctx, actor, found)
         return all(item in current for item in _assignments(ctx, ctx.properties.get("roles")))
 
     return AdminKind(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from heatctl.engine.openstack_blazar import HOST, LEASE
+from heatctl.engine.openstack_services2 import status_lifecycle
 from heatctl.resources.registry import ResourceType, register
 from heatctl.resources.schema import (
     Attribute,
@@ -47,6 +49,18 @@ class Host(ResourceType):
         "updated_at": attribute("When the host was last updated.", PropertyType.STRING),
         "vcpus": attribute("Number of vCPUs.", PropertyType.INTEGER),
     }
+
+    # Lifecycle: heatctl.engine.openstack_blazar.HOST.
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = status_lifecycle(HOST)
 
 
 @register
@@ -140,3 +154,15 @@ class Lease(ResourceType):
         "updated_at": attribute("When the lease was last updated.", PropertyType.STRING),
         "user_id": attribute("User that owns the lease.", PropertyType.STRING),
     }
+
+    # Lifecycle: heatctl.engine.openstack_blazar.LEASE.
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = status_lifecycle(LEASE)

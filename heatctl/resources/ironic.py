@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from heatctl.engine.openstack_ironic import PORT
+from heatctl.engine.openstack_services2 import status_lifecycle
 from heatctl.resources.registry import ResourceType, register
 from heatctl.resources.schema import (
     Attribute,
@@ -59,3 +61,15 @@ class Port(ResourceType):
         "portgroup_uuid": attribute("Id of the port group.", PropertyType.STRING),
         "pxe_enabled": attribute("Whether PXE boot is enabled.", PropertyType.BOOLEAN),
     }
+
+    # Lifecycle: heatctl.engine.openstack_ironic.PORT.
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = status_lifecycle(PORT)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from heatctl.engine.openstack_magnum import CLUSTER, TEMPLATE
+from heatctl.engine.openstack_services2 import status_lifecycle
 from heatctl.resources.registry import ResourceType, register
 from heatctl.resources.schema import (
     Attribute,
@@ -75,6 +77,18 @@ class Cluster(ResourceType):
         "status": attribute("Status of the cluster.", PropertyType.STRING),
         "status_reason": attribute("Why the cluster has its status.", PropertyType.STRING),
     }
+
+    # Lifecycle: heatctl.engine.openstack_magnum.CLUSTER.
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = status_lifecycle(CLUSTER)
 
 
 @register
@@ -154,3 +168,15 @@ class ClusterTemplate(ResourceType):
                 ("volume_driver",),
                 f"volume_driver {driver} is not supported with {coe} (use {supported[coe]})",
             )
+
+    # Lifecycle: heatctl.engine.openstack_magnum.TEMPLATE.
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = status_lifecycle(TEMPLATE)

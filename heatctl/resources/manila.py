@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from heatctl.engine.openstack_manila import SECURITY_SERVICE, SHARE, SHARE_NETWORK, SHARE_TYPE
+from heatctl.engine.openstack_services2 import status_lifecycle
 from heatctl.resources.registry import ResourceType, register
 from heatctl.resources.schema import (
     Attribute,
@@ -84,6 +86,18 @@ class Share(ResourceType):
         "status": attribute("Status of the share.", PropertyType.STRING),
     }
 
+    # Lifecycle: heatctl.engine.openstack_manila.SHARE.
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = status_lifecycle(SHARE)
+
 
 @register
 class ShareNetwork(ResourceType):
@@ -127,6 +141,18 @@ class ShareNetwork(ResourceType):
         elif values.truthy("neutron_network") and not values.truthy("neutron_subnet"):
             report(("neutron_network",), "property 'neutron_network' needs 'neutron_subnet'")
 
+    # Lifecycle: heatctl.engine.openstack_manila.SHARE_NETWORK.
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = status_lifecycle(SHARE_NETWORK)
+
 
 @register
 class ShareType(ResourceType):
@@ -143,6 +169,18 @@ class ShareType(ResourceType):
         "name": string("Name of the type.", required=True),
         "snapshot_support": boolean("Whether backends must support snapshots.", default=True),
     }
+
+    # Lifecycle: heatctl.engine.openstack_manila.SHARE_TYPE.
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = status_lifecycle(SHARE_TYPE)
 
 
 @register
@@ -167,3 +205,15 @@ class SecurityService(ResourceType):
         ),
         "user": string("User or group of the service.", update_allowed=True),
     }
+
+    # Lifecycle: heatctl.engine.openstack_manila.SECURITY_SERVICE.
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = status_lifecycle(SECURITY_SERVICE)

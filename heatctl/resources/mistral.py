@@ -4,6 +4,16 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from heatctl.engine.openstack import methods_of
+from heatctl.engine.openstack_mistral import (
+    CRON_TRIGGER,
+    WORKFLOW,
+    ExternalResourceLifecycle,
+)
+from heatctl.engine.openstack_mistral import (
+    handle_signal as start_on_signal,
+)
+from heatctl.engine.openstack_services2 import status_lifecycle
 from heatctl.resources.registry import ResourceType, register
 from heatctl.resources.schema import (
     Attribute,
@@ -125,6 +135,19 @@ class Workflow(ResourceType):
         "executions": attribute("Executions of the workflow.", PropertyType.LIST),
     }
 
+    # Lifecycle: heatctl.engine.openstack_mistral.WORKFLOW.
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = status_lifecycle(WORKFLOW)
+    handle_signal = start_on_signal  # `heatctl stack signal` starts an execution
+
 
 @register
 class CronTrigger(ResourceType):
@@ -161,6 +184,18 @@ class CronTrigger(ResourceType):
         if not values.truthy("pattern") and not values.truthy("first_time"):
             one_required(report, (), "pattern", "first_time")
 
+    # Lifecycle: heatctl.engine.openstack_mistral.CRON_TRIGGER.
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = status_lifecycle(CRON_TRIGGER)
+
 
 @register
 class ExternalResource(ResourceType):
@@ -186,3 +221,15 @@ class ExternalResource(ResourceType):
     attributes: ClassVar[dict[str, Attribute]] = {
         "output": attribute("Output of the last execution.", PropertyType.MAP),
     }
+
+    # Lifecycle: heatctl.engine.openstack_mistral.ExternalResourceLifecycle.
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = methods_of(ExternalResourceLifecycle)

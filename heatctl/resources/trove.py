@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from heatctl.engine.openstack_services2 import status_lifecycle
+from heatctl.engine.openstack_trove import CLUSTER, INSTANCE_METHODS
 from heatctl.resources.registry import ResourceType, register
 from heatctl.resources.schema import (
     Attribute,
@@ -160,6 +162,18 @@ class Instance(ResourceType):
                 report(("networks", index), "exactly one of 'network' and 'port' is required")
                 return
 
+    # Lifecycle: heatctl.engine.openstack_trove.INSTANCE_METHODS.
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = INSTANCE_METHODS
+
 
 @register
 class Cluster(ResourceType):
@@ -236,3 +250,15 @@ class Cluster(ResourceType):
                     where = ("instances", index, "networks", position)
                     report(where, "exactly one of 'network' and 'port' is required")
                     return
+
+    # Lifecycle: heatctl.engine.openstack_trove.CLUSTER.
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = status_lifecycle(CLUSTER)

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from heatctl.engine.openstack import methods_of
+from heatctl.engine.openstack_services2 import status_lifecycle
+from heatctl.engine.openstack_zaqar import QUEUE, SUBSCRIPTION, SignedQueueURLLifecycle
 from heatctl.resources.registry import ResourceType, register
 from heatctl.resources.schema import (
     Attribute,
@@ -35,6 +38,18 @@ class Queue(ResourceType):
         "queue_id": attribute("Id of the queue (legacy).", hidden=True),
     }
 
+    # Lifecycle: heatctl.engine.openstack_zaqar.QUEUE.
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = status_lifecycle(QUEUE)
+
 
 @register
 class Subscription(ResourceType):
@@ -57,6 +72,18 @@ class Subscription(ResourceType):
             constraints=(value_range(min=60),),
         ),
     }
+
+    # Lifecycle: heatctl.engine.openstack_zaqar.SUBSCRIPTION.
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = status_lifecycle(SUBSCRIPTION)
 
 
 @register
@@ -85,6 +112,18 @@ class MistralTrigger(ResourceType):
         ),
     }
 
+    # Lifecycle: heatctl.engine.openstack_zaqar.SUBSCRIPTION.
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = status_lifecycle(SUBSCRIPTION)
+
 
 @register
 class SignedQueueURL(ResourceType):
@@ -112,3 +151,15 @@ class SignedQueueURL(ResourceType):
         "query_str": attribute("The URL's query string."),
         "signature": attribute("Signature of the URL."),
     }
+
+    # Lifecycle: heatctl.engine.openstack_zaqar.SignedQueueURLLifecycle.
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = methods_of(SignedQueueURLLifecycle)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from heatctl.engine.openstack_services2 import status_lifecycle
+from heatctl.engine.openstack_zun import CONTAINER
 from heatctl.resources.registry import ResourceType, register
 from heatctl.resources.schema import (
     Attribute,
@@ -124,3 +126,15 @@ class Container(ResourceType):
             if network.get("fixed_ip") and port is not None:
                 conflict(report, ("networks", index), "fixed_ip", "port")
                 return
+
+    # Lifecycle: heatctl.engine.openstack_zun.CONTAINER.
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = status_lifecycle(CONTAINER)

@@ -20,6 +20,14 @@ SERVICE_FACTORIES: tuple[str, ...] = (
     "heatctl.sandbox.designate:make",
     "heatctl.sandbox.barbican:make",
     "heatctl.sandbox.aodh:make",
+    "heatctl.sandbox.manila:make",
+    "heatctl.sandbox.mistral:make",
+    "heatctl.sandbox.zaqar:make",
+    "heatctl.sandbox.magnum:make",
+    "heatctl.sandbox.trove:make",
+    "heatctl.sandbox.zun:make",
+    "heatctl.sandbox.blazar:make",
+    "heatctl.sandbox.ironic:make",
 )
 
 
