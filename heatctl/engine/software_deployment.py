@@ -316,7 +316,7 @@ def _remove_swift_signal(ctx: ResourceContext) -> None:
         return
     from heatctl.engine import software_swift
 
-    software_swift.delete_object(ctx, ctx.data["signal_container"], ctx.data["signal_object"])
+    software_swift.delete_all_versions(ctx, ctx.data["signal_container"], ctx.data["signal_object"])
     software_swift.delete_container_if_empty(ctx, ctx.data["signal_container"])
     for key in ("signal_container", "signal_object", "signal_url", "signal_marker"):
         ctx.data.pop(key, None)

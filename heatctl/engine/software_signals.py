@@ -1,5 +1,6 @@
 """How `heatctl stack signal` reads a signal body, by the type of the resource signalled.
 
+AWS wait condition handles take cfn-signal's keys (Status, Reason, UniqueId, Data).
 Deployments take the agent's result (Heat's signal_software_deployment details: any JSON
 object, usually deploy_stdout, deploy_stderr, deploy_status_code and the config's outputs);
 handles take Heat's wait condition keys (heatctl.engine.builtin.normalize_signal). Both are
@@ -21,6 +22,10 @@ DEPLOYMENT_TYPES = frozenset(
 def normalize_for(type_name: str, payload: Any, sequence: int) -> dict[str, Any]:
     """The stored form of a signal to a resource of `type_name`; ValueError when the body
     does not fit the type."""
+    if type_name == "AWS::CloudFormation::WaitConditionHandle":
+        from heatctl.engine.software_waits import aws_signal
+
+        return aws_signal(payload, sequence)
     if type_name not in DEPLOYMENT_TYPES:
         from heatctl.engine.builtin import normalize_signal
 

@@ -105,6 +105,16 @@ def delete_object(ctx: ResourceContext, container: str, name: str) -> None:
     )
 
 
+def delete_all_versions(ctx: ResourceContext, container: str, name: str) -> None:
+    """Delete an object and every version kept of it: with X-Versions-Location each
+    DELETE brings the previous version back, so delete once per copy (as Heat does)."""
+    names = list_names(ctx, container)
+    if names is None:
+        return
+    for _ in range(max(1, sum(1 for n in names if name in n))):
+        delete_object(ctx, container, name)
+
+
 def delete_container_if_empty(ctx: ResourceContext, container: str) -> None:
     """Delete the container unless other objects are still in it (Heat ignores 404/409)."""
     store = ctx.conn.object_store

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from heatctl.resources import heat_signals
 from heatctl.resources.common import AWS_INSTANCE_COMMON, aws_tags, by_name
 from heatctl.resources.registry import ResourceType, register
 from heatctl.resources.schema import (
@@ -216,6 +217,17 @@ class WaitCondition(ResourceType):
         ),
     }
 
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = heat_signals.aws_wait_condition_lifecycle()
+
 
 @register
 class WaitConditionHandle(ResourceType):
@@ -223,6 +235,17 @@ class WaitConditionHandle(ResourceType):
 
     type_name = "AWS::CloudFormation::WaitConditionHandle"
     description = "A pre-signed URL that instances signal to complete a WaitCondition."
+
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = heat_signals.aws_handle_lifecycle()
 
 
 @register
