@@ -302,4 +302,8 @@ def nested_plugin(engine: StackEngine, type_name: str) -> ResourceGroupPlugin | 
     """The plugin of a type that runs as a nested stack, or None for other types."""
     if type_name == GROUP_TYPE:
         return ResourceGroupPlugin(engine)
+    if type_name in ("OS::Heat::SoftwareDeploymentGroup", "OS::Heat::StructuredDeploymentGroup"):
+        from heatctl.engine.software_group import DeploymentGroupPlugin
+
+        return DeploymentGroupPlugin(engine, type_name)
     return None
