@@ -114,3 +114,27 @@ def attributes(ctx: ResourceContext) -> dict[str, Any]:
         "name": str(ctx.properties.get("name") or ctx.physical_name()),
         "os_collect_config": dict((ctx.data.get("metadata") or {}).get("os-collect-config", {})),
     }
+
+
+def server_user_data(ctx: ResourceContext) -> str | None:
+    """OS::Nova::Server's user_data as Heat sends it for RAW and SOFTWARE_CONFIG: a value
+    that is the id of a stored software config (get_resource of a CloudConfig, a
+    MultipartMime...) is replaced by that config's content."""
+    value = ctx.properties.get("user_data")
+    if not value:
+        return None
+    fmt = str(ctx.properties.get("user_data_format") or "HEAT_CFNTOOLS")
+    if fmt in ("RAW", "SOFTWARE_CONFIG") and _is_uuid(str(value)):
+        store = getattr(ctx.journal, "store", None)
+        found = software_store(ctx).find_config(str(value)) if store is not None else None
+        if found is not None:
+            return found.config if isinstance(found.config, str) else json.dumps(found.config)
+    return str(value)
+
+
+def _is_uuid(value: str) -> bool:
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True
