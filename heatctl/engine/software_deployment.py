@@ -255,16 +255,19 @@ def apply_result(store: SoftwareStore, deployment: Deployment, details: Any) -> 
 
 
 def delete(ctx: ResourceContext, structured: bool = False) -> Wait | None:
-    """Run DELETE on the server when asked to, then remove the deployment."""
+    """Run DELETE on the server when asked to (also a deployment whose actions had only
+    DELETE, made now, as Heat), then remove the deployment. A server heatctl no longer
+    knows is not waited for (Heat: the server does not exist)."""
     store = software_store(ctx)
-    if ctx.physical_id and store.find_deployment(ctx.physical_id) is not None:
-        config_id = str(ctx.properties.get("config") or "")
-        config = store.find_config(config_id) if config_id else None
-        actions = list(ctx.properties.get("actions") or [])
-        if runs_for(config, actions, "DELETE") and ctx.data.get("action") != "DELETE":
-            progress = start(ctx, "DELETE", structured)
-            if progress is not None:
-                return progress
+    server = str(ctx.properties.get("server") or "")
+    config_id = str(ctx.properties.get("config") or "")
+    config = store.find_config(config_id) if config_id else None
+    actions = list(ctx.properties.get("actions") or [])
+    wanted = runs_for(config, actions, "DELETE") and ctx.data.get("action") != "DELETE"
+    if wanted and server_row_data(store, server) is not None:
+        progress = start(ctx, "DELETE", structured)
+        if progress is not None:
+            return progress
     return check_delete(ctx)
 
 

@@ -156,34 +156,45 @@ def read_metadata(url: str) -> dict[str, Any]:
 
 
 def test_structured_deployment_metadata_reaches_a_deployed_server(
-    run_cli: Any, state_dir: Path, tmp_path: Path
+    run_cli: Any, state_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # one process keeps the sandbox (and the TempURL's port) while the guest reads it
-    with Sandbox(state_path=state_dir / "sandbox.db") as sandbox:
-        clouds = tmp_path / "clouds.yaml"
-        clouds.write_text(yaml.safe_dump({"clouds": {"sb": sandbox.cloud_config()}}))
-        result = create(run_cli, tmp_path, STRUCTURED, "st", "--os-cloud", "sb")
-        assert result.exit_code == 0, result.stderr
-        out = outputs(run_cli, "st")
-        assert out["name"] == "bare-metal-1"
-        occ = out["occ"]
-        assert occ["collectors"] == ["request", "local"]
-        metadata = read_metadata(occ["request"]["metadata_url"])
-        assert metadata["os-collect-config"]["request"] == occ["request"]
-        (deployment,) = metadata["deployments"]
-        assert deployment["name"] == "10_httpd" and deployment["group"] == "os-apply-config"
-        server_id = json.loads(run_cli("stack", "resources", "st", "--json").stdout)["server"]
-        assert deployment["config"]["httpd"] == {
-            "port": 80,
-            "server": server_id["physical_id"],
-        }
-        assert deployment["config"]["missing"] is None  # LAX
-        assert out["components"]["configs"][1]["actions"] == ["DELETE"]
-        assert run_cli("stack", "update", "st", "-P", "port=8080", "--os-cloud", "sb").exit_code == 0
-        (deployment,) = read_metadata(occ["request"]["metadata_url"])["deployments"]
-        assert deployment["config"]["httpd"]["port"] == 8080
-        strict = run_cli("stack", "update", "st", "-P", "validate=STRICT", "--os-cloud", "sb")
-        assert strict.exit_code == ExitCode.FAILED
-        assert "The Parameter (nothing) was not provided." in strict.stderr
-        assert run_cli("stack", "delete", "st", "--yes", "--os-cloud", "sb").exit_code == 0
-        assert sandbox.inventory() == {}
+    clouds = tmp_path / "clouds.yaml"
+    try:
+        with Sandbox(state_path=state_dir / "sandbox.db") as sandbox:
+            clouds.write_text(yaml.safe_dump({"clouds": {"sb": sandbox.cloud_config()}}))
+            monkeypatch.setenv("OS_CLIENT_CONFIG_FILE", str(clouds))
+            deploy_and_read(run_cli, tmp_path, sandbox)
+    finally:
+        # openstacksdk adds OS_CLIENT_CONFIG_FILE to its module-level search list for good:
+        # the file must not outlive the test, or later tests in this process would use it.
+        clouds.unlink(missing_ok=True)
+
+
+def deploy_and_read(run_cli: Any, tmp_path: Path, sandbox: Any) -> None:
+    """Create, read the metadata as the guest would, update, delete."""
+    result = create(run_cli, tmp_path, STRUCTURED, "st", "--os-cloud", "sb")
+    assert result.exit_code == 0, result.stderr
+    out = outputs(run_cli, "st")
+    assert out["name"] == "bare-metal-1"
+    occ = out["occ"]
+    assert occ["collectors"] == ["request", "local"]
+    metadata = read_metadata(occ["request"]["metadata_url"])
+    assert metadata["os-collect-config"]["request"] == occ["request"]
+    (deployment,) = metadata["deployments"]
+    assert deployment["name"] == "10_httpd" and deployment["group"] == "os-apply-config"
+    server_id = json.loads(run_cli("stack", "resources", "st", "--json").stdout)["server"]
+    assert deployment["config"]["httpd"] == {
+        "port": 80,
+        "server": server_id["physical_id"],
+    }
+    assert deployment["config"]["missing"] is None  # LAX
+    assert out["components"]["configs"][1]["actions"] == ["DELETE"]
+    assert run_cli("stack", "update", "st", "-P", "port=8080", "--os-cloud", "sb").exit_code == 0
+    (deployment,) = read_metadata(occ["request"]["metadata_url"])["deployments"]
+    assert deployment["config"]["httpd"]["port"] == 8080
+    strict = run_cli("stack", "update", "st", "-P", "validate=STRICT", "--os-cloud", "sb")
+    assert strict.exit_code == ExitCode.FAILED
+    assert "The Parameter (nothing) was not provided." in strict.stderr
+    assert run_cli("stack", "delete", "st", "--yes", "--os-cloud", "sb").exit_code == 0
+    assert sandbox.inventory() == {}

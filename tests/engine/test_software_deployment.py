@@ -228,3 +228,19 @@ def test_temp_url_signal_is_a_put_by_the_guest(
     urllib.request.urlopen(request, timeout=10).close()
     finish(proc)
     assert inventory(state_dir) == {}
+
+
+def test_delete_only_deployment_runs_on_delete(
+    run_cli: Any, state_dir: Path, tmp_path: Path
+) -> None:
+    template = tmp_path / "sd.yaml"
+    template.write_text(TEMPLATE)
+    created = run_cli("stack", "create", str(template), "--name", "sd", "-P", "actions=DELETE")
+    assert created.exit_code == 0, created.stderr  # nothing to wait for on create
+    assert software_rows(state_dir) == (1, 0)
+    proc = start(state_dir, tmp_path, "delete", "sd", "--yes")
+    row = wait_in_progress(run_cli, proc, "DELETE")
+    delivered(state_dir, row["physical_id"], "DELETE")
+    signal(run_cli, {"deploy_stdout": "bye", "deploy_status_code": 0})
+    finish(proc)
+    assert software_rows(state_dir) == (0, 0) and inventory(state_dir) == {}
