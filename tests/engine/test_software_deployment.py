@@ -244,3 +244,21 @@ def test_delete_only_deployment_runs_on_delete(
     signal(run_cli, {"deploy_stdout": "bye", "deploy_status_code": 0})
     finish(proc)
     assert software_rows(state_dir) == (0, 0) and inventory(state_dir) == {}
+
+
+def test_a_killed_create_resumes_and_takes_the_signal(
+    run_cli: Any, state_dir: Path, tmp_path: Path
+) -> None:
+    proc = start(state_dir, tmp_path, "create", str(tmp_path / "sd.yaml"))
+    row = wait_in_progress(run_cli, proc, "CREATE")
+    delivered(state_dir, row["physical_id"], "CREATE")
+    proc.kill()  # heatctl dies while the deployment waits for its result
+    proc.communicate(timeout=30)
+    signal(run_cli, {"deploy_stdout": "after the crash", "deploy_status_code": 0})
+    resumed = run_cli("stack", "resume", "sd")
+    assert resumed.exit_code == 0, resumed.stderr
+    assert outputs(run_cli)["stdout"] == "after the crash"
+    assert resources(run_cli)["deployment"]["physical_id"] == row["physical_id"]
+    assert software_rows(state_dir) == (2, 1)  # no second deployment, no second config
+    assert run_cli("stack", "delete", "sd", "--yes").exit_code == 0
+    assert inventory(state_dir) == {} and software_rows(state_dir) == (0, 0)
