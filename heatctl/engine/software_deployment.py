@@ -335,13 +335,16 @@ def server_row_data(store: SoftwareStore, server_id: str) -> dict[str, Any] | No
 
 
 def push_server_metadata(ctx: ResourceContext, store: SoftwareStore, server_id: str) -> None:
-    """Write the server's metadata, with its deployments, to its TempURL (POLL_TEMP_URL),
-    as Heat's _push_metadata_software_deployments does."""
+    """Write the server's metadata, with its deployments, to its Swift object
+    (POLL_TEMP_URL), as Heat's _push_metadata_software_deployments. Heat PUTs to the
+    object's TempURL; heatctl writes the same object through the Swift API, so a TempURL
+    signed for an earlier endpoint (the embedded sandbox's port changes between runs)
+    does not get in the way."""
     data = server_row_data(store, server_id) or {}
-    url = data.get("metadata_put_url")
-    if not url:
+    container, name = data.get("metadata_container"), data.get("metadata_object_name")
+    if not container or not name:
         return  # the metadata stays in heatctl's state (no Heat API to poll)
     from heatctl.engine import software_swift
 
     metadata = {**(data.get("metadata") or {}), "deployments": store.server_metadata(server_id)}
-    software_swift.put_url(ctx, str(url), json.dumps(metadata).encode())
+    software_swift.put_object(ctx, str(container), str(name), json.dumps(metadata))

@@ -6,7 +6,8 @@ Its metadata is `os-collect-config` (how the agent polls) plus `deployments` (wr
 each deployment to it). With software_config_transport POLL_TEMP_URL, as Heat: a Swift
 container (deployment_swift_data.container, or the physical name) and object
 (deployment_swift_data.object, or a uuid) hold the metadata; the agent reads it with a GET
-TempURL (os_collect_config.request.metadata_url) and deployments PUT to a PUT TempURL.
+TempURL (os_collect_config.request.metadata_url); deployments write the object (heatctl
+through the Swift API, Heat through a PUT TempURL kept as metadata_put_url).
 POLL_SERVER_CFN / POLL_SERVER_HEAT / ZAQAR_MESSAGE name Heat APIs heatctl does not have:
 the metadata stays in heatctl's state and os_collect_config says where Heat would be,
 without credentials.

@@ -9,11 +9,10 @@ account has none, as Heat does) and never expires in practice (Heat: 2**31 - 1 -
 from __future__ import annotations
 
 import secrets
-import urllib.request
 from typing import Any
 from urllib.parse import urlparse
 
-from heatctl.engine.lifecycle import ResourceContext, ResourceFailed
+from heatctl.engine.lifecycle import ResourceContext
 
 MAX_EPOCH = 2147483647
 IN_PROGRESS = "in progress"  # Heat's first body of a multi-signal object
@@ -127,15 +126,3 @@ def delete_container_if_empty(ctx: ResourceContext, container: str) -> None:
                 raise
 
     ctx.call("swift.delete_container", delete)
-
-
-def put_url(ctx: ResourceContext, url: str, data: bytes) -> None:
-    """PUT to a TempURL without a token (how Heat pushes server metadata)."""
-
-    def send() -> None:
-        request = urllib.request.Request(url, data=data, method="PUT")
-        with urllib.request.urlopen(request, timeout=30) as response:
-            if response.status >= 300:
-                raise ResourceFailed(f"{ctx.name}: PUT to the metadata URL gave {response.status}")
-
-    ctx.call("swift.put_temp_url", send)

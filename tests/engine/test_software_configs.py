@@ -198,3 +198,28 @@ def deploy_and_read(run_cli: Any, tmp_path: Path, sandbox: Any) -> None:
     assert "The Parameter (nothing) was not provided." in strict.stderr
     assert run_cli("stack", "delete", "st", "--yes", "--os-cloud", "sb").exit_code == 0
     assert sandbox.inventory() == {}
+
+
+NO_SIGNAL_ON_DEPLOYED = """
+heat_template_version: 2018-08-31
+resources:
+  server: {type: OS::Heat::DeployedServer, properties: {software_config_transport: POLL_TEMP_URL}}
+  config: {type: OS::Heat::SoftwareConfig, properties: {group: script, config: "echo hi"}}
+  deployment:
+    type: OS::Heat::SoftwareDeployment
+    properties: {config: {get_resource: config}, server: {get_resource: server},
+                 signal_transport: NO_SIGNAL}
+"""
+
+
+def test_metadata_is_written_again_by_a_later_run(
+    run_cli: Any, state_dir: Path, tmp_path: Path
+) -> None:
+    """Each command starts the embedded sandbox on a new port: the delete (another run)
+    still writes the server's metadata, without the deployment, and leaves nothing."""
+    assert create(run_cli, tmp_path, NO_SIGNAL_ON_DEPLOYED, "n").exit_code == 0
+    update = run_cli("stack", "update", "n", "-t", str(tmp_path / "n.yaml"))
+    assert update.exit_code == 0, update.stderr
+    result = run_cli("stack", "delete", "n", "--yes")
+    assert result.exit_code == 0, result.stderr
+    assert inventory(state_dir) == {}
