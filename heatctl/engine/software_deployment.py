@@ -127,7 +127,9 @@ def derive_config(
         content = substitute(content, values, key, strict)
     return SoftwareConfig(
         id=_uuid(ctx, f"derived:{action}:{ctx.data.get('runs', 0)}"),
-        name=str(ctx.properties.get("name") or (config.name if config else "") or ctx.name),
+        name=str(
+            ctx.properties.get("name") or (config.name if config else "") or ctx.physical_name()
+        ),
         group=(config.group if config else "") or "Heat::Ungrouped",
         config=content if content is not None else "",
         inputs=inputs,
