@@ -571,9 +571,9 @@ def signal(app: AppContext, name: str, resource: str, data: str | None) -> None:
     """Send a signal to a resource (a WaitConditionHandle), as a server's boot script would."""
     import json
 
-    from heatctl.engine.builtin import normalize_signal
     from heatctl.engine.resource_signal import deliver, handles_signals
     from heatctl.engine.runtime import CloudFactory
+    from heatctl.engine.software_signals import normalize_for
     from heatctl.errors import InvalidInput
 
     store = _store(app)
@@ -600,7 +600,7 @@ def signal(app: AppContext, name: str, resource: str, data: str | None) -> None:
         return
     try:
         payload = json.loads(data) if data else {}
-        body = normalize_signal(payload, len(store.signals(record.id, row.physical_id)) + 1)
+        body = normalize_for(row.type, payload, len(store.signals(record.id, row.physical_id)) + 1)
     except ValueError as error:  # JSONDecodeError is a ValueError
         raise InvalidInput(f"--data: {error}") from error
     store.add_signal(record.id, row.physical_id, resource, body)

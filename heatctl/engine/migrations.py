@@ -154,6 +154,46 @@ def _v2_signals(db: sqlite_utils.Database) -> None:
     db.table("signals").create_index(["stack_id", "target"])
 
 
+def _v3_software(db: sqlite_utils.Database) -> None:
+    # Software configs and deployments are heatctl's own objects (Heat keeps them in its
+    # database, behind its API): a deployment finds its config by id, in any stack, and a
+    # server's deployment metadata lists every deployment to it.
+    db.table("software_configs").create(
+        {
+            "id": str,
+            "name": str,
+            "group_name": str,
+            "config": str,  # JSON: a string, or a map for structured configs
+            "inputs": str,
+            "outputs": str,
+            "options": str,
+            "stack_id": str,
+            "created_at": float,
+        },
+        pk="id",
+        not_null={"group_name", "created_at"},
+    )
+    db.table("software_deployments").create(
+        {
+            "id": str,
+            "server_id": str,
+            "config_id": str,
+            "input_values": str,
+            "action": str,
+            "status": str,
+            "status_reason": str,
+            "output_values": str,
+            "stack_id": str,
+            "resource_name": str,
+            "created_at": float,
+            "updated_at": float,
+        },
+        pk="id",
+        not_null={"server_id", "status", "created_at"},
+    )
+    db.table("software_deployments").create_index(["server_id"])
+
+
 Migration = tuple[int, str, Callable[[sqlite_utils.Database], None]]
 
 MIGRATIONS: list[Migration] = [
@@ -163,6 +203,7 @@ MIGRATIONS: list[Migration] = [
         _v1_initial,
     ),
     (2, "signals sent to resources (wait condition handles)", _v2_signals),
+    (3, "software configs and deployments", _v3_software),
 ]
 
 LATEST = MIGRATIONS[-1][0]

@@ -349,6 +349,11 @@ def raise_nested(result: OperationResult) -> None:
     )
 
 
+DEPLOYMENT_GROUP_TYPES = frozenset(
+    {"OS::Heat::SoftwareDeploymentGroup", "OS::Heat::StructuredDeploymentGroup"}
+)
+
+
 def nested_types() -> frozenset[str]:
     """The types whose plugin runs a nested stack (nested_plugin gives one for each)."""
     from heatctl.engine import nested_groups, scaling
@@ -356,6 +361,7 @@ def nested_types() -> frozenset[str]:
     return frozenset(
         {STACK_TYPE, CFN_STACK_TYPE, nested_groups.GROUP_TYPE, nested_groups.CHAIN_TYPE}
         | scaling.GROUP_TYPES
+        | DEPLOYMENT_GROUP_TYPES
     )
 
 
@@ -371,4 +377,8 @@ def nested_plugin(engine: StackEngine, type_name: str) -> ChildStackPlugin | Non
         return nested_groups.ResourceChainPlugin(engine)
     if type_name in scaling.GROUP_TYPES:
         return scaling.ScalingGroupPlugin(engine, type_name)
+    if type_name in DEPLOYMENT_GROUP_TYPES:
+        from heatctl.engine.software_group import DeploymentGroupPlugin
+
+        return DeploymentGroupPlugin(engine, type_name)
     return None

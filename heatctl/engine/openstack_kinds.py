@@ -390,6 +390,8 @@ def _server_networks(ctx: ResourceContext) -> list[dict[str, Any]] | str:
 
 
 def _server_body(ctx: ResourceContext) -> dict[str, Any]:
+    from heatctl.engine.software_server import server_user_data
+
     p = ctx.properties
     conn = ctx.conn
     flavor = conn.compute.find_flavor(p["flavor"], ignore_missing=False)
@@ -402,7 +404,7 @@ def _server_body(ctx: ResourceContext) -> dict[str, Any]:
             "image_id": image.id if image is not None else None,
             "networks": _server_networks(ctx),
             "key_name": p.get("key_name"),
-            "user_data": p.get("user_data") or None,
+            "user_data": server_user_data(ctx),  # a software config id becomes its content
             "availability_zone": p.get("availability_zone"),
             "security_groups": [{"name": g} for g in groups] if groups else None,
             "metadata": {**(p.get("metadata") or {}), TAG_KEY: ctx.tag},

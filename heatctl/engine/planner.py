@@ -79,6 +79,8 @@ class TypeInfo:
     """A type's own rule that a change forces a replacement (TestResource update_replace)."""
     property_types: Mapping[str, str] = field(default_factory=dict)
     """Declared type of each property (string, integer, number, boolean, list, map, any)."""
+    replace_every_update: bool = False
+    """Replaced on every stack update, changed or not (UpdateWaitConditionHandle)."""
 
     def update_allowed(self, prop: str) -> bool:
         return self.open_properties or prop in self.updatable
@@ -94,6 +96,7 @@ def type_info_from_class(cls: Any) -> TypeInfo:
         delete_first=bool(getattr(cls, "replace_delete_first", False)),
         replace_on_update=getattr(cls, "replace_on_update", None),
         property_types={n: str(p.type) for n, p in schema.properties.items()},
+        replace_every_update=bool(getattr(cls, "replace_every_update", False)),
     )
 
 
@@ -247,6 +250,8 @@ def _decide_properties(
     changed = sorted(
         k for k in new.keys() | old.keys() if new.get(k) is UNKNOWN or new.get(k) != old.get(k)
     )
+    if not changed and info.replace_every_update:
+        return Decision(desired.name, Change.REPLACE, desired.type, ("replaced on every update",))
     if not changed:
         return Decision(desired.name, Change.KEEP, desired.type)
     uncertain = any(new.get(k) is UNKNOWN for k in changed)

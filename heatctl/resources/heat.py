@@ -305,157 +305,6 @@ class TestResource(ResourceType):
 
 
 @register
-class WaitCondition(ResourceType):
-    """OS::Heat::WaitCondition: Waits until its handle has received enough success signals."""
-
-    type_name = "OS::Heat::WaitCondition"
-    description = "Waits until its handle has received enough success signals."
-    properties: ClassVar[dict[str, Property]] = {
-        "count": integer(
-            "Success signals needed before creation goes on.",
-            default=1,
-            update_allowed=True,
-            constraints=(value_range(min=1),),
-        ),
-        "handle": string(
-            "The OS::Heat::WaitConditionHandle that receives the signals.", required=True
-        ),
-        "timeout": number(
-            "Seconds to wait for the signals before failing.",
-            required=True,
-            constraints=(value_range(min=1, max=43200),),
-        ),
-    }
-    attributes: ClassVar[dict[str, Attribute]] = {
-        "data": attribute(
-            "JSON map of signal id to the data sent with each signal.", PropertyType.STRING
-        ),
-    }
-
-    def create(self, ctx: ResourceContext) -> Wait | None:
-        from heatctl.engine.builtin import wait_start
-
-        _StateOnly.named(ctx)
-        return wait_start(ctx)
-
-    def check_create_complete(self, ctx: ResourceContext) -> Wait | None:
-        from heatctl.engine.builtin import wait_check
-
-        return wait_check(ctx)
-
-    def resolve_attributes(self, ctx: ResourceContext) -> dict[str, Any]:
-        from heatctl.engine.builtin import wait_data
-
-        return wait_data(ctx)
-
-    update = check_update_complete = check_create_complete
-    delete = check_delete_complete = _StateOnly.done
-    find_by_tag = not_in_cloud
-
-
-@register
-class WaitConditionHandle(ResourceType):
-    """OS::Heat::WaitConditionHandle: Receives signals (e.g. from a server's boot script) for a WaitCondition."""
-
-    type_name = "OS::Heat::WaitConditionHandle"
-    description = "Receives signals (e.g. from a server's boot script) for a WaitCondition."
-    properties: ClassVar[dict[str, Property]] = {
-        "signal_transport": string(
-            "How clients send signals to the handle.",
-            default="TOKEN_SIGNAL",
-            constraints=(
-                allowed_values(
-                    "CFN_SIGNAL",
-                    "TEMP_URL_SIGNAL",
-                    "HEAT_SIGNAL",
-                    "NO_SIGNAL",
-                    "ZAQAR_SIGNAL",
-                    "TOKEN_SIGNAL",
-                ),
-            ),
-        ),
-    }
-    attributes: ClassVar[dict[str, Attribute]] = {
-        "curl_cli": attribute(
-            "A curl command prefix that sends a signal to the handle.", PropertyType.STRING
-        ),
-        "endpoint": attribute(
-            "URL to signal when signal_transport is TOKEN_SIGNAL.", PropertyType.STRING
-        ),
-        "signal": attribute(
-            "JSON map with everything a client needs to send a signal.", PropertyType.STRING
-        ),
-        "token": attribute(
-            "Token to send with a signal when signal_transport is TOKEN_SIGNAL.",
-            PropertyType.STRING,
-        ),
-    }
-    # The token lets whoever holds it signal the handle: stored apart and masked.
-    secret_attributes: ClassVar[tuple[str, ...]] = ("token",)
-
-    def create(self, ctx: ResourceContext) -> Wait | None:
-        from heatctl.engine.builtin import handle_attributes
-
-        _StateOnly.named(ctx)
-        ctx.attributes.update(handle_attributes(ctx))
-        return None
-
-    check_create_complete = update = check_update_complete = _StateOnly.done
-    delete = check_delete_complete = _StateOnly.done
-    resolve_attributes = _StateOnly.no_attributes
-    find_by_tag = not_in_cloud
-
-
-@register
-class UpdateWaitConditionHandle(ResourceType):
-    """OS::Heat::UpdateWaitConditionHandle: A WaitConditionHandle that forgets its signals and gets a new URL on every update."""
-
-    type_name = "OS::Heat::UpdateWaitConditionHandle"
-    description = (
-        "A WaitConditionHandle that forgets its signals and gets a new URL on every update."
-    )
-
-
-@register
-class SwiftSignal(ResourceType):
-    """OS::Heat::SwiftSignal: Waits for signals written to a Swift TempURL (an OS::Heat::SwiftSignalHandle)."""
-
-    type_name = "OS::Heat::SwiftSignal"
-    description = "Waits for signals written to a Swift TempURL (an OS::Heat::SwiftSignalHandle)."
-    properties: ClassVar[dict[str, Property]] = {
-        "count": integer(
-            "Success signals needed before creation goes on.",
-            default=1,
-            constraints=(value_range(min=1, max=1000),),
-        ),
-        "handle": string("TempURL where the signals are written.", required=True),
-        "timeout": number(
-            "Seconds to wait for the signals before failing.",
-            required=True,
-            constraints=(value_range(min=1, max=43200),),
-        ),
-    }
-    attributes: ClassVar[dict[str, Attribute]] = {
-        "data": attribute("JSON map of the data uploaded with the signals.", PropertyType.STRING),
-    }
-
-
-@register
-class SwiftSignalHandle(ResourceType):
-    """OS::Heat::SwiftSignalHandle: A Swift TempURL that clients write signals to."""
-
-    type_name = "OS::Heat::SwiftSignalHandle"
-    description = "A Swift TempURL that clients write signals to."
-    attributes: ClassVar[dict[str, Attribute]] = {
-        "curl_cli": attribute("A curl command prefix that sends a signal.", PropertyType.STRING),
-        "endpoint": attribute("TempURL to send signals to.", PropertyType.STRING),
-        "token": attribute(
-            "Always empty: TempURLs need no token (kept for compatibility).", PropertyType.STRING
-        ),
-    }
-
-
-@register
 class Stack(ResourceType):
     """OS::Heat::Stack: A nested stack created from a template, possibly in another region."""
 
@@ -505,36 +354,14 @@ class AccessPolicy(ResourceType):
         "AllowedResources": list_of("Names of the resources users may access.", required=True),
     }
 
+    def create(self, ctx: ResourceContext) -> Wait | None:
+        from heatctl.engine.software_waits import check_allowed_resources
 
-@register
-class Delay(ResourceType):
-    """OS::Heat::Delay: Pauses for a random time within bounds during the chosen actions."""
+        check_allowed_resources(ctx)
+        _StateOnly.named(ctx)
+        return None
 
-    type_name = "OS::Heat::Delay"
-    description = "Pauses for a random time within bounds during the chosen actions."
-    properties: ClassVar[dict[str, Property]] = {
-        "actions": list_of(
-            "Actions during which to pause.",
-            default=["CREATE"],
-            update_allowed=True,
-            constraints=(allowed_values("CREATE", "DELETE", "SUSPEND", "RESUME"),),
-        ),
-        "jitter_multiplier": number(
-            "Seconds each unit of jitter stands for.",
-            default=1.0,
-            update_allowed=True,
-            constraints=(value_range(min=0),),
-        ),
-        "max_jitter": number(
-            "Largest random extra wait, in units of `jitter_multiplier`.",
-            default=0,
-            update_allowed=True,
-            constraints=(value_range(min=0),),
-        ),
-        "min_wait": number(
-            "Shortest wait, in seconds.",
-            default=0,
-            update_allowed=True,
-            constraints=(value_range(min=0),),
-        ),
-    }
+    check_create_complete = update = check_update_complete = _StateOnly.done
+    delete = check_delete_complete = _StateOnly.done
+    resolve_attributes = _StateOnly.no_attributes
+    find_by_tag = not_in_cloud

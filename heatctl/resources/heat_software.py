@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, ClassVar
 
+from heatctl.engine.lifecycle import not_in_cloud
 from heatctl.resources.common import by_name
 from heatctl.resources.registry import ResourceType, register
 from heatctl.resources.schema import (
@@ -20,6 +22,75 @@ from heatctl.resources.schema import (
     string,
 )
 from heatctl.resources.values import PropertyValues, Report
+
+if TYPE_CHECKING:
+    from heatctl.engine.lifecycle import ResourceContext
+    from heatctl.engine.wait import Wait
+
+Method = Callable[..., Any]
+
+
+def _done(self: Any, ctx: ResourceContext) -> Wait | None:
+    return None
+
+
+def _config_lifecycle(builder: str) -> tuple[Method, ...]:
+    """Lifecycle of a config type: store the config built by software_config.<builder>,
+    delete it on delete, `config` attribute from the store (no cloud object)."""
+
+    def create(self: Any, ctx: ResourceContext) -> Wait | None:
+        from heatctl.engine import software_config
+
+        return software_config.create_config(ctx, getattr(software_config, builder))
+
+    def delete(self: Any, ctx: ResourceContext) -> Wait | None:
+        from heatctl.engine.software_config import delete_config
+
+        return delete_config(ctx)
+
+    def resolve_attributes(self: Any, ctx: ResourceContext) -> dict[str, Any]:
+        from heatctl.engine.software_config import config_attributes
+
+        return config_attributes(ctx)
+
+    return create, _done, _done, _done, delete, _done, resolve_attributes, not_in_cloud
+
+
+def _deployment_lifecycle(structured: bool) -> tuple[Method, ...]:
+    """Lifecycle of a deployment type (heatctl.engine.software_deployment)."""
+
+    def create(self: Any, ctx: ResourceContext) -> Wait | None:
+        from heatctl.engine.software_deployment import start
+
+        return start(ctx, "CREATE", structured)
+
+    def update(self: Any, ctx: ResourceContext) -> Wait | None:
+        from heatctl.engine.software_deployment import start
+
+        return start(ctx, "UPDATE", structured)
+
+    def check(self: Any, ctx: ResourceContext) -> Wait | None:
+        from heatctl.engine.software_deployment import check
+
+        return check(ctx)
+
+    def delete(self: Any, ctx: ResourceContext) -> Wait | None:
+        from heatctl.engine.software_deployment import delete
+
+        return delete(ctx, structured)
+
+    def check_delete(self: Any, ctx: ResourceContext) -> Wait | None:
+        from heatctl.engine.software_deployment import check_delete
+
+        return check_delete(ctx)
+
+    def resolve_attributes(self: Any, ctx: ResourceContext) -> dict[str, Any]:
+        from heatctl.engine.software_deployment import attributes
+
+        return attributes(ctx)
+
+    return create, check, update, check, delete, check_delete, resolve_attributes, not_in_cloud
+
 
 CONFIG_IO: dict[str, Property] = {
     "inputs": list_of(
@@ -147,6 +218,17 @@ class SoftwareConfig(ResourceType):
         "config": attribute("The config content.", PropertyType.STRING),
     }
 
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = _config_lifecycle("plain_config")
+
 
 @register
 class StructuredConfig(ResourceType):
@@ -167,6 +249,17 @@ class StructuredConfig(ResourceType):
     attributes: ClassVar[dict[str, Attribute]] = {
         "config": attribute("The config content.", PropertyType.STRING),
     }
+
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = _config_lifecycle("plain_config")
 
 
 @register
@@ -218,6 +311,17 @@ class SoftwareComponent(ResourceType):
                 return
             seen.update(actions)
 
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = _config_lifecycle("component_config")
+
 
 @register
 class SoftwareDeployment(ResourceType):
@@ -233,6 +337,17 @@ class SoftwareDeployment(ResourceType):
     )
     attributes: ClassVar[dict[str, Attribute]] = {**DEPLOYMENT_OUTPUTS}
     dynamic_attributes = True
+
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = _deployment_lifecycle(structured=False)
 
 
 @register
@@ -250,6 +365,17 @@ class StructuredDeployment(ResourceType):
     )
     attributes: ClassVar[dict[str, Attribute]] = {**DEPLOYMENT_OUTPUTS}
     dynamic_attributes = True
+
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = _deployment_lifecycle(structured=True)
 
 
 @register
@@ -298,6 +424,17 @@ class CloudConfig(ResourceType):
         "config": attribute("The cloud-config document.", PropertyType.STRING),
     }
 
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = _config_lifecycle("cloud_config")
+
 
 @register
 class MultipartMime(ResourceType):
@@ -328,6 +465,17 @@ class MultipartMime(ResourceType):
     attributes: ClassVar[dict[str, Attribute]] = {
         "config": attribute("The multipart MIME document.", PropertyType.STRING),
     }
+
+    (
+        create,
+        check_create_complete,
+        update,
+        check_update_complete,
+        delete,
+        check_delete_complete,
+        resolve_attributes,
+        find_by_tag,
+    ) = _config_lifecycle("multipart_config")
 
 
 @register
@@ -365,3 +513,26 @@ class DeployedServer(ResourceType):
             "Configuration for os-collect-config on the server.", PropertyType.MAP
         ),
     }
+
+    def create(self, ctx: ResourceContext) -> Wait | None:
+        from heatctl.engine.software_server import create
+
+        return create(ctx)
+
+    def update(self, ctx: ResourceContext) -> Wait | None:
+        from heatctl.engine.software_server import update
+
+        return update(ctx)
+
+    def delete(self, ctx: ResourceContext) -> Wait | None:
+        from heatctl.engine.software_server import delete
+
+        return delete(ctx)
+
+    def resolve_attributes(self, ctx: ResourceContext) -> dict[str, Any]:
+        from heatctl.engine.software_server import attributes
+
+        return attributes(ctx)
+
+    check_create_complete = check_update_complete = check_delete_complete = _done
+    find_by_tag = not_in_cloud

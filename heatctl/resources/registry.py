@@ -52,7 +52,7 @@ _TYPES: dict[str, type[ResourceType]] = {}
 # Modules holding the built-in types, by type-name prefix. `get` imports only the modules of
 # the prefix it is asked about (a template uses a few services), `names` imports all.
 MODULES_BY_PREFIX: dict[str, tuple[str, ...]] = {
-    "OS::Heat::": ("heat", "heat_groups", "heat_software"),
+    "OS::Heat::": ("heat", "heat_groups", "heat_software", "heat_signals"),
     "OS::Nova::": ("nova",),
     "OS::Neutron::": (
         "neutron",
@@ -78,6 +78,7 @@ MODULES_BY_PREFIX: dict[str, tuple[str, ...]] = {
     "OS::Zaqar::": ("zaqar",),
     "OS::Zun::": ("zun",),
     "AWS::EC2::": ("aws_ec2",),
+    "AWS::AutoScaling::": ("aws_autoscaling",),
     "AWS::": ("aws",),
 }
 

@@ -1,14 +1,30 @@
-"""Swift v1: account, containers (metadata, ACLs, 409 when not empty) and objects."""
+"""Swift v1: account, containers (metadata, ACLs, 409 when not empty), objects, TempURLs
+and X-Versions-Location versioning.
+
+TempURLs work as Swift's tempurl middleware: the account's X-Account-Meta-Temp-URL-Key (or
+-Key-2) signs `METHOD\nEXPIRES\nPATH` with HMAC (SHA1, SHA256 or SHA512, hex, or
+`<digest>:<base64>`); a request carrying `temp_url_sig` and `temp_url_expires` needs no
+token. PATH is the path Swift sees (`/v1/AUTH_<project>/<container>/<object>`), i.e. after
+the sandbox's `/object-store` prefix. GET signatures also allow HEAD.
+"""
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import hmac
 import json
 from email.utils import formatdate
 from urllib.parse import unquote
 
 from heatctl.sandbox.cloud import Cloud
 from heatctl.sandbox.web import ApiError, Body, Request, Response, Router, empty
+
+TEMP_URL_KEYS = ("x-account-meta-temp-url-key", "x-account-meta-temp-url-key-2")
+DIGESTS = {"sha1": hashlib.sha1, "sha256": hashlib.sha256, "sha512": hashlib.sha512}
+HEX_LENGTHS = {40: "sha1", 64: "sha256", 128: "sha512"}
+TEMP_URL_METHODS = ("GET", "HEAD", "PUT", "POST", "DELETE")
+UNAUTHORIZED = "Unauthorized: Temp URL invalid"
 
 CONTAINER_HEADERS = (
     "x-container-read",
@@ -72,6 +88,36 @@ class ObjectStoreService:
             },
         }
         return Response(200, json.dumps(data).encode(), {"Content-Type": "application/json"})
+
+    # -- TempURLs ----------------------------------------------------------------------
+    def authorize_temp_url(self, request: Request, sub: str) -> None:
+        """Let a TempURL request through without a token, as Swift's tempurl middleware:
+        the signature must match a key of the account, and the URL must not have expired.
+        401 otherwise. Sets the request's project from the account in the path."""
+        parts = sub.split("/", 4)
+        account = parts[2] if len(parts) > 2 else ""
+        if len(parts) != 5 or parts[1] != "v1" or not parts[4].strip("/"):
+            raise ApiError(401, UNAUTHORIZED)
+        if request.method not in TEMP_URL_METHODS or not account.startswith("AUTH_"):
+            raise ApiError(401, UNAUTHORIZED)
+        try:
+            expires = int(request.arg("temp_url_expires") or "")
+        except ValueError:
+            raise ApiError(401, UNAUTHORIZED) from None
+        if expires < self.cloud.now():
+            raise ApiError(401, UNAUTHORIZED)
+        project = account[len("AUTH_") :]
+        meta = json.loads(self.cloud.store.get_meta(f"swift-account:{project}", "{}"))
+        keys = [str(meta[k]) for k in TEMP_URL_KEYS if meta.get(k)]
+        signature = request.arg("temp_url_sig") or ""
+        methods = ("GET", "HEAD", "PUT") if request.method == "HEAD" else (request.method,)
+        if not any(
+            temp_url_matches(signature, key, method, expires, sub)
+            for key in keys
+            for method in methods
+        ):
+            raise ApiError(401, UNAUTHORIZED)
+        request.project_id = project
 
     # -- account ---------------------------------------------------------------------
     def account(self, request: Request) -> Response:
@@ -236,6 +282,7 @@ class ObjectStoreService:
         data, meta = stored
         if request.method == "DELETE":
             self.cloud.store.delete_object(container, name)
+            self._restore_version(request, container, name)
             return empty(204)
         if request.method == "POST":
             # A POST replaces the user metadata and the settable system headers.
@@ -286,10 +333,48 @@ class ObjectStoreService:
             last_modified=self._modified(),
             timestamp=f"{self.cloud.now():.5f}",
         )
+        self._archive_version(request, container, name)
         self.cloud.store.put_object(container, name, data, meta)
         return empty(
             201, {"Etag": etag, "Last-Modified": formatdate(self.cloud.now(), usegmt=True)}
         )
+
+    # -- X-Versions-Location (Swift's legacy "stack" versioning) ------------------------
+    def _versions_of(self, request: Request, container: str, name: str) -> tuple[str, str] | None:
+        """(versions container key, prefix of the object's archived copies), when the
+        container keeps versions in an existing container."""
+        body = self.cloud.load("container", container)
+        where = (body or {}).get("meta", {}).get("x-versions-location")
+        if not where:
+            return None
+        key = f"{request.project_id}/{unquote(str(where))}"
+        if self.cloud.load("container", key) is None:
+            return None
+        return key, f"{len(name):03x}{name}/"
+
+    def _archive_version(self, request: Request, container: str, name: str) -> None:
+        """A PUT over an existing object first copies it to the versions container."""
+        versions = self._versions_of(request, container, name)
+        current = self.cloud.store.get_object(container, name) if versions else None
+        if versions is None or current is None:
+            return
+        data, meta = current
+        key, prefix = versions
+        self.cloud.store.put_object(key, f"{prefix}{float(meta['timestamp']):016.5f}", data, meta)
+
+    def _restore_version(self, request: Request, container: str, name: str) -> None:
+        """A DELETE brings back the newest archived copy, if any (and removes it there)."""
+        versions = self._versions_of(request, container, name)
+        if versions is None:
+            return
+        key, prefix = versions
+        copies = [n for n, _ in self.cloud.store.list_objects(key) if n.startswith(prefix)]
+        if not copies:
+            return
+        stored = self.cloud.store.get_object(key, copies[-1])
+        if stored is not None:
+            self.cloud.store.put_object(container, name, *stored)
+            self.cloud.store.delete_object(key, copies[-1])
 
     def _object_headers(self, meta: Body) -> dict[str, str]:
         headers = {
@@ -327,3 +412,21 @@ class ObjectStoreService:
 
     def _modified(self) -> str:
         return formatdate(self.cloud.now(), usegmt=True)
+
+
+def temp_url_matches(signature: str, key: str, method: str, expires: int, path: str) -> bool:
+    """Whether `signature` is the HMAC of `METHOD\nEXPIRES\nPATH` with `key` (hex, whose
+    length tells the digest, or `<digest>:<base64>`), compared in constant time."""
+    digest_name = HEX_LENGTHS.get(len(signature))
+    if ":" in signature:
+        digest_name, _, encoded = signature.partition(":")
+        try:
+            raw = base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4))
+        except ValueError:
+            return False
+        signature = raw.hex()
+    if digest_name not in DIGESTS:
+        return False
+    message = f"{method}\n{expires}\n{path}".encode()
+    expected = hmac.new(key.encode(), message, DIGESTS[digest_name]).hexdigest()
+    return hmac.compare_digest(expected, signature.lower())
