@@ -67,10 +67,44 @@ def usable(text: str, loader_class: Any) -> bool:
     return (
         "*" not in text
         and "<<" not in text
-        and _TAG.search(text) is None
+        # The regular expression is slow (its alternation is tried at every character):
+        # most documents have no `!` at all.
+        and ("!" not in text or _TAG.search(text) is None)
         and None not in resolvers
         and not getattr(loader_class, "yaml_path_resolvers", None)
     )
+
+
+# Plain scalars resolved before, per loader class: the same text always resolves to the
+# same value (a str, or an int, float, bool or None: immutable, so sharing is safe), and a
+# template repeats its words (`type`, `properties`, `true`, ...) many times. The table is
+# dropped when the class's implicit resolvers change (PyYAML's add_implicit_resolver) and
+# stops growing when full. Only successful resolutions are kept: a problem is found again
+# each time. Only scalars whose first character some resolver starts with come here.
+_STRING = object()  # "resolves to itself, a str"
+_MISSING = object()
+_IMMUTABLE = frozenset({str, int, float, bool, type(None)})
+_RESOLVED: dict[Any, tuple[Any, dict[str, tuple[Any, ...]], dict[str, Any]]] = {}
+_RESOLVED_MAX = 8192
+
+
+def _resolution_cache(loader: Any) -> tuple[dict[str, tuple[Any, ...]], dict[str, Any]]:
+    """The loader class's resolvers by first character, and its table of resolved scalars."""
+    current = loader.yaml_implicit_resolvers
+    entry = _RESOLVED.get(loader.__class__)
+    if entry is None or entry[0] is not current:
+        entry = None
+    else:
+        resolvers = entry[1]
+        if len(resolvers) != len(current) or any(
+            resolvers.get(first) != tuple(pairs) for first, pairs in current.items()
+        ):
+            entry = None
+    if entry is None:
+        resolvers = {first: tuple(pairs) for first, pairs in current.items()}
+        entry = (current, resolvers, {})
+        _RESOLVED[loader.__class__] = entry
+    return entry[1], entry[2]
 
 
 class EventBuilder:
@@ -80,9 +114,7 @@ class EventBuilder:
         self.loader = loader
         self.file = file
         self.limits = limits
-        self.resolvers = {
-            first: tuple(pairs) for first, pairs in loader.yaml_implicit_resolvers.items()
-        }
+        self.resolvers, self.resolved = _resolution_cache(loader)
         self.error: LoadError | None = None  # the first problem, raised once parsed
         self.constructors = loader.yaml_constructors
 
@@ -133,14 +165,31 @@ class EventBuilder:
     def scalar(self, event: Any, depth: int) -> Any:
         """A plain scalar's value, resolved as PyYAML does (no tag or anchor)."""
         value = event.value
-        tag = _STR
-        if event.implicit[0]:
-            for candidate, regexp in self.resolvers.get(value[:1], ()):
-                if regexp.match(value):
-                    tag = candidate
-                    break
-        if tag == _STR:
+        if not event.implicit[0]:
             return value
+        known = self.resolved.get(value, _MISSING)
+        if known is _STRING:
+            return value
+        if known is not _MISSING and depth <= self.limits.max_depth:
+            return known
+        tag = _STR
+        for candidate, regexp in self.resolvers.get(value[:1], ()):
+            if regexp.match(value):
+                tag = candidate
+                break
+        if tag == _STR:
+            result: Any = value
+            known = _STRING
+        else:
+            result = known = self._construct(event, tag, depth)
+            if self.error is not None or type(result) not in _IMMUTABLE:
+                return result
+        if len(self.resolved) < _RESOLVED_MAX:
+            self.resolved[value] = known
+        return result
+
+    def _construct(self, event: Any, tag: str, depth: int) -> Any:
+        value = event.value
         if tag == _MERGE:  # `<<`: only the node-based builder merges
             raise Fallback
         mark = event.start_mark
@@ -199,6 +248,7 @@ class EventBuilder:
         )
         mapping_end, sequence_end, no_key = MappingEndEvent, SequenceEndEvent, _NO_KEY
         shift = _SHIFT
+        lookup, missing, string = self.resolved.get, _MISSING, _STRING
         # The open collections above the current one: (container, is it a list, its marks,
         # pending key). Locals only: this loop runs once per node of the document.
         stack: list[tuple[Any, bool, list[Any], Any]] = []
@@ -219,9 +269,15 @@ class EventBuilder:
                 value = event.value
                 # Quoted, or a first character no implicit type starts with: a string.
                 if event.implicit[0] and value[:1] in resolvers:
-                    value = self.scalar(event, len(stack) + 2)
-                    if self.error is not None:
-                        return root
+                    known = lookup(value, missing)  # scalar(), its common case inlined
+                    if known is string:
+                        pass
+                    elif known is not missing and len(stack) + 2 <= max_depth:
+                        value = known
+                    else:
+                        value = self.scalar(event, len(stack) + 2)
+                        if self.error is not None:
+                            return root
             elif cls is mapping_start or cls is sequence_start:
                 if key is no_key and not in_list:
                     raise Fallback  # a mapping or sequence as a key: the builder reports it
