@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from heatctl.dsl.diagnostics import did_you_mean
+from heatctl.translate.tosca.constraints import violation
 from heatctl.translate.tosca.sources import fail
 from heatctl.translate.tosca.types import TypeDef, TypeRegistry
 from heatctl.translate.tosca.values import ValueProblem, check_primitive
@@ -157,8 +158,6 @@ class Checker:
         self, value: Any, kind: str, schema: Mapping[str, Any], path: tuple[Any, ...], what: str
     ) -> None:
         """Raise a diagnostic if a literal value breaks one of the property's constraints."""
-        from heatctl.translate.tosca.constraints import violation
-
         constraints = schema.get("constraints")
         for constraint in constraints if isinstance(constraints, list) else []:
             if isinstance(constraint, Mapping) and len(constraint) == 1:

@@ -30,6 +30,7 @@ class TopologyBuilder:
         self.document = document
         self.reporter = reporter
         self.checker = Checker(registry, file, document)
+        self._capability_cache: dict[int, tuple[TypeDef, list[Any]]] = {}
         topology = document.get("topology_template") or {}
         self.templates = _mapping(
             topology.get("node_templates"),
@@ -123,17 +124,14 @@ class TopologyBuilder:
         }
         return node
 
-    def _capabilities(self, node: Node, what: str) -> dict[str, dict[str, Any]]:
-        definitions = self.registry.merged(node.typedef, "capabilities")
-        given = _mapping(
-            node.definition.get("capabilities"),
-            "capabilities",
-            self.file,
-            self.document,
-            (*node.path, "capabilities"),
-        )
-        result: dict[str, dict[str, Any]] = {}
-        for name, definition in definitions.items():
+    def _capability_schemas(self, typedef: TypeDef) -> list[tuple[Any, Any, dict[str, Any]]]:
+        """Per capability of a node type: its name, property schemas and their defaults.
+        The same for every node of the type, so built once per type and translation."""
+        cached = self._capability_cache.get(id(typedef))
+        if cached is not None and cached[0] is typedef:
+            return cached[1]
+        table = []
+        for name, definition in self.registry.merged(typedef, "capabilities").items():
             cap_type = definition.get("type") if isinstance(definition, Mapping) else definition
             captype = self.registry.find("capability_types", cap_type)
             schemas = self.registry.merged(captype, "properties") if captype else {}
@@ -147,6 +145,25 @@ class TopologyBuilder:
                         for k, v in definition["properties"].items()
                     },
                 }
+            defaults = {
+                key: schema["default"]
+                for key, schema in schemas.items()
+                if isinstance(schema, Mapping) and "default" in schema
+            }
+            table.append((name, schemas, defaults))
+        self._capability_cache[id(typedef)] = (typedef, table)
+        return table
+
+    def _capabilities(self, node: Node, what: str) -> dict[str, dict[str, Any]]:
+        given = _mapping(
+            node.definition.get("capabilities"),
+            "capabilities",
+            self.file,
+            self.document,
+            (*node.path, "capabilities"),
+        )
+        result: dict[str, dict[str, Any]] = {}
+        for name, schemas, defaults in self._capability_schemas(node.typedef):
             body = given.get(name) or {}
             path = (*node.path, "capabilities", name)
             values = _mapping(
@@ -156,6 +173,9 @@ class TopologyBuilder:
                 self.document,
                 (*path, "properties"),
             )
+            if not values:  # merge_properties() of nothing given: the defaults
+                result[str(name)] = dict(defaults)
+                continue
             result[str(name)] = merge_properties(
                 self.checker,
                 schemas,
@@ -164,14 +184,16 @@ class TopologyBuilder:
                 f"capability '{name}' of {what}",
                 check_required=False,
             )
-        for name in given:
-            if name not in definitions:
-                raise fail(
-                    f"{what} has no capability '{name}'{did_you_mean(name, definitions)}",
-                    self.file,
-                    self.document,
-                    (*node.path, "capabilities", name),
-                )
+        if given:
+            definitions = self.registry.merged(node.typedef, "capabilities")
+            for name in given:
+                if name not in definitions:
+                    raise fail(
+                        f"{what} has no capability '{name}'{did_you_mean(name, definitions)}",
+                        self.file,
+                        self.document,
+                        (*node.path, "capabilities", name),
+                    )
         return result
 
     def _requirements(self, node: Node, nodes: Mapping[str, Node]) -> None:

@@ -277,8 +277,8 @@ def translate_tosca(
         )
     ctx.nodes = TopologyBuilder(registry, ctx.file, ctx.document, ctx.reporter).build()
     for node in ctx.nodes.values():
-        kinds = (kind for base, kind in KINDS if registry.is_a(node.typedef, base))
-        ctx.kinds[node.name] = next(kinds, "software")
+        lineage = registry.lineage(node.typedef)  # is_a() for each of KINDS, in one set
+        ctx.kinds[node.name] = next((kind for base, kind in KINDS if base in lineage), "software")
     builders.build_all(ctx)
     software.build_all(ctx)
     policies.build_all(ctx)

@@ -119,6 +119,7 @@ def _reserved_names() -> dict[str, frozenset[str]]:
 # TypeDefs themselves, they are read-only: merged() hands out copies.
 _NORMATIVE_CHAINS: dict[tuple[str, str], list[TypeDef]] = {}
 _NORMATIVE_MERGED: dict[tuple[str, str, str], dict[str, Any]] = {}
+_NORMATIVE_LINEAGES: dict[tuple[str, str], tuple[list[TypeDef], frozenset[str]]] = {}
 
 
 class TypeRegistry:
@@ -131,6 +132,7 @@ class TypeRegistry:
         self.misplaced: list[TypeDef] = []
         self._chains: dict[tuple[str, str], list[TypeDef]] = {}
         self._merged: dict[tuple[str, str, str], dict[str, Any]] = {}
+        self._lineages: dict[tuple[str, str], tuple[list[TypeDef], frozenset[str]]] = {}
         self._shadowed: set[str] = set()
         """Sections where a template type takes a name of the normative hierarchy."""
         self._custom: set[str] = set()
@@ -164,9 +166,10 @@ class TypeRegistry:
         for section, entries in self.types.items():
             if section not in self._custom:  # only normative types: checked once and for all
                 continue
-            for typedef in list(entries.values()):
+            # The template's types, in table order (the normative ones were checked once).
+            for typedef in [t for t in entries.values() if t.file is not None]:
                 parent = typedef.definition.get("derived_from")
-                if parent is None or typedef.file is None:
+                if parent is None:
                     continue
                 if not isinstance(parent, str):
                     raise fail(
@@ -257,7 +260,18 @@ class TypeRegistry:
 
     def is_a(self, typedef: TypeDef, ancestor: str) -> bool:
         """True if `typedef` is `ancestor` or derives from it."""
-        return any(t.name == ancestor for t in self.chain(typedef))
+        return typedef.name == ancestor or ancestor in self.lineage(typedef)
+
+    def lineage(self, typedef: TypeDef) -> frozenset[str]:
+        """The names of the type and its ancestors (is_a's question, asked many times per
+        node: a set kept beside each chain)."""
+        chain = self.chain(typedef)
+        key = (typedef.section, typedef.name)
+        table = self._lineages if self._own(typedef) else _NORMATIVE_LINEAGES
+        cached = table.get(key)
+        if cached is None or cached[0] is not chain:  # kept as long as the chain it names
+            cached = table[key] = (chain, frozenset(t.name for t in chain))
+        return cached[1]
 
     def merged(self, typedef: TypeDef, key: str) -> dict[str, Any]:
         """A mapping section (properties, capabilities, interfaces...) merged down the chain."""
