@@ -84,27 +84,22 @@ def usable(text: str, loader_class: Any) -> bool:
 _STRING = object()  # "resolves to itself, a str"
 _MISSING = object()
 _IMMUTABLE = frozenset({str, int, float, bool, type(None)})
-_RESOLVED: dict[Any, tuple[Any, dict[str, tuple[Any, ...]], dict[str, Any]]] = {}
+_RESOLVED: dict[Any, tuple[Any, Any, dict[str, tuple[Any, ...]], dict[str, Any]]] = {}
 _RESOLVED_MAX = 8192
 
 
 def _resolution_cache(loader: Any) -> tuple[dict[str, tuple[Any, ...]], dict[str, Any]]:
     """The loader class's resolvers by first character, and its table of resolved scalars."""
     current = loader.yaml_implicit_resolvers
+    # PyYAML's add_implicit_resolver() gives a class its own copy of the table, then
+    # appends to the list of a first character: a new table or a longer list.
+    signature = (len(current), tuple(map(len, current.values())))
     entry = _RESOLVED.get(loader.__class__)
-    if entry is None or entry[0] is not current:
-        entry = None
-    else:
-        resolvers = entry[1]
-        if len(resolvers) != len(current) or any(
-            resolvers.get(first) != tuple(pairs) for first, pairs in current.items()
-        ):
-            entry = None
-    if entry is None:
+    if entry is None or entry[0] is not current or entry[1] != signature:
         resolvers = {first: tuple(pairs) for first, pairs in current.items()}
-        entry = (current, resolvers, {})
+        entry = (current, signature, resolvers, {})
         _RESOLVED[loader.__class__] = entry
-    return entry[1], entry[2]
+    return entry[2], entry[3]
 
 
 class EventBuilder:

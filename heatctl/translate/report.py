@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from heatctl.dsl.diagnostics import locate
+from heatctl.dsl.loader import locate_in
 from heatctl.translate.base import ReportEntry, ReportKind
 
 
@@ -44,7 +44,7 @@ class Reporter:
         """Record an entry for the construct at `path` (in `document`, default the main one)."""
         doc = self.document if document is None else document
         # Point at the construct's key (`workflows:` / `deploy:`), where a reader looks.
-        line, col = locate(doc, path, key=True) if doc is not None else (None, None)
+        line, col = locate_in(doc, path, key=True) if doc is not None else (None, None)
         entry = ReportEntry(kind, message, file or self.file, line, col, construct_name(path))
         entries = self.entries
         if self._seen_of != (id(entries), len(entries)):

@@ -18,6 +18,10 @@ from heatctl.translate.tosca.model import (
 from heatctl.translate.tosca.sources import fail
 from heatctl.translate.tosca.types import TypeDef, TypeRegistry
 
+# Capability tables of normative node types (see TopologyBuilder._capability_schemas),
+# keyed by the identity of the process's normative TypeDef, which they keep alive.
+_SHARED_CAPABILITIES: dict[int, tuple[TypeDef, list[Any]]] = {}
+
 
 class TopologyBuilder:
     """Turns node_templates (and relationship_templates) into Nodes, checking as it goes."""
@@ -127,7 +131,11 @@ class TopologyBuilder:
     def _capability_schemas(self, typedef: TypeDef) -> list[tuple[Any, Any, dict[str, Any]]]:
         """Per capability of a node type: its name, property schemas and their defaults.
         The same for every node of the type, so built once per type and translation."""
-        cached = self._capability_cache.get(id(typedef))
+        # A normative node type whose capability types are all normative has the same
+        # table in every translation: kept per process, like the normative types.
+        shared = self.registry.normative_only(typedef, "capability_types")
+        cache = _SHARED_CAPABILITIES if shared else self._capability_cache
+        cached = cache.get(id(typedef))
         if cached is not None and cached[0] is typedef:
             return cached[1]
         table = []
@@ -151,7 +159,7 @@ class TopologyBuilder:
                 if isinstance(schema, Mapping) and "default" in schema
             }
             table.append((name, schemas, defaults))
-        self._capability_cache[id(typedef)] = (typedef, table)
+        cache[id(typedef)] = (typedef, table)
         return table
 
     def _capabilities(self, node: Node, what: str) -> dict[str, dict[str, Any]]:

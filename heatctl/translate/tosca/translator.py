@@ -319,8 +319,10 @@ _LEAVES = frozenset({str, int, float, bool, type(None)})
 
 def _referenced_files(ctx: Context, templates: list[Any]) -> dict[str, bytes]:
     """The content of every local file the HOT reads with get_file, where the source has it."""
+    import os
     import posixpath
 
+    from heatctl.dsl.loader import read_bytes
     from heatctl.translate.tosca.sources import is_url
 
     files: dict[str, bytes] = {}
@@ -333,7 +335,7 @@ def _referenced_files(ctx: Context, templates: list[Any]) -> dict[str, bytes]:
             data = ctx.sources.archive.members.get(key)
         else:
             try:
-                data = (Path(ctx.sources.main.location) / name).read_bytes()
+                data = read_bytes(os.path.join(ctx.sources.main.location, name))
             except OSError:
                 data = None
         if data is None:

@@ -132,6 +132,8 @@ class TypeRegistry:
         self.misplaced: list[TypeDef] = []
         self._chains: dict[tuple[str, str], list[TypeDef]] = {}
         self._merged: dict[tuple[str, str, str], dict[str, Any]] = {}
+        self._primitives: dict[str, str | None] = {}
+        self._primitives_of: tuple[int, int] = (0, 0)
         self._lineages: dict[tuple[str, str], tuple[list[TypeDef], frozenset[str]]] = {}
         self._shadowed: set[str] = set()
         """Sections where a template type takes a name of the normative hierarchy."""
@@ -140,6 +142,7 @@ class TypeRegistry:
 
     def add_sources(self, sources: SourceSet) -> None:
         """Add the custom types of every loaded file; check every derived_from resolves."""
+        self._primitives.clear()  # base_primitive()'s answers may change
         for source in sources:
             for section in SECTIONS:
                 entries = source.document.get(section)
@@ -241,6 +244,12 @@ class TypeRegistry:
             cached = chains[key] = self._chain(typedef)
         return cached
 
+    def normative_only(self, typedef: TypeDef, *sections: str) -> bool:
+        """Whether what is derived from `typedef` and from lookups in `sections` is the same
+        in every translation: a normative type the template leaves untouched, and sections
+        without template types (so a per-process table may keep it)."""
+        return not self._own(typedef) and self._custom.isdisjoint(sections)
+
     def _own(self, typedef: TypeDef) -> bool:
         """Whether `typedef`'s chain and merged sections are this registry's own (a template
         type, or a normative one whose section the template redefines) or the process's."""
@@ -310,6 +319,17 @@ class TypeRegistry:
 
     def base_primitive(self, name: str) -> str | None:
         """The primitive a type name stands for (PortDef -> integer), or None if complex."""
+        if name in PRIMITIVES:
+            return name
+        key = (id(self.types["data_types"]), len(self.types["data_types"]), name)
+        if key[:2] != self._primitives_of:  # data types were added: forget the answers
+            self._primitives.clear()
+            self._primitives_of = key[:2]
+        if name not in self._primitives:
+            self._primitives[name] = self._base_primitive(name)
+        return self._primitives[name]
+
+    def _base_primitive(self, name: str) -> str | None:
         seen: set[str] = set()
         while name not in PRIMITIVES:
             typedef = self.find("data_types", name) or self.find(
