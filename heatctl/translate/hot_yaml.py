@@ -229,16 +229,18 @@ def _value(value: Any, indent: str, out: list[str]) -> None:
             out.append(" " + _string(value))
     elif type(value) in _SCALARS:
         out.append(" " + _scalar(value))
-    elif isinstance(value, dict | Mapping):
+    elif isinstance(value, dict):
         if value:
             _mapping(value, indent + "  ", out)
         else:
             out.append(" {}")
-    elif isinstance(value, list | tuple):
+    elif isinstance(value, list | tuple):  # before the (slow, ABC) Mapping check
         if value:
             _sequence(value, indent + "  ", out)
         else:
             out.append(" []")
+    elif isinstance(value, Mapping):
+        _value(dict(value), indent, out)
     elif isinstance(value, str):
         _value(str(value), indent, out)
     else:

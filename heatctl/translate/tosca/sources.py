@@ -226,13 +226,13 @@ def _imports(source: SourceFile) -> Iterator[tuple[str, tuple[Any, ...], Mapping
         path: tuple[Any, ...] = ("imports", index)
         target: Any = entry
         options: Mapping[str, Any] = {}
-        if isinstance(entry, Mapping):
+        if isinstance(entry, dict | Mapping):
             if "file" in entry:
                 target, options = entry["file"], entry
             elif len(entry) == 1:
                 ((key, value),) = entry.items()
-                target = value.get("file") if isinstance(value, Mapping) else value
-                options = value if isinstance(value, Mapping) else {}
+                target = value.get("file") if isinstance(value, dict | Mapping) else value
+                options = value if isinstance(value, dict | Mapping) else {}
                 path = (*path, key)
         if not isinstance(target, str) or not target:
             raise fail("an import must name a file", source.name, source.document, path)

@@ -63,11 +63,11 @@ class TopologyBuilder:
 
     def _copied(self, name: str, body: Any) -> Any:
         """`copy: other` (TOSCA 1.2+): start from the other template, then apply this one."""
-        if not isinstance(body, Mapping) or "copy" not in body:
+        if not isinstance(body, dict | Mapping) or "copy" not in body:
             return body
         path = ("topology_template", "node_templates", name, "copy")
         source = self.templates.get(body["copy"])
-        if not isinstance(source, Mapping):
+        if not isinstance(source, dict | Mapping):
             raise fail(
                 f"copy names '{body['copy']}', which is not a node template{did_you_mean(body['copy'], self.templates)}",
                 self.file,
@@ -82,7 +82,7 @@ class TopologyBuilder:
 
     def _node(self, name: str, body: Any) -> Node:
         path = ("topology_template", "node_templates", name)
-        if not isinstance(body, Mapping) or "type" not in body:
+        if not isinstance(body, dict | Mapping) or "type" not in body:
             raise fail(f"node template '{name}' needs a type", self.file, self.document, path)
         for key in body:
             if key not in NODE_KEYS:
@@ -140,23 +140,25 @@ class TopologyBuilder:
             return cached[1]
         table = []
         for name, definition in self.registry.merged(typedef, "capabilities").items():
-            cap_type = definition.get("type") if isinstance(definition, Mapping) else definition
+            cap_type = (
+                definition.get("type") if isinstance(definition, dict | Mapping) else definition
+            )
             captype = self.registry.find("capability_types", cap_type)
             schemas = self.registry.merged(captype, "properties") if captype else {}
-            if isinstance(definition, Mapping) and isinstance(
+            if isinstance(definition, dict | Mapping) and isinstance(
                 definition.get("properties"), Mapping
             ):
                 schemas = {
                     **schemas,
                     **{
-                        k: v if isinstance(v, Mapping) else {"type": "string", "default": v}
+                        k: v if isinstance(v, dict | Mapping) else {"type": "string", "default": v}
                         for k, v in definition["properties"].items()
                     },
                 }
             defaults = {
                 key: schema["default"]
                 for key, schema in schemas.items()
-                if isinstance(schema, Mapping) and "default" in schema
+                if isinstance(schema, dict | Mapping) and "default" in schema
             }
             table.append((name, schemas, defaults))
         cache[id(typedef)] = (typedef, table)
@@ -175,7 +177,7 @@ class TopologyBuilder:
             body = given.get(name) or {}
             path = (*node.path, "capabilities", name)
             values = _mapping(
-                body.get("properties") if isinstance(body, Mapping) else None,
+                body.get("properties") if isinstance(body, dict | Mapping) else None,
                 "capability properties",
                 self.file,
                 self.document,
@@ -217,7 +219,7 @@ class TopologyBuilder:
         for index, item in enumerate(items):
             path = (*node.path, "requirements", index)
             item = self._misindented(item, path)
-            if not isinstance(item, Mapping) or len(item) != 1:
+            if not isinstance(item, dict | Mapping) or len(item) != 1:
                 raise fail(
                     "a requirement must be a mapping with one name", self.file, self.document, path
                 )
@@ -240,7 +242,7 @@ class TopologyBuilder:
     def _misindented(self, item: Any, path: tuple[Any, ...]) -> Any:
         """`- link:` followed by `node: X` at the same indentation is a two-key mapping;
         tosca-parser reads it as the requirement `link` on X, and so do we, with a note."""
-        if isinstance(item, Mapping) and len(item) == 2 and "node" in item:
+        if isinstance(item, dict | Mapping) and len(item) == 2 and "node" in item:
             names = [k for k in item if k != "node"]
             if item[names[0]] is None:
                 self.reporter.approximate(
@@ -265,7 +267,7 @@ class TopologyBuilder:
         properties: dict[str, Any] = {}
         interfaces: dict[str, Any] = {}
         template_name: str | None = None
-        if isinstance(body, Mapping):
+        if isinstance(body, dict | Mapping):
             target = body.get("node")
             capability = body.get("capability", capability)
             relationship = body.get("relationship", relationship)
@@ -278,7 +280,7 @@ class TopologyBuilder:
             template_name = relationship
             rel_body = self.relationship_templates[relationship]
             relationship = rel_body
-        if isinstance(relationship, Mapping):
+        if isinstance(relationship, dict | Mapping):
             where = (*path, "relationship")
             properties = dict(
                 _mapping(
@@ -308,14 +310,15 @@ class TopologyBuilder:
             defaults = {
                 k: v["default"]
                 for k, v in self.registry.merged(reltype, "properties").items()
-                if isinstance(v, Mapping) and "default" in v
+                if isinstance(v, dict | Mapping) and "default" in v
             }
             properties = {**defaults, **properties}
             if template_name is None and not interfaces:
                 interfaces = {
                     name: ops
                     for name, ops in self.registry.merged(reltype, "interfaces").items()
-                    if isinstance(ops, Mapping) and any(op not in ("type", "inputs") for op in ops)
+                    if isinstance(ops, dict | Mapping)
+                    and any(op not in ("type", "inputs") for op in ops)
                 }
         target_name = self._target(node, target, path, nodes)
         return Requirement(

@@ -208,7 +208,7 @@ def _check_top_level(sources: SourceSet) -> None:
                     (key,),
                 )
     topology = main.document.get("topology_template")
-    if topology is not None and not isinstance(topology, Mapping):
+    if topology is not None and not isinstance(topology, dict | Mapping):
         raise fail(
             "topology_template must be a mapping", main.name, main.document, ("topology_template",)
         )
@@ -300,7 +300,8 @@ def translate_tosca(
 def _get_files(value: Any, found: list[str] | None = None) -> list[str]:
     """Every get_file path in `value`, in document order (one list, no copies per level)."""
     found = [] if found is None else found
-    if isinstance(value, dict | Mapping):  # dict first: the exact check is cheap
+    # dict, then list, then the (slow, ABC) Mapping check for anything else.
+    if isinstance(value, dict) or (not isinstance(value, list) and isinstance(value, Mapping)):
         if len(value) == 1 and isinstance(value.get("get_file"), str):
             found.append(value["get_file"])
             return found

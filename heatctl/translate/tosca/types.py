@@ -148,7 +148,7 @@ class TypeRegistry:
                 entries = source.document.get(section)
                 if entries is None:
                     continue
-                if not isinstance(entries, Mapping):
+                if not isinstance(entries, dict | Mapping):
                     raise fail(
                         f"{section} must be a mapping of type names to definitions",
                         source.name,
@@ -156,7 +156,7 @@ class TypeRegistry:
                         (section,),
                     )
                 for name, definition in entries.items():
-                    if not isinstance(definition, Mapping):
+                    if not isinstance(definition, dict | Mapping):
                         definition = {}
                     typedef = TypeDef(str(name), section, definition, source.name, source.document)
                     self.types[section][str(name)] = typedef
@@ -294,10 +294,15 @@ class TypeRegistry:
         result: dict[str, Any] = {}
         for ancestor in reversed(self.chain(typedef)):
             section = ancestor.definition.get(key)
-            if isinstance(section, Mapping):
+            if section is not None and isinstance(section, dict | Mapping):
                 for name, value in section.items():
-                    if isinstance(value, Mapping) and isinstance(result.get(name), Mapping):
-                        result[name] = {**result[name], **value}
+                    earlier = result.get(name)
+                    if (
+                        earlier is not None
+                        and isinstance(value, dict | Mapping)
+                        and isinstance(earlier, dict | Mapping)
+                    ):
+                        result[name] = {**earlier, **value}
                     else:
                         result[name] = value
         return result
@@ -307,9 +312,11 @@ class TypeRegistry:
         result: dict[str, dict[str, Any]] = {}
         for ancestor in reversed(self.chain(typedef)):
             for item in ancestor.definition.get("requirements") or []:
-                if isinstance(item, Mapping):
+                if isinstance(item, dict | Mapping):
                     for name, value in item.items():
-                        value = value if isinstance(value, Mapping) else {"capability": value}
+                        value = (
+                            value if isinstance(value, dict | Mapping) else {"capability": value}
+                        )
                         result[str(name)] = {**result.get(str(name), {}), **value}
         return result
 
