@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 import yaml
 from yaml.nodes import MappingNode as _YamlMapping
@@ -531,17 +531,27 @@ def loads(
 _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
 
 
-def read_bytes(path: str | Path, limit: int | None = None) -> bytes:
+@overload
+def read_bytes(path: str | Path, limit: int | None = None) -> bytes: ...
+@overload
+def read_bytes(path: str | Path, limit: int | None, unless: bytes | None) -> bytes | None: ...
+def read_bytes(
+    path: str | Path, limit: int | None = None, unless: bytes | None = None
+) -> bytes | None:
     """The bytes of a file, like Path.read_bytes() without its file object (a third of the
     time for a small file). With `limit`, more than `limit` bytes are read only when the
-    file holds more (the caller then reports the size): read(n) allocates n bytes."""
+    file holds more (the caller then reports the size): read(n) allocates n bytes. With
+    `unless`, None when the file starts with those bytes."""
     fd = os.open(path, _OPEN_FLAGS)
     try:
         size = os.fstat(fd).st_size
         if limit is None:
-            return _read_fd(fd, None, size)
+            data = _read_fd(fd, None, size)
+            return None if unless is not None and data.startswith(unless) else data
         wanted = (min(size, limit) if size else limit) + 1
         data = _read_fd(fd, wanted, size)
+        if unless is not None and data.startswith(unless):
+            return None
         if len(data) > limit:
             data += _read_fd(fd, None, 0)
         return data
@@ -578,15 +588,25 @@ def load_file(
     path = Path(path)
     name = display_name or str(path)
     limits = limits or Limits()
+    data = read_source(path, limits, name)
+    assert data is not None
+    return loads(data, name, limits=limits, expect=expect, what=what)
+
+
+def read_source(
+    path: Path, limits: Limits, name: str, *, unless: bytes | None = None
+) -> bytes | None:
+    """The bytes of a file to load (more than the size limit only if it holds more); an
+    unreadable file is a LoadError. With `unless`, None for a file that starts with those
+    bytes (a zip archive's magic number, say), read no further than the limit."""
     try:
-        data = read_bytes(path, limits.max_bytes)
+        return read_bytes(path, limits.max_bytes, unless)
     except FileNotFoundError:
         raise LoadError(f"no such file: {path}", name, None, None) from None
     except IsADirectoryError:
         raise LoadError(f"is a directory, not a file: {path}", name, None, None) from None
     except OSError as exc:
         raise LoadError(f"cannot read {path}: {exc.strerror}", name, None, None) from None
-    return loads(data, name, limits=limits, expect=expect, what=what)
 
 
 def _kind(value: Any) -> str:

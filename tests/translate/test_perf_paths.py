@@ -321,3 +321,23 @@ def test_resolved_scalars_table_keeps_problems_and_follows_the_resolvers() -> No
     after = fastload._resolution_cache(Loader("a: 1"))
     assert "z" in after[0] and "z" not in before[0]
     assert after[1] is not before[1]  # a fresh table of resolved scalars
+
+
+def test_load_source_reads_once_and_tells_zips_as_is_zip_archive_did() -> None:
+    from heatctl.dsl.files import is_zip_archive
+    from heatctl.translate import load_source
+
+    for path in _corpus_inputs():
+        if is_zip_archive(path):
+            assert load_source(path) == {"tosca_definitions_version": "csar", "__csar__": str(path)}
+            assert read_bytes(path, 1 << 20, b"PK\x03\x04") is None
+            continue
+        try:
+            expected: Any = load_file(path)
+        except LoadError as exc:
+            with pytest.raises(LoadError) as caught:
+                load_source(path)
+            assert caught.value.diagnostics == exc.diagnostics
+            continue
+        assert load_source(path) == expected
+        assert read_bytes(path, 1 << 20, b"PK\x03\x04") == path.read_bytes()

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from heatctl.dsl.diagnostics import did_you_mean
+from heatctl.translate.tosca import scaling
 from heatctl.translate.tosca.sources import fail
 
 if TYPE_CHECKING:
@@ -55,8 +56,6 @@ def check_groups(ctx: Context) -> None:
 def build_all(ctx: Context) -> None:
     """Translate every policy of the topology."""
     check_groups(ctx)
-    from heatctl.translate.tosca import scaling
-
     policies = ctx.topology.get("policies") or []
     items: list[tuple[str, Mapping[str, Any], tuple[Any, ...]]] = []
     if isinstance(policies, dict | Mapping):

@@ -13,6 +13,7 @@ from typing import Any
 
 from heatctl.translate.base import ReportEntry, TranslateOptions, Translation
 from heatctl.translate.report import Reporter
+from heatctl.translate.tosca import builders, outputs, policies, scaling, software
 from heatctl.translate.tosca.catalog import Catalog
 from heatctl.translate.tosca.functions import Functions, Scope
 from heatctl.translate.tosca.inputs import InputTable
@@ -261,8 +262,6 @@ def translate_tosca(
     options: TranslateOptions,
 ) -> Translation:
     """Translate a TOSCA service template (YAML file or CSAR) to HOT."""
-    from heatctl.translate.tosca import builders, outputs, policies, scaling, software
-
     sources = load_sources(path, display, document)
     _check_top_level(sources)
     registry = TypeRegistry()
