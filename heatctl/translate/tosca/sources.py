@@ -325,7 +325,7 @@ def _load_import(
             )
         display = f"{sources.archive.display}!{key}"
         loaded = SourceFile(
-            display, _load_bytes(data, display, sources.warnings), posixpath.dirname(key)
+            display, _load_member(data, display, sources.warnings), posixpath.dirname(key)
         )
         seen[key] = loaded
         return loaded, True
@@ -363,6 +363,24 @@ def _load_cached(real: Path, display: str, warnings: list[Diagnostic]) -> Mappin
         if len(_CACHE) >= _CACHE_SIZE:
             _CACHE.pop(next(iter(_CACHE)))
         _CACHE[key] = cached
+    warnings.extend(cached[1])
+    return cached[0]
+
+
+# Imported definitions files inside CSARs, likewise, keyed by their name and their exact
+# content (a CSAR is read anew each time; the same bytes parse to the same document).
+_MEMBER_CACHE: dict[tuple[str, bytes], tuple[Mapping[str, Any], list[Diagnostic]]] = {}
+
+
+def _load_member(data: bytes, display: str, warnings: list[Diagnostic]) -> Mapping[str, Any]:
+    key = (display, data)
+    cached = _MEMBER_CACHE.get(key)
+    if cached is None:
+        found: list[Diagnostic] = []
+        cached = (_load_bytes(data, display, found), found)
+        if len(_MEMBER_CACHE) >= _CACHE_SIZE:
+            _MEMBER_CACHE.pop(next(iter(_MEMBER_CACHE)))
+        _MEMBER_CACHE[key] = cached
     warnings.extend(cached[1])
     return cached[0]
 
