@@ -8,6 +8,12 @@ same diagnostics, from the parser's events directly, which takes about a third l
 on a large template. Anything unusual (an alias, a tag, a mapping used as a key) raises
 `Fallback`, and the loader starts over with the node-based builder.
 
+Anchors and aliases are built here too (an alias is the anchored object, positioned where
+its anchor is, as in the node graph). When the text has a `*`, the node-based builder
+checks the alias-expanded size and depth before anything else; this builder then checks
+them on the finished document and hands over, rather than report, when a limit is
+exceeded or when it found a problem (so the node-based builder reports it in its order).
+
 Errors keep the node-based builder's order: it only sees the document once libyaml has
 parsed all of it, so a YAML syntax error anywhere wins over a duplicate key, an unknown
 tag or a too-deep nesting found earlier. The first such problem is therefore kept while
@@ -103,15 +109,21 @@ def _resolution_cache(loader: Any) -> tuple[dict[str, tuple[Any, ...]], dict[str
 
 
 class EventBuilder:
-    """One document from the events of `loader` (a PyYAML CSafeLoader/SafeLoader)."""
+    """One document from the events of `loader` (a PyYAML CSafeLoader/SafeLoader) reading
+    `text` (None: not known, and then the expansion is always checked)."""
 
-    def __init__(self, loader: Any, file: str | None, limits: Limits) -> None:
+    def __init__(
+        self, loader: Any, file: str | None, limits: Limits, text: str | None = None
+    ) -> None:
         self.loader = loader
         self.file = file
         self.limits = limits
         self.resolvers, self.resolved = _resolution_cache(loader)
         self.error: LoadError | None = None  # the first problem, raised once parsed
         self.constructors = loader.yaml_constructors
+        self.anchors: dict[str, tuple[Any, int]] = {}  # name -> value, packed position
+        # Whether the node-based builder would check the alias-expanded document.
+        self.expansion = text is None or "*" in text
 
     def problem(self, message: str, mark: Any) -> None:
         if self.error is None:
@@ -127,8 +139,12 @@ class EventBuilder:
         root = self.build(first, get)
         if self.error is not None:  # stop building; parse the rest of the document
             self.drain(get)
+            if self.expansion:  # the node-based builder checks the expansion first
+                raise Fallback
         else:
             get()  # DocumentEndEvent
+            if self.expansion:
+                self.check_expansion(root)
         event = get()
         if event.__class__ is not StreamEndEvent:
             raise ComposerError(
@@ -140,6 +156,59 @@ class EventBuilder:
         if self.error is not None:
             raise self.error
         return root
+
+    def check_expansion(self, root: Any) -> None:
+        """Hand over unless the alias-expanded document is within the node and depth
+        limits (the node-based builder then reports what it reports)."""
+        limits = self.limits
+        if limits.max_depth > 500:  # measure() recurses once per level
+            raise Fallback
+        sizes: dict[int, tuple[int, int]] = {}  # id of a mapping/list -> (nodes, height)
+
+        def measure(value: Any) -> tuple[int, int]:
+            """Nodes and height of a mapping or list, expanded (keys are scalars here)."""
+            known = sizes.get(id(value))
+            if known is not None:  # an alias: counted again, measured once
+                return known
+            if isinstance(value, dict):
+                total, height = 1 + len(value), 1 if value else 0  # the keys
+                children: Any = value.values()
+            else:
+                total, height = 1, 0
+                children = value
+            for child in children:
+                if isinstance(child, dict | list):
+                    nodes, depth = measure(child)
+                    total += nodes
+                    height = depth if depth > height else height
+                else:
+                    total += 1
+                    height = height or 1
+            sizes[id(value)] = (total, height + 1)
+            return total, height + 1
+
+        total, height = measure(root) if isinstance(root, dict | list) else (1, 1)
+        if total > limits.max_nodes or height > limits.max_depth:
+            raise Fallback
+
+    def alias(self, event: Any, container: Any, stack: list[Any]) -> tuple[Any, int]:
+        """The anchored value and its position. Fallback for what the composer or the
+        node-based builder reports: an undefined alias, a node that contains itself."""
+        found = self.anchors.get(event.anchor)
+        if found is None:
+            raise Fallback
+        value = found[0]
+        if isinstance(value, dict | list) and (
+            value is container or any(value is entry[0] for entry in stack)
+        ):
+            raise Fallback
+        return found
+
+    def anchor(self, name: str, value: Any, position: int) -> None:
+        """Remember an anchored value (an anchor name used twice is for the composer)."""
+        if name in self.anchors:
+            raise Fallback
+        self.anchors[name] = (value, position)
 
     def drain(self, get: Any) -> None:
         """Parse the rest of the document after a problem. If it holds something only the
@@ -242,6 +311,7 @@ class EventBuilder:
             SequenceStartEvent,
         )
         mapping_end, sequence_end, no_key = MappingEndEvent, SequenceEndEvent, _NO_KEY
+        alias_event = AliasEvent
         shift = _SHIFT
         lookup, missing, string = self.resolved.get, _MISSING, _STRING
         # The open collections above the current one: (container, is it a list, its marks,
@@ -259,7 +329,7 @@ class EventBuilder:
             mark = event.start_mark
             position = mark.line << shift | mark.column
             if cls is scalar_event:
-                if event.anchor is not None or event.tag is not None:
+                if event.tag is not None:
                     raise Fallback
                 value = event.value
                 # Quoted, or a first character no implicit type starts with: a string.
@@ -273,10 +343,12 @@ class EventBuilder:
                         value = self.scalar(event, len(stack) + 2)
                         if self.error is not None:
                             return root
+                if event.anchor is not None:
+                    self.anchor(event.anchor, value, position)
             elif cls is mapping_start or cls is sequence_start:
                 if key is no_key and not in_list:
                     raise Fallback  # a mapping or sequence as a key: the builder reports it
-                if event.tag is not None or event.anchor is not None:
+                if event.tag is not None:
                     raise Fallback
                 if len(stack) + 2 > max_depth:
                     self.problem(f"nesting deeper than {max_depth} levels", mark)
@@ -285,7 +357,13 @@ class EventBuilder:
                 value = MappingNode() if cls is mapping_start else SequenceNode()
                 value._at = position
                 value._marks = []
-            else:  # an alias
+                if event.anchor is not None:
+                    self.anchor(event.anchor, value, position)
+            elif cls is alias_event:
+                value, position = self.alias(event, container, stack)
+                if key is no_key and not in_list and isinstance(value, dict | list):
+                    raise Fallback  # a mapping or sequence as a key: the builder reports it
+            else:
                 raise Fallback
             if in_list:
                 container.append(value)
@@ -304,6 +382,6 @@ class EventBuilder:
                 container[key] = value
                 marks.append(position)
                 key = no_key
-            if cls is not scalar_event:
+            if cls is mapping_start or cls is sequence_start:
                 stack.append((container, in_list, marks, key))
                 container, in_list, marks, key = value, cls is sequence_start, value._marks, no_key

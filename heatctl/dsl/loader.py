@@ -461,10 +461,12 @@ def gc_paused() -> Iterator[None]:
 def _load_yaml_nodes(text: str, file: str | None, limits: Limits) -> Any:
     from heatctl.dsl.fastload import EventBuilder, Fallback, usable
 
-    if usable(text, _BaseLoader):
+    # Aliases (`*`) are built by the event builder too; everything else usable() refuses
+    # (merge keys, tags) goes to the node graph.
+    if usable(text.replace("*", " ") if "*" in text else text, _BaseLoader):
         loader = _BaseLoader(text)
         try:
-            return EventBuilder(loader, file, limits).load()
+            return EventBuilder(loader, file, limits, text).load()
         except Fallback:
             pass
         except yaml.YAMLError as exc:

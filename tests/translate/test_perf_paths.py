@@ -341,3 +341,114 @@ def test_load_source_reads_once_and_tells_zips_as_is_zip_archive_did() -> None:
             continue
         assert load_source(path) == expected
         assert read_bytes(path, 1 << 20, b"PK\x03\x04") == path.read_bytes()
+
+
+# Anchors and aliases through the event builder: the same values, positions, sharing and
+# errors as the node graph gives, including the alias-bomb and depth limits.
+_anchored = st.recursive(
+    st.one_of(st.integers(-3, 3), st.sampled_from(["x", "yes", "1.5", "~", "a b"])),
+    lambda children: st.one_of(
+        st.lists(children, max_size=3), st.dictionaries(st.sampled_from("abc"), children)
+    ),
+    max_leaves=8,
+)
+
+
+def _alias_text(values: list[Any], uses: list[tuple[int, int]], flow: bool) -> str:
+    lines = ["defs:"]
+    for index, value in enumerate(values):
+        lines.append(f"  d{index}: &a{index} {json.dumps(value)}")
+    lines.append("use:")
+    for index, (which, shape) in enumerate(uses):
+        ref = f"*a{which % len(values)}"
+        if shape == 0:
+            lines.append(f"  - {ref}")
+        elif shape == 1:
+            lines.append(f"  - {{k{index}: {ref}, n: [{ref}, 1]}}" if flow else f"  - k: {ref}")
+        else:
+            lines.append(f"  - - - {ref}")
+    return "\n".join(lines) + "\n"
+
+
+def _loaded(text: str, fast: bool | None, limits: Any) -> Any:
+    from heatctl.dsl import fastload
+
+    with pytest.MonkeyPatch.context() as patch:
+        if fast is not None:
+            patch.setattr(fastload, "usable", lambda text, loader_class: fast)
+        try:
+            return "ok", _shared_shape(loads(text, "t.yaml", expect=None, limits=limits), {})
+        except LoadError as exc:
+            (d,) = exc.diagnostics
+            return "error", d.message, d.line, d.col
+
+
+def _shared_shape(value: Any, seen: dict[int, int]) -> Any:
+    """The value with its positions, and which containers are one object (aliases)."""
+    if isinstance(value, dict | list):
+        if id(value) in seen:
+            return ("same object as", seen[id(value)])
+        seen[id(value)] = len(seen)
+    if isinstance(value, MappingNode):
+        items = [
+            (k, _shared_shape(v, seen), value.key_marks[k], value.value_marks[k])
+            for k, v in value.items()
+        ]
+        return ("map", value.mark, items)
+    if isinstance(value, SequenceNode):
+        return ("seq", value.mark, value.item_marks, [_shared_shape(v, seen) for v in value])
+    return (type(value).__name__, value)
+
+
+@settings(max_examples=250, deadline=None)
+@given(
+    st.lists(_anchored, min_size=1, max_size=3),
+    st.lists(st.tuples(st.integers(0, 5), st.integers(0, 2)), max_size=5),
+    st.booleans(),
+    st.sampled_from([(3, 2_000_000), (5, 2_000_000), (100, 40), (100, 2_000_000)]),
+    st.lists(
+        st.tuples(st.integers(0, 10**6), st.sampled_from(["*a0", "&a0 ", ":", "- "])), max_size=2
+    ),
+)
+def test_aliases_in_the_event_builder_agree_with_the_node_graph(
+    values: list[Any],
+    uses: list[tuple[int, int]],
+    flow: bool,
+    limits: tuple[int, int],
+    edits: list[tuple[int, str]],
+) -> None:
+    from heatctl.dsl.loader import Limits
+
+    text = _alias_text(values, uses, flow)
+    for where, insert in edits:  # now and then an undefined alias, a repeated anchor...
+        where %= len(text) + 1
+        text = text[:where] + insert + text[where:]
+    bounds = Limits(max_depth=limits[0], max_nodes=limits[1])
+    expected = _loaded(text, False, bounds)
+    assert _loaded(text, None, bounds) == expected
+    assert _loaded(text, True, bounds) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: &x [1, 2]\nb: *x\nc: [*x, *x]\n",
+        "a: &x {k: v}\n*x : 1\n",  # a mapping as a key, through an alias
+        "&k name: 1\nother: *k\n",  # an anchored key
+        "a: &x [1, *x]\n",  # a node that contains itself
+        "a: *nowhere\n",
+        "a: &x 1\nb: &x 2\nc: *x\n",  # an anchor name used twice
+        "a: &x [[[[1]]]]\nb: [[*x]]\n",  # too deep only once expanded
+        "a: 1\na: 2\nb: &x 1\nc: *x\n",  # a duplicate key in a document with aliases
+        "description: 'a * b'\nd: [[[[1]]]]\n",  # a `*` that is no alias, deep strings
+        "l0: &l0 [a, a, a, a, a, a, a, a, a]\nl1: &l1 [*l0, *l0, *l0, *l0, *l0]\n"
+        "l2: [*l1, *l1, *l1, *l1, *l1, *l1, *l1, *l1]\n",  # an alias bomb (small limit)
+    ],
+)
+def test_alias_examples_agree_with_the_node_graph(text: str) -> None:
+    from heatctl.dsl.loader import Limits
+
+    for bounds in (Limits(max_depth=4), Limits(max_nodes=100), Limits()):
+        expected = _loaded(text, False, bounds)
+        assert _loaded(text, None, bounds) == expected, (text, bounds)
+        assert _loaded(text, True, bounds) == expected, (text, bounds)
