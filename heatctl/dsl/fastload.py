@@ -2,11 +2,11 @@
 
 The node-based builder in `heatctl.dsl.loader` first has libyaml compose a node graph (a
 Python object per node and two position objects per node), then walks it. Most templates
-use nothing that needs the graph: no alias (`*`), no merge key (`<<`), no explicit tag
-(`!`). For those, this module builds the same values, with the same positions and the
-same diagnostics, from the parser's events directly, which takes about a third less time
-on a large template. Anything unusual (an alias, a tag, a mapping used as a key) raises
-`Fallback`, and the loader starts over with the node-based builder.
+use nothing that needs the graph: no merge key (`<<`), no explicit tag (`!`). For those,
+this module builds the same values, with the same positions and the same diagnostics,
+from the parser's events directly, which takes about a third less time on a large
+template. Anything unusual (a tag, a merge key, a mapping used as a key, an alias it
+cannot resolve) raises `Fallback`, and the loader starts over with the node-based builder.
 
 Anchors and aliases are built here too (an alias is the anchored object, positioned where
 its anchor is, as in the node graph). When the text has a `*`, the node-based builder
