@@ -2,11 +2,17 @@
 
 The node-based builder in `heatctl.dsl.loader` first has libyaml compose a node graph (a
 Python object per node and two position objects per node), then walks it. Most templates
-use nothing that needs the graph: no alias (`*`), no merge key (`<<`), no explicit tag
-(`!`). For those, this module builds the same values, with the same positions and the
-same diagnostics, from the parser's events directly, which takes about a third less time
-on a large template. Anything unusual (an alias, a tag, a mapping used as a key) raises
-`Fallback`, and the loader starts over with the node-based builder.
+use nothing that needs the graph: no merge key (`<<`), no explicit tag (`!`). For those,
+this module builds the same values, with the same positions and the same diagnostics,
+from the parser's events directly, which takes about a third less time on a large
+template. Anything unusual (a tag, a merge key, a mapping used as a key, an alias it
+cannot resolve) raises `Fallback`, and the loader starts over with the node-based builder.
+
+Anchors and aliases are built here too (an alias is the anchored object, positioned where
+its anchor is, as in the node graph). When the text has a `*`, the node-based builder
+checks the alias-expanded size and depth before anything else; this builder then checks
+them on the finished document and hands over, rather than report, when a limit is
+exceeded or when it found a problem (so the node-based builder reports it in its order).
 
 Errors keep the node-based builder's order: it only sees the document once libyaml has
 parsed all of it, so a YAML syntax error anywhere wins over a duplicate key, an unknown
@@ -67,24 +73,57 @@ def usable(text: str, loader_class: Any) -> bool:
     return (
         "*" not in text
         and "<<" not in text
-        and _TAG.search(text) is None
+        # The regular expression is slow (its alternation is tried at every character):
+        # most documents have no `!` at all.
+        and ("!" not in text or _TAG.search(text) is None)
         and None not in resolvers
         and not getattr(loader_class, "yaml_path_resolvers", None)
     )
 
 
-class EventBuilder:
-    """One document from the events of `loader` (a PyYAML CSafeLoader/SafeLoader)."""
+# Plain scalars resolved before, per loader class: the same text always resolves to the
+# same value (a str, or an int, float, bool or None: immutable, so sharing is safe), and a
+# template repeats its words (`type`, `properties`, `true`, ...) many times. The table is
+# dropped when the class's implicit resolvers change (PyYAML's add_implicit_resolver) and
+# stops growing when full. Only successful resolutions are kept: a problem is found again
+# each time. Only scalars whose first character some resolver starts with come here.
+_STRING = object()  # "resolves to itself, a str"
+_MISSING = object()
+_IMMUTABLE = frozenset({str, int, float, bool, type(None)})
+_RESOLVED: dict[Any, tuple[Any, Any, dict[str, tuple[Any, ...]], dict[str, Any]]] = {}
+_RESOLVED_MAX = 8192
 
-    def __init__(self, loader: Any, file: str | None, limits: Limits) -> None:
+
+def _resolution_cache(loader: Any) -> tuple[dict[str, tuple[Any, ...]], dict[str, Any]]:
+    """The loader class's resolvers by first character, and its table of resolved scalars."""
+    current = loader.yaml_implicit_resolvers
+    # PyYAML's add_implicit_resolver() gives a class its own copy of the table, then
+    # appends to the list of a first character: a new table or a longer list.
+    signature = (len(current), tuple(map(len, current.values())))
+    entry = _RESOLVED.get(loader.__class__)
+    if entry is None or entry[0] is not current or entry[1] != signature:
+        resolvers = {first: tuple(pairs) for first, pairs in current.items()}
+        entry = (current, signature, resolvers, {})
+        _RESOLVED[loader.__class__] = entry
+    return entry[2], entry[3]
+
+
+class EventBuilder:
+    """One document from the events of `loader` (a PyYAML CSafeLoader/SafeLoader) reading
+    `text` (None: not known, and then the expansion is always checked)."""
+
+    def __init__(
+        self, loader: Any, file: str | None, limits: Limits, text: str | None = None
+    ) -> None:
         self.loader = loader
         self.file = file
         self.limits = limits
-        self.resolvers = {
-            first: tuple(pairs) for first, pairs in loader.yaml_implicit_resolvers.items()
-        }
+        self.resolvers, self.resolved = _resolution_cache(loader)
         self.error: LoadError | None = None  # the first problem, raised once parsed
         self.constructors = loader.yaml_constructors
+        self.anchors: dict[str, tuple[Any, int]] = {}  # name -> value, packed position
+        # Whether the node-based builder would check the alias-expanded document.
+        self.expansion = text is None or "*" in text
 
     def problem(self, message: str, mark: Any) -> None:
         if self.error is None:
@@ -100,8 +139,12 @@ class EventBuilder:
         root = self.build(first, get)
         if self.error is not None:  # stop building; parse the rest of the document
             self.drain(get)
+            if self.expansion:  # the node-based builder checks the expansion first
+                raise Fallback
         else:
             get()  # DocumentEndEvent
+            if self.expansion:
+                self.check_expansion(root)
         event = get()
         if event.__class__ is not StreamEndEvent:
             raise ComposerError(
@@ -113,6 +156,59 @@ class EventBuilder:
         if self.error is not None:
             raise self.error
         return root
+
+    def check_expansion(self, root: Any) -> None:
+        """Hand over unless the alias-expanded document is within the node and depth
+        limits (the node-based builder then reports what it reports)."""
+        limits = self.limits
+        if limits.max_depth > 500:  # measure() recurses once per level
+            raise Fallback
+        sizes: dict[int, tuple[int, int]] = {}  # id of a mapping/list -> (nodes, height)
+
+        def measure(value: Any) -> tuple[int, int]:
+            """Nodes and height of a mapping or list, expanded (keys are scalars here)."""
+            known = sizes.get(id(value))
+            if known is not None:  # an alias: counted again, measured once
+                return known
+            if isinstance(value, dict):
+                total, height = 1 + len(value), 1 if value else 0  # the keys
+                children: Any = value.values()
+            else:
+                total, height = 1, 0
+                children = value
+            for child in children:
+                if isinstance(child, dict | list):
+                    nodes, depth = measure(child)
+                    total += nodes
+                    height = depth if depth > height else height
+                else:
+                    total += 1
+                    height = height or 1
+            sizes[id(value)] = (total, height + 1)
+            return total, height + 1
+
+        total, height = measure(root) if isinstance(root, dict | list) else (1, 1)
+        if total > limits.max_nodes or height > limits.max_depth:
+            raise Fallback
+
+    def alias(self, event: Any, container: Any, stack: list[Any]) -> tuple[Any, int]:
+        """The anchored value and its position. Fallback for what the composer or the
+        node-based builder reports: an undefined alias, a node that contains itself."""
+        found = self.anchors.get(event.anchor)
+        if found is None:
+            raise Fallback
+        value = found[0]
+        if isinstance(value, dict | list) and (
+            value is container or any(value is entry[0] for entry in stack)
+        ):
+            raise Fallback
+        return found
+
+    def anchor(self, name: str, value: Any, position: int) -> None:
+        """Remember an anchored value (an anchor name used twice is for the composer)."""
+        if name in self.anchors:
+            raise Fallback
+        self.anchors[name] = (value, position)
 
     def drain(self, get: Any) -> None:
         """Parse the rest of the document after a problem. If it holds something only the
@@ -133,14 +229,31 @@ class EventBuilder:
     def scalar(self, event: Any, depth: int) -> Any:
         """A plain scalar's value, resolved as PyYAML does (no tag or anchor)."""
         value = event.value
-        tag = _STR
-        if event.implicit[0]:
-            for candidate, regexp in self.resolvers.get(value[:1], ()):
-                if regexp.match(value):
-                    tag = candidate
-                    break
-        if tag == _STR:
+        if not event.implicit[0]:
             return value
+        known = self.resolved.get(value, _MISSING)
+        if known is _STRING:
+            return value
+        if known is not _MISSING and depth <= self.limits.max_depth:
+            return known
+        tag = _STR
+        for candidate, regexp in self.resolvers.get(value[:1], ()):
+            if regexp.match(value):
+                tag = candidate
+                break
+        if tag == _STR:
+            result: Any = value
+            known = _STRING
+        else:
+            result = known = self._construct(event, tag, depth)
+            if self.error is not None or type(result) not in _IMMUTABLE:
+                return result
+        if len(self.resolved) < _RESOLVED_MAX:
+            self.resolved[value] = known
+        return result
+
+    def _construct(self, event: Any, tag: str, depth: int) -> Any:
+        value = event.value
         if tag == _MERGE:  # `<<`: only the node-based builder merges
             raise Fallback
         mark = event.start_mark
@@ -198,7 +311,9 @@ class EventBuilder:
             SequenceStartEvent,
         )
         mapping_end, sequence_end, no_key = MappingEndEvent, SequenceEndEvent, _NO_KEY
+        alias_event = AliasEvent
         shift = _SHIFT
+        lookup, missing, string = self.resolved.get, _MISSING, _STRING
         # The open collections above the current one: (container, is it a list, its marks,
         # pending key). Locals only: this loop runs once per node of the document.
         stack: list[tuple[Any, bool, list[Any], Any]] = []
@@ -214,18 +329,26 @@ class EventBuilder:
             mark = event.start_mark
             position = mark.line << shift | mark.column
             if cls is scalar_event:
-                if event.anchor is not None or event.tag is not None:
+                if event.tag is not None:
                     raise Fallback
                 value = event.value
                 # Quoted, or a first character no implicit type starts with: a string.
                 if event.implicit[0] and value[:1] in resolvers:
-                    value = self.scalar(event, len(stack) + 2)
-                    if self.error is not None:
-                        return root
+                    known = lookup(value, missing)  # scalar(), its common case inlined
+                    if known is string:
+                        pass
+                    elif known is not missing and len(stack) + 2 <= max_depth:
+                        value = known
+                    else:
+                        value = self.scalar(event, len(stack) + 2)
+                        if self.error is not None:
+                            return root
+                if event.anchor is not None:
+                    self.anchor(event.anchor, value, position)
             elif cls is mapping_start or cls is sequence_start:
                 if key is no_key and not in_list:
                     raise Fallback  # a mapping or sequence as a key: the builder reports it
-                if event.tag is not None or event.anchor is not None:
+                if event.tag is not None:
                     raise Fallback
                 if len(stack) + 2 > max_depth:
                     self.problem(f"nesting deeper than {max_depth} levels", mark)
@@ -234,7 +357,13 @@ class EventBuilder:
                 value = MappingNode() if cls is mapping_start else SequenceNode()
                 value._at = position
                 value._marks = []
-            else:  # an alias
+                if event.anchor is not None:
+                    self.anchor(event.anchor, value, position)
+            elif cls is alias_event:
+                value, position = self.alias(event, container, stack)
+                if key is no_key and not in_list and isinstance(value, dict | list):
+                    raise Fallback  # a mapping or sequence as a key: the builder reports it
+            else:
                 raise Fallback
             if in_list:
                 container.append(value)
@@ -253,6 +382,6 @@ class EventBuilder:
                 container[key] = value
                 marks.append(position)
                 key = no_key
-            if cls is not scalar_event:
+            if cls is mapping_start or cls is sequence_start:
                 stack.append((container, in_list, marks, key))
                 container, in_list, marks, key = value, cls is sequence_start, value._marks, no_key

@@ -15,7 +15,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from heatctl.dsl.files import is_zip_archive
 from heatctl.translate.base import (
     ReportEntry,
     TranslateOptions,
@@ -40,6 +39,7 @@ __all__ = [
 ]
 
 ENTRY_POINT_GROUP = "heatctl.translators"
+ZIP_MAGIC = b"PK\x03\x04"
 # The translators heatctl ships, as registered in pyproject.toml. translate_file() imports
 # these directly: scanning every installed distribution's entry points costs ~20 ms of
 # start-up, a fifth of a whole `heatctl translate` run. Other names go through entry points.
@@ -101,11 +101,14 @@ def load_source(path: Path) -> Mapping[str, Any]:
     A CSAR is returned as its entry definitions document; the TOSCA translator reads the
     archive itself, so for zips this returns a small marker document.
     """
-    from heatctl.dsl.loader import load_file
+    from heatctl.dsl.loader import Limits, loads, read_source
 
-    if is_zip_archive(path):
+    # One read: the zip check (is_zip_archive's magic number) on the bytes to be loaded.
+    name, limits = str(path), Limits()
+    data = read_source(path, limits, name, unless=ZIP_MAGIC)
+    if data is None:
         return {"tosca_definitions_version": "csar", "__csar__": str(path)}
-    loaded: Mapping[str, Any] = load_file(path)
+    loaded: Mapping[str, Any] = loads(data, name, limits=limits)
     return loaded
 
 

@@ -109,8 +109,25 @@ _PLAIN = re.compile(
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff]")
 
 
+# Quoting decisions already taken: a template repeats its keys and values (`type`,
+# `properties`, `get_resource`, resource names, ...), and the same text always gets the same
+# quoting. Long strings (scripts) are not kept; the table stops growing when full.
+_QUOTED: dict[str, str] = {}
+_QUOTED_MAX = 1 << 16
+_MEMO_LENGTH = 200
+
+
 def _string(text: str) -> str:
     """A string as a YAML scalar that reads back as this same string."""
+    quoted = _QUOTED.get(text)
+    if quoted is None:
+        quoted = _quote(text)
+        if len(text) <= _MEMO_LENGTH and len(_QUOTED) < _QUOTED_MAX:
+            _QUOTED[text] = quoted
+    return quoted
+
+
+def _quote(text: str) -> str:
     if text.isidentifier() and text.isascii() and not _ambiguous(text):
         return text  # the common case (names, keys), decided without the regular expression
     if (
@@ -169,51 +186,74 @@ def _scalar(value: Any) -> str:
             text = text.replace("e", ".0e", 1)
         return text
     if isinstance(value, str):
-        return _string(value)
+        return _string(str(value))
     raise TypeError(f"cannot write {type(value).__name__} as YAML")
 
 
-def _emit(value: Any, indent: str, out: list[str]) -> None:
-    """Append `value` in block style; the caller has written the key or dash before it."""
-    if isinstance(value, dict) and value:
-        for key, item in value.items():
-            out.append(f"\n{indent}{_scalar(key)}:")
-            _child(item, indent, out)
-    elif isinstance(value, list) and value:
-        for item in value:
-            out.append(f"\n{indent}-")
-            if isinstance(item, dict) and item:
-                first = True
-                for key, sub in item.items():
-                    out.append(f" {_scalar(key)}:" if first else f"\n{indent}  {_scalar(key)}:")
-                    _child(sub, indent + "  ", out)
-                    first = False
-            elif isinstance(item, list) and item:
-                _emit(item, indent + "  ", out)
-            else:
-                _child(item, indent, out, nested=False)
-    else:
-        out.append(
-            " {}"
-            if isinstance(value, dict)
-            else " []"
-            if isinstance(value, list)
-            else f" {_scalar(value)}"
-        )
+# The emitter writes the value as it is given: the loader's positioned nodes (dict and list
+# subclasses), tuples and other mappings are written as plain mappings and sequences
+# without copying the document first.
 
 
-def _child(value: Any, indent: str, out: list[str], nested: bool = True) -> None:
-    if isinstance(value, dict | list) and value:
-        _emit(value, indent + "  ", out)
-    elif isinstance(value, str) and _block(value):
-        body = value.rstrip("\n")
-        trailing = len(value) - len(body)
-        out.append(" |" + ("-" if trailing == 0 else "" if trailing == 1 else "+"))
-        pad = indent + "  "
-        out.extend(f"\n{pad}{line}" if line else "\n" for line in body.split("\n"))
-        out.extend("\n" for _ in range(trailing - 1))
+def _mapping(mapping: Mapping[Any, Any], indent: str, out: list[str]) -> None:
+    """The entries of a non-empty mapping, one `key:` a line at `indent`."""
+    append = out.append
+    for key, item in mapping.items():
+        append(f"\n{indent}{_string(key) if type(key) is str else _scalar(key)}:")
+        _value(item, indent, out)
+
+
+def _sequence(items: Any, indent: str, out: list[str]) -> None:
+    """The items of a non-empty sequence, one `-` a line at `indent`; a mapping item starts
+    on the dash's line (`- key: value`)."""
+    append = out.append
+    inner = indent + "  "
+    for item in items:
+        if type(item) not in _SCALARS and item and isinstance(item, dict | Mapping):
+            head = f"\n{indent}- "
+            for key, sub in item.items():
+                append(f"{head}{_string(key) if type(key) is str else _scalar(key)}:")
+                _value(sub, inner, out)
+                head = f"\n{inner}"
+        else:
+            append(f"\n{indent}-")
+            _value(item, indent, out)
+
+
+def _value(value: Any, indent: str, out: list[str]) -> None:
+    """`value` after its `key:` or `-` (written by the caller), nested under `indent`."""
+    if type(value) is str:
+        if "\n" in value and _block(value):
+            _literal(value, indent + "  ", out)
+        else:
+            out.append(" " + _string(value))
+    elif type(value) in _SCALARS:
+        out.append(" " + _scalar(value))
+    elif isinstance(value, dict):
+        if value:
+            _mapping(value, indent + "  ", out)
+        else:
+            out.append(" {}")
+    elif isinstance(value, list | tuple):  # before the (slow, ABC) Mapping check
+        if value:
+            _sequence(value, indent + "  ", out)
+        else:
+            out.append(" []")
+    elif isinstance(value, Mapping):
+        _value(dict(value), indent, out)
+    elif isinstance(value, str):
+        _value(str(value), indent, out)
     else:
-        _emit(value, indent, out)
+        out.append(" " + _scalar(value))
+
+
+def _literal(value: str, pad: str, out: list[str]) -> None:
+    """A multi-line string as a literal block (`|`), its lines indented by `pad`."""
+    body = value.rstrip("\n")
+    trailing = len(value) - len(body)
+    out.append(" |" + ("-" if trailing == 0 else "" if trailing == 1 else "+"))
+    out.extend(f"\n{pad}{line}" if line else "\n" for line in body.split("\n"))
+    out.extend("\n" for _ in range(trailing - 1))
 
 
 def dump_yaml(value: Any) -> str:
@@ -222,24 +262,45 @@ def dump_yaml(value: Any) -> str:
     Our own small emitter: HOT needs only these types, and it is several times faster than
     PyYAML's general representer/serializer (translation time is mostly output time).
     """
-    return _dump(_plain(value))
+    return _dump(value)
 
 
 def _dump(value: Any) -> str:
-    if isinstance(value, dict | list) and value:
+    if value and isinstance(value, dict | list | tuple | Mapping):
         out: list[str] = []
-        _emit(value, "", out)
+        if isinstance(value, list | tuple):
+            _sequence(value, "", out)
+        else:
+            _mapping(value, "", out)
         return "".join(out)[1:] + "\n"
-    return (
-        _scalar(value)
-        if not isinstance(value, dict | list)
-        else ("{}" if isinstance(value, dict) else "[]") + "\n"
-    )
+    if isinstance(value, dict | Mapping):
+        return "{}\n"
+    if isinstance(value, list | tuple):
+        return "[]\n"
+    return _scalar(value)
+
+
+def _shallow_order(hot: Mapping[str, Any]) -> dict[str, Any]:
+    """`hot` with its keys, and those of its resources, parameters and outputs, in HOT's
+    order: new dicts for those two levels only, the values below are shared."""
+    result = _ordered(hot, TOP_LEVEL_ORDER)
+    for section, order in (
+        ("resources", RESOURCE_ORDER),
+        ("parameters", PARAMETER_ORDER),
+        ("outputs", OUTPUT_ORDER),
+    ):
+        value = result.get(section)
+        if isinstance(value, dict | Mapping):
+            result[section] = {
+                k: _ordered(v, order) if isinstance(v, dict | Mapping) else v
+                for k, v in value.items()
+            }
+    return result
 
 
 def dump_hot(hot: Mapping[str, Any]) -> str:
     """A HOT template as YAML text: same input, same bytes; no value changes type on reload."""
-    ordered = order_hot(hot)
+    ordered = _shallow_order(hot)
     text = _dump(ordered)
     version = ordered.get("heat_template_version")
     if isinstance(version, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", version):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from heatctl.dsl.diagnostics import locate
+from heatctl.dsl.loader import locate_in
 from heatctl.translate.base import ReportEntry, ReportKind
 
 
@@ -27,6 +27,10 @@ class Reporter:
         self.file = file
         self.document = document
         self.entries: list[ReportEntry] = []
+        # The entries already in the list, as a set (add() keeps entries unique); rebuilt
+        # when entries were appended to the list other than through add().
+        self._seen: set[ReportEntry] = set()
+        self._seen_of: tuple[int, int] = (id(self.entries), 0)  # (which list, its length)
 
     def add(
         self,
@@ -40,10 +44,15 @@ class Reporter:
         """Record an entry for the construct at `path` (in `document`, default the main one)."""
         doc = self.document if document is None else document
         # Point at the construct's key (`workflows:` / `deploy:`), where a reader looks.
-        line, col = locate(doc, path, key=True) if doc is not None else (None, None)
+        line, col = locate_in(doc, path, key=True) if doc is not None else (None, None)
         entry = ReportEntry(kind, message, file or self.file, line, col, construct_name(path))
-        if entry not in self.entries:
-            self.entries.append(entry)
+        entries = self.entries
+        if self._seen_of != (id(entries), len(entries)):
+            self._seen = set(entries)
+        if entry not in self._seen:
+            entries.append(entry)
+            self._seen.add(entry)
+        self._seen_of = (id(entries), len(entries))
         return entry
 
     def untranslated(self, message: str, path: Sequence[str | int], **kwargs: Any) -> ReportEntry:

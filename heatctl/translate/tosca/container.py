@@ -19,15 +19,19 @@ def build(ctx: Context, node: Node) -> None:
     """The container's image (its create implementation, or its Docker image artifact),
     environment (the create inputs) and CPU and memory (its runtime's host capability)."""
     create = node.interfaces.get("Standard", {}).get("create")
-    implementation = create.get("implementation") if isinstance(create, Mapping) else create
-    inputs = create.get("inputs") if isinstance(create, Mapping) else None
+    implementation = create.get("implementation") if isinstance(create, dict | Mapping) else create
+    inputs = create.get("inputs") if isinstance(create, dict | Mapping) else None
     artifact = node.artifacts.get(implementation) if isinstance(implementation, str) else None
     if artifact is None:
         artifact = next(
-            (a for a in node.artifacts.values() if isinstance(a, Mapping) and _is_docker(ctx, a)),
+            (
+                a
+                for a in node.artifacts.values()
+                if isinstance(a, dict | Mapping) and _is_docker(ctx, a)
+            ),
             None,
         )
-    image = artifact.get("file") if isinstance(artifact, Mapping) else implementation
+    image = artifact.get("file") if isinstance(artifact, dict | Mapping) else implementation
     if not isinstance(image, str):
         ctx.reporter.untranslated(
             "a container without a Docker image artifact is not translated",
@@ -35,7 +39,7 @@ def build(ctx: Context, node: Node) -> None:
         )
         return
     properties: dict[str, Any] = {"image": image, "name": node.name}
-    if isinstance(inputs, Mapping) and inputs:
+    if isinstance(inputs, dict | Mapping) and inputs:
         properties["environment"] = {
             str(k): ctx.hot(v, node, (*node.path, "interfaces", "Standard", "create", "inputs", k))
             for k, v in inputs.items()

@@ -48,7 +48,7 @@ class Functions:
             except Unresolved as problem:
                 self.ctx.reporter.untranslated(str(problem), path)
                 return None
-        if isinstance(value, Mapping):
+        if isinstance(value, dict | Mapping):
             return {k: self.hot(v, scope, (*path, k)) for k, v in value.items()}
         if isinstance(value, list):
             return [self.hot(v, scope, (*path, i)) for i, v in enumerate(value)]
@@ -190,10 +190,10 @@ class Functions:
 
     def _index(self, value: Any, rest: list[Any], path: tuple[Any, ...]) -> Any:
         for key in rest:
-            if isinstance(value, Mapping) and "get_param" in value and len(value) == 1:
+            if isinstance(value, dict | Mapping) and "get_param" in value and len(value) == 1:
                 param = value["get_param"]
                 value = {"get_param": [*(param if isinstance(param, list) else [param]), key]}
-            elif (isinstance(value, Mapping) and key in value) or (
+            elif (isinstance(value, dict | Mapping) and key in value) or (
                 isinstance(value, list) and isinstance(key, int) and -len(value) <= key < len(value)
             ):
                 value = value[key]
@@ -278,7 +278,7 @@ class Functions:
                 self.ctx.document,
                 path,
             )
-        file = artifact.get("file") if isinstance(artifact, Mapping) else artifact
+        file = artifact.get("file") if isinstance(artifact, dict | Mapping) else artifact
         if len(items) > 2 and items[2] not in ("LOCAL_FILE", None):
             self.ctx.reporter.approximate(
                 "get_artifact location is not translated; the artifact's content is passed instead",

@@ -72,14 +72,14 @@ class InputTable:
         ctx = self.context
         topology = ctx.topology
         inputs = topology.get("inputs") or {}
-        if not isinstance(inputs, Mapping):
+        if not isinstance(inputs, dict | Mapping):
             raise fail(
                 "inputs must be a mapping", ctx.file, ctx.document, ("topology_template", "inputs")
             )
         parameters: dict[str, Any] = {}
         for name, definition in inputs.items():
             path = ("topology_template", "inputs", name)
-            if not isinstance(definition, Mapping):
+            if not isinstance(definition, dict | Mapping):
                 raise fail(
                     f"input '{name}' must be a mapping with at least a type",
                     ctx.file,
@@ -173,7 +173,7 @@ class InputTable:
     @staticmethod
     def _entry_kind(definition: Mapping[str, Any]) -> str | None:
         schema = definition.get("entry_schema")
-        if isinstance(schema, Mapping):
+        if isinstance(schema, dict | Mapping):
             schema = schema.get("type")
         return schema if isinstance(schema, str) else None
 
@@ -201,7 +201,7 @@ class InputTable:
             )
         result: list[dict[str, Any]] = []
         for index, constraint in enumerate(constraints):
-            if not isinstance(constraint, Mapping) or len(constraint) != 1:
+            if not isinstance(constraint, dict | Mapping) or len(constraint) != 1:
                 raise fail(
                     "a constraint must be a mapping with one operator",
                     self.context.file,
@@ -263,7 +263,7 @@ class InputTable:
         from heatctl.translate.tosca.constraints import violation
 
         for index, constraint in enumerate(constraints or []):
-            if isinstance(constraint, Mapping) and len(constraint) == 1:
+            if isinstance(constraint, dict | Mapping) and len(constraint) == 1:
                 ((operator, operand),) = constraint.items()
                 problem = violation(kind, str(operator), operand, value)
                 if problem:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from heatctl.dsl.diagnostics import did_you_mean
+from heatctl.translate.tosca.constraints import violation
 from heatctl.translate.tosca.sources import fail
 from heatctl.translate.tosca.types import TypeDef, TypeRegistry
 from heatctl.translate.tosca.values import ValueProblem, check_primitive
@@ -51,7 +52,15 @@ NODE_KEYS = frozenset(
 
 def is_function(value: Any) -> bool:
     """True for a TOSCA function call: a one-key mapping naming a function."""
-    return isinstance(value, Mapping) and len(value) == 1 and next(iter(value)) in FUNCTIONS
+    return (
+        type(value) not in _LEAVES  # most values: no (slow, ABC) Mapping check
+        and isinstance(value, dict | Mapping)
+        and len(value) == 1
+        and next(iter(value)) in FUNCTIONS
+    )
+
+
+_LEAVES = frozenset({str, int, float, bool, type(None)})
 
 
 @dataclass
@@ -116,15 +125,15 @@ class Checker:
             entry = schema.get("entry_schema")
             if isinstance(entry, str):
                 entry = {"type": entry}
-            if isinstance(entry, Mapping) and kind in ("list", "map"):
-                items = value.items() if isinstance(value, Mapping) else enumerate(value)
+            if entry is not None and isinstance(entry, dict | Mapping) and kind in ("list", "map"):
+                items = value.items() if isinstance(value, dict | Mapping) else enumerate(value)
                 for key, item in items:
                     self.value(item, entry, (*path, key), what)
             return
         datatype = self.registry.data_type(str(tosca_type))
         if datatype is None:
             raise fail(f"{what}: unknown data type '{tosca_type}'", self.file, self.document, path)
-        if not isinstance(value, Mapping):
+        if not isinstance(value, dict | Mapping):
             raise fail(
                 f"{what}: expected a {tosca_type} (a mapping), got {value!r}",
                 self.file,
@@ -140,11 +149,11 @@ class Checker:
                     self.document,
                     (*path, key),
                 )
-            if isinstance(properties[key], Mapping):
+            if isinstance(properties[key], dict | Mapping):
                 self.value(item, properties[key], (*path, key), f"{what}.{key}")
         for key, prop in properties.items():
             if (
-                isinstance(prop, Mapping)
+                isinstance(prop, dict | Mapping)
                 and prop.get("required", True)
                 and "default" not in prop
                 and key not in value
@@ -157,11 +166,9 @@ class Checker:
         self, value: Any, kind: str, schema: Mapping[str, Any], path: tuple[Any, ...], what: str
     ) -> None:
         """Raise a diagnostic if a literal value breaks one of the property's constraints."""
-        from heatctl.translate.tosca.constraints import violation
-
         constraints = schema.get("constraints")
         for constraint in constraints if isinstance(constraints, list) else []:
-            if isinstance(constraint, Mapping) and len(constraint) == 1:
+            if isinstance(constraint, dict | Mapping) and len(constraint) == 1:
                 ((operator, operand),) = constraint.items()
                 problem = violation(kind, str(operator), operand, value)
                 if problem:
@@ -173,7 +180,7 @@ def _mapping(
 ) -> Mapping[str, Any]:
     if value is None:
         return {}
-    if not isinstance(value, Mapping):
+    if not isinstance(value, dict | Mapping):
         raise fail(f"{what} must be a mapping", file, doc, path)
     return value
 
@@ -191,7 +198,7 @@ def merge_properties(
     result: dict[str, Any] = {}
     for key, value in given.items():
         schema = schemas.get(key)
-        if not isinstance(schema, Mapping):
+        if not isinstance(schema, dict | Mapping):
             raise fail(
                 f"{what} has no property '{key}'{did_you_mean(key, schemas)}",
                 checker.file,
@@ -201,7 +208,7 @@ def merge_properties(
         checker.value(value, schema, (*path, key), f"property '{key}' of {what}")
         result[key] = value
     for key, schema in schemas.items():
-        if key in result or not isinstance(schema, Mapping):
+        if key in result or not isinstance(schema, dict | Mapping):
             continue
         if "default" in schema:
             result[key] = schema["default"]
@@ -219,7 +226,7 @@ def normalise_interfaces(
     result: dict[str, dict[str, Any]] = {}
     for source in sources:
         for name, body in source.items():
-            if not isinstance(body, Mapping):
+            if not isinstance(body, dict | Mapping):
                 continue
             key = {STANDARD: "Standard", CONFIGURE: "Configure"}.get(str(name), str(name))
             operations = result.setdefault(key, {})
@@ -228,7 +235,7 @@ def normalise_interfaces(
                     if op in ("type", "inputs", "notifications"):
                         # Interface-level inputs apply to every operation (software.py).
                         key_name = f"__{op}__"
-                        if op == "inputs" and isinstance(impl, Mapping):
+                        if op == "inputs" and isinstance(impl, dict | Mapping):
                             operations[key_name] = {**operations.get(key_name, {}), **impl}
                         else:
                             operations.setdefault(key_name, impl)

@@ -35,7 +35,7 @@ def _image_parameter(ctx: Context, node: Node, path: tuple[Any, ...]) -> dict[st
         (
             a
             for a in node.artifacts.values()
-            if isinstance(a, Mapping) and str(a.get("type", "")).endswith("SwImage")
+            if isinstance(a, dict | Mapping) and str(a.get("type", "")).endswith("SwImage")
         ),
         {},
     )
@@ -96,7 +96,7 @@ def build_vdu(ctx: Context, node: Node) -> None:
             flavor["vcpus"] = cpus
         if (
             storage
-            and isinstance(storage[0], Mapping)
+            and isinstance(storage[0], dict | Mapping)
             and storage[0].get("size_of_storage") is not None
         ):
             flavor["disk"] = size_in(storage[0]["size_of_storage"], "GiB")
@@ -113,7 +113,7 @@ def build_vdu(ctx: Context, node: Node) -> None:
                 "compute_requirements.nova_extra_specs is not JSON", (*path, "compute_requirements")
             )
             extra = None
-    if isinstance(extra, Mapping):
+    if isinstance(extra, dict | Mapping):
         flavor["extra_specs"] = dict(extra)
     server: dict[str, Any] = {"flavor": _flavor(ctx, node, flavor, path)}
     if node.properties.get("name") is not None:
@@ -194,7 +194,7 @@ def build_virtual_link(ctx: Context, node: Node) -> None:
             node.name,
         )
     if not any(
-        isinstance(d, Mapping) and isinstance(d.get("l3_protocol_data"), Mapping)
+        isinstance(d, dict | Mapping) and isinstance(d.get("l3_protocol_data"), dict | Mapping)
         for d in profile.get("virtual_link_protocol_data") or []
     ):
         ctx.reporter.untranslated(
@@ -202,8 +202,8 @@ def build_virtual_link(ctx: Context, node: Node) -> None:
             (*path, "vl_profile"),
         )
     for index, data in enumerate(profile.get("virtual_link_protocol_data") or []):
-        l3 = data.get("l3_protocol_data") if isinstance(data, Mapping) else None
-        if not isinstance(l3, Mapping):
+        l3 = data.get("l3_protocol_data") if isinstance(data, dict | Mapping) else None
+        if not isinstance(l3, dict | Mapping):
             continue
         subnet: dict[str, Any] = {
             "network": {"get_resource": name},
@@ -217,7 +217,7 @@ def build_virtual_link(ctx: Context, node: Node) -> None:
         pools = [
             {"start": p.get("start_ip_address"), "end": p.get("end_ip_address")}
             for p in l3.get("ip_allocation_pools") or []
-            if isinstance(p, Mapping)
+            if isinstance(p, dict | Mapping)
         ]
         if pools:
             subnet["allocation_pools"] = pools
@@ -316,7 +316,9 @@ def policies(ctx: Context, items: list[tuple[str, Mapping[str, Any], tuple[Any, 
 def _get(mapping: Any, key: Any, kind: type) -> Any:
     """mapping[key] when both have the expected shapes, else an empty value of `kind`
     (ETSI policy data is checked against its types only where the types declare it)."""
-    value = mapping.get(key) if isinstance(mapping, Mapping) and isinstance(key, str) else None
+    value = (
+        mapping.get(key) if isinstance(mapping, dict | Mapping) and isinstance(key, str) else None
+    )
     return value if isinstance(value, kind) else kind()
 
 

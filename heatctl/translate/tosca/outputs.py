@@ -16,11 +16,11 @@ def build(ctx: Context) -> dict[str, Any]:
     result: dict[str, Any] = {}
     outputs = ctx.topology.get("outputs") or {}
     base = ("topology_template", "outputs")
-    if not isinstance(outputs, Mapping):
+    if not isinstance(outputs, dict | Mapping):
         raise fail("outputs must be a mapping", ctx.file, ctx.document, base)
     for name, body in outputs.items():
         path = (*base, name)
-        if not isinstance(body, Mapping) or "value" not in body:
+        if not isinstance(body, dict | Mapping) or "value" not in body:
             raise fail(f"output '{name}' needs a value", ctx.file, ctx.document, path)
         output: dict[str, Any] = {}
         if isinstance(body.get("description"), str):
@@ -36,24 +36,24 @@ def build(ctx: Context) -> dict[str, Any]:
 def _report_unused_sections(ctx: Context) -> None:
     mappings = ctx.topology.get("substitution_mappings")
     if mappings is not None:
-        node_type = mappings.get("node_type") if isinstance(mappings, Mapping) else None
+        node_type = mappings.get("node_type") if isinstance(mappings, dict | Mapping) else None
         ctx.reporter.untranslated(
             f"substitution_mappings (as {node_type}) are not translated: HOT has no substitution; use the template as a nested stack",
             ("topology_template", "substitution_mappings"),
         )
     workflows = ctx.topology.get("workflows")
-    if isinstance(workflows, Mapping):
+    if isinstance(workflows, dict | Mapping):
         for name, workflow in workflows.items():
-            steps = workflow.get("steps") if isinstance(workflow, Mapping) else None
-            count = len(steps) if isinstance(steps, Mapping) else 0
+            steps = workflow.get("steps") if isinstance(workflow, dict | Mapping) else None
+            count = len(steps) if isinstance(steps, dict | Mapping) else 0
             ctx.reporter.untranslated(
                 f"workflow '{name}' ({count} steps) is not translated: Heat orders operations by dependencies, not by imperative workflows",
                 ("topology_template", "workflows", name),
             )
     groups = ctx.topology.get("groups")
-    if isinstance(groups, Mapping):
+    if isinstance(groups, dict | Mapping):
         for name, group in groups.items():
-            members = group.get("members", []) if isinstance(group, Mapping) else []
+            members = group.get("members", []) if isinstance(group, dict | Mapping) else []
             for member in members:
                 if not isinstance(member, str) or member not in ctx.nodes:
                     raise fail(

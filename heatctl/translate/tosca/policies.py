@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from heatctl.dsl.diagnostics import did_you_mean
+from heatctl.translate.tosca import scaling
 from heatctl.translate.tosca.sources import fail
 
 if TYPE_CHECKING:
@@ -31,13 +32,13 @@ def check_groups(ctx: Context) -> None:
     base = ("topology_template", "groups")
     if groups is None:
         return
-    if not isinstance(groups, Mapping):
+    if not isinstance(groups, dict | Mapping):
         raise fail(
             "groups must be a mapping of group names to definitions", ctx.file, ctx.document, base
         )
     for name, group in groups.items():
         path = (*base, name)
-        if not isinstance(group, Mapping) or "type" not in group:
+        if not isinstance(group, dict | Mapping) or "type" not in group:
             raise fail(f"group '{name}' needs a type", ctx.file, ctx.document, path)
         ctx.registry.require("group_types", group["type"], ctx.file, ctx.document, (*path, "type"))
         members = group.get("members") or []
@@ -55,18 +56,16 @@ def check_groups(ctx: Context) -> None:
 def build_all(ctx: Context) -> None:
     """Translate every policy of the topology."""
     check_groups(ctx)
-    from heatctl.translate.tosca import scaling
-
     policies = ctx.topology.get("policies") or []
     items: list[tuple[str, Mapping[str, Any], tuple[Any, ...]]] = []
-    if isinstance(policies, Mapping):
+    if isinstance(policies, dict | Mapping):
         policies = [{k: v} for k, v in policies.items()]
     if not isinstance(policies, list):
         raise fail(
             "policies must be a list", ctx.file, ctx.document, ("topology_template", "policies")
         )
     for index, entry in enumerate(policies):
-        if not isinstance(entry, Mapping) or len(entry) != 1:
+        if not isinstance(entry, dict | Mapping) or len(entry) != 1:
             raise fail(
                 "a policy must be a mapping with one name",
                 ctx.file,
@@ -75,7 +74,7 @@ def build_all(ctx: Context) -> None:
             )
         ((name, body),) = entry.items()
         path = ("topology_template", "policies", index, name)
-        if not isinstance(body, Mapping) or "type" not in body:
+        if not isinstance(body, dict | Mapping) or "type" not in body:
             raise fail(f"policy '{name}' needs a type", ctx.file, ctx.document, path)
         for key in body:
             if key not in POLICY_KEYS:
@@ -133,7 +132,7 @@ def _check_properties(
     from heatctl.translate.tosca.model import Checker, merge_properties
 
     given = body.get("properties")
-    if given is not None and not isinstance(given, Mapping):
+    if given is not None and not isinstance(given, dict | Mapping):
         raise fail(
             f"properties of policy '{name}' must be a mapping",
             ctx.file,
@@ -159,8 +158,8 @@ def _check_properties(
         )
     triggers = body.get("triggers")
     if triggers is not None and (
-        not isinstance(triggers, Mapping)
-        or not all(isinstance(t, Mapping) for t in triggers.values())
+        not isinstance(triggers, dict | Mapping)
+        or not all(isinstance(t, dict | Mapping) for t in triggers.values())
     ):
         raise fail(
             f"triggers of policy '{name}' must map names to trigger definitions",
@@ -170,7 +169,7 @@ def _check_properties(
         )
     for trigger, definition in (triggers or {}).items():
         condition = definition.get("condition")
-        if condition is not None and not isinstance(condition, Mapping):
+        if condition is not None and not isinstance(condition, dict | Mapping):
             raise fail(
                 f"condition of trigger '{trigger}' must be a mapping",
                 ctx.file,
@@ -183,7 +182,7 @@ def targets(ctx: Context, name: str, body: Mapping[str, Any], path: tuple[Any, .
     """A policy's targets as node names (groups expanded to their members)."""
     groups = ctx.topology.get("groups") or {}
     listed = body.get("targets")
-    if listed is None and isinstance(body.get("properties"), Mapping):
+    if listed is None and isinstance(body.get("properties"), dict | Mapping):
         listed = body["properties"].get("targets")
     result: list[str] = []
     if listed is not None and (
@@ -195,7 +194,7 @@ def targets(ctx: Context, name: str, body: Mapping[str, Any], path: tuple[Any, .
     for target in listed or []:
         if target in ctx.nodes:
             result.append(target)
-        elif isinstance(groups, Mapping) and target in groups:
+        elif isinstance(groups, dict | Mapping) and target in groups:
             result.extend(m for m in (groups[target] or {}).get("members", []) if m in ctx.nodes)
         else:
             raise fail(
@@ -242,12 +241,12 @@ def server_group(
 def monitoring(ctx: Context, name: str, body: Mapping[str, Any], path: tuple[Any, ...]) -> None:
     """Each trigger -> OS::Aodh::GnocchiAggregationByResourcesAlarm, wired to scaling policies."""
     triggers = body.get("triggers") or {}
-    if not isinstance(triggers, Mapping) or not triggers:
+    if not isinstance(triggers, dict | Mapping) or not triggers:
         ctx.reporter.untranslated(f"monitoring policy '{name}' has no triggers", path)
         return
     for trigger_name, trigger in triggers.items():
         tpath = (*path, "triggers", trigger_name)
-        if not isinstance(trigger, Mapping):
+        if not isinstance(trigger, dict | Mapping):
             raise fail(f"trigger '{trigger_name}' must be a mapping", ctx.file, ctx.document, tpath)
         condition = trigger.get("condition") or {}
         properties: dict[str, Any] = {
@@ -354,7 +353,7 @@ def _scaled_group(ctx: Context, trigger: Mapping[str, Any]) -> str | None:
 def _action_policies(ctx: Context, trigger: Mapping[str, Any]) -> list[str]:
     action = trigger.get("action")
     names = action if isinstance(action, list) else [action] if isinstance(action, str) else []
-    if isinstance(action, Mapping):
+    if isinstance(action, dict | Mapping):
         names = list(action)
     scaling = [n for n in names if f"{n}_scale_out" in ctx.resources]
     if not scaling and not names:

@@ -143,7 +143,7 @@ class _Externals:
         return {"get_param": name}
 
     def rewrite(self, value: Any) -> Any:
-        if isinstance(value, Mapping) and len(value) == 1:
+        if isinstance(value, dict | Mapping) and len(value) == 1:
             ((key, args),) = value.items()
             if key == "get_resource" and isinstance(args, str) and args not in self.inside:
                 return self._parameter(f"{args.lower()}_id", value, {"type": "string"})
@@ -156,7 +156,7 @@ class _Externals:
                 definition = dict(known)
                 self._parameter(str(param), {"get_param": param}, definition)
                 return value
-        if isinstance(value, Mapping):
+        if isinstance(value, dict | Mapping):
             return {k: self.rewrite(v) for k, v in value.items()}
         if isinstance(value, list):
             return [self.rewrite(v) for v in value]
@@ -170,7 +170,7 @@ def rewrite_main(ctx: Context, outputs: dict[str, Any]) -> None:
         return
 
     def rewrite(value: Any, path: tuple[Any, ...]) -> Any:
-        if isinstance(value, Mapping) and len(value) == 1:
+        if isinstance(value, dict | Mapping) and len(value) == 1:
             ((key, args),) = value.items()
             target = (
                 args
@@ -187,7 +187,7 @@ def rewrite_main(ctx: Context, outputs: dict[str, Any]) -> None:
                     f"'{target}' is scaled: the value becomes the list of its members' values", path
                 )
                 return {"get_attr": [group, "outputs_list", output]}
-        if isinstance(value, Mapping):
+        if isinstance(value, dict | Mapping):
             return {k: rewrite(v, path) for k, v in value.items()}
         if isinstance(value, list):
             return [rewrite(v, path) for v in value]

@@ -112,13 +112,13 @@ def _trigger(
     cluster_name: str,
     path: tuple[Any, ...],
 ) -> None:
-    if not isinstance(definition, Mapping):
+    if not isinstance(definition, dict | Mapping):
         raise fail(f"trigger '{trigger}' must be a mapping", ctx.file, ctx.document, path)
     condition = definition.get("condition") or {}
     action = definition.get("action") or {}
     kind = (
-        next((str(a.get("type")) for a in action.values() if isinstance(a, Mapping)), "")
-        if isinstance(action, Mapping)
+        next((str(a.get("type")) for a in action.values() if isinstance(a, dict | Mapping)), "")
+        if isinstance(action, dict | Mapping)
         else ""
     )
     operator = str(condition.get("comparison_operator", "gt"))
@@ -158,7 +158,7 @@ def _trigger(
         return
     alarm: dict[str, Any] = {
         "metric": definition.get("metric")
-        or (event_type.get("metric") if isinstance(event_type, Mapping) else None)
+        or (event_type.get("metric") if isinstance(event_type, dict | Mapping) else None)
         or "cpu_util",
         "aggregation_method": condition.get("aggregation_method", "mean"),
         "granularity": condition.get("granularity", 300),

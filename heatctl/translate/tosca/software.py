@@ -68,10 +68,10 @@ def _input_values(inputs: Mapping[str, Any]) -> dict[str, Any]:
     """Interface-level inputs: assignments from the template, or (in a type) definitions
     whose default is the value."""
     values: dict[str, Any] = {}
-    if not isinstance(inputs, Mapping):
+    if not isinstance(inputs, dict | Mapping):
         return values  # reported by _implementation
     for name, value in inputs.items():
-        if isinstance(value, Mapping) and "type" in value and not is_function(value):
+        if isinstance(value, dict | Mapping) and "type" in value and not is_function(value):
             if "default" in value:
                 values[str(name)] = value["default"]
         else:
@@ -86,9 +86,9 @@ def _implementation(
     inputs: dict[str, Any] = {}
     dependencies: list[str] = []
     implementation: Any = body
-    if isinstance(body, Mapping):
+    if isinstance(body, dict | Mapping):
         implementation = body.get("implementation")
-        if not isinstance(body.get("inputs") or {}, Mapping):
+        if not isinstance(body.get("inputs") or {}, dict | Mapping):
             raise fail(
                 "operation inputs must be a mapping", ctx.file, ctx.document, (*path, "inputs")
             )
@@ -97,7 +97,7 @@ def _implementation(
             ctx.reporter.untranslated(
                 "operation outputs mapped to attributes are not translated", (*path, "outputs")
             )
-    if isinstance(implementation, Mapping):
+    if isinstance(implementation, dict | Mapping):
         primary = implementation.get("primary")
         dependencies = [_artifact_file(node, d) for d in implementation.get("dependencies") or []]
         if implementation.get("timeout") is not None:
@@ -118,9 +118,9 @@ def _implementation(
 
 def _artifact_file(node: Node, name: Any) -> str:
     artifact = node.artifacts.get(name) if isinstance(name, str) else None
-    if isinstance(artifact, Mapping):
+    if isinstance(artifact, dict | Mapping):
         return str(artifact.get("file"))
-    if isinstance(name, Mapping):
+    if isinstance(name, dict | Mapping):
         return str(name.get("file"))
     return str(artifact if artifact is not None else name)
 
@@ -290,7 +290,7 @@ def _galaxy_roles(ctx: Context, node: Node, hosts: list[str]) -> str | None:
     roles = [
         a.get("file")
         for a in node.artifacts.values()
-        if isinstance(a, Mapping) and str(a.get("type", "")).endswith("AnsibleGalaxy.role")
+        if isinstance(a, dict | Mapping) and str(a.get("type", "")).endswith("AnsibleGalaxy.role")
     ]
     if not roles:
         return None
@@ -336,7 +336,7 @@ def _relationship_operations(ctx: Context, node: Node) -> None:
             continue
         target = ctx.nodes[requirement.target]
         for interface, operations in requirement.interfaces.items():
-            if not isinstance(operations, Mapping):
+            if not isinstance(operations, dict | Mapping):
                 continue
             ops = [(op, body) for op, body in operations.items() if op not in ("type", "inputs")]
             for operation, body in ops:

@@ -8,6 +8,7 @@ the archive for a CSAR. URL imports are refused with a diagnostic: translation i
 
 from __future__ import annotations
 
+import os
 import posixpath
 import re
 from collections.abc import Iterator, Mapping
@@ -28,6 +29,32 @@ MAX_MEMBER_BYTES = 50 * 1024 * 1024
 MAX_RATIO = 200  # uncompressed / compressed, for members over 1 MiB
 META_PATH = "TOSCA-Metadata/TOSCA.meta"
 _URL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")
+
+
+# Linux names an open file's real path in /proc/self/fd: one open (O_PATH: no read access
+# needed) and one readlink instead of Path.resolve()'s lstat of every path component
+# (~4 us instead of ~30 us for a path 9 directories deep).
+_O_PATH = getattr(os, "O_PATH", 0)
+_PROC_FD = _O_PATH != 0 and os.path.isdir("/proc/self/fd")
+
+
+def real_path(path: Path) -> Path:
+    """`path.resolve()`: the absolute path with every symbolic link resolved."""
+    if _PROC_FD:
+        try:
+            fd = os.open(path, _O_PATH | os.O_CLOEXEC)
+        except OSError:
+            return path.resolve()
+        try:
+            target = os.readlink(f"/proc/self/fd/{fd}")
+        except OSError:
+            target = ""
+        finally:
+            os.close(fd)
+        # Anything unusual (a deleted file, a pseudo-file): the portable way.
+        if target.startswith("/") and not target.endswith(" (deleted)"):
+            return Path(target)
+    return path.resolve()
 
 
 def is_url(text: str) -> bool:
@@ -199,13 +226,13 @@ def _imports(source: SourceFile) -> Iterator[tuple[str, tuple[Any, ...], Mapping
         path: tuple[Any, ...] = ("imports", index)
         target: Any = entry
         options: Mapping[str, Any] = {}
-        if isinstance(entry, Mapping):
+        if isinstance(entry, dict | Mapping):
             if "file" in entry:
                 target, options = entry["file"], entry
             elif len(entry) == 1:
                 ((key, value),) = entry.items()
-                target = value.get("file") if isinstance(value, Mapping) else value
-                options = value if isinstance(value, Mapping) else {}
+                target = value.get("file") if isinstance(value, dict | Mapping) else value
+                options = value if isinstance(value, dict | Mapping) else {}
                 path = (*path, key)
         if not isinstance(target, str) or not target:
             raise fail("an import must name a file", source.name, source.document, path)
@@ -224,7 +251,7 @@ def _imports(source: SourceFile) -> Iterator[tuple[str, tuple[Any, ...], Mapping
 def load_sources(path: Path, display: str, document: Mapping[str, Any] | None = None) -> SourceSet:
     """Load a template (YAML or CSAR) and, transitively, its imports."""
     archive: Archive | None = None
-    resolved = path.resolve()
+    resolved = real_path(path)
     if document is None or "__csar__" in document:
         archive = Archive(path, display)
         entry = archive.entry_definitions()
@@ -298,12 +325,12 @@ def _load_import(
             )
         display = f"{sources.archive.display}!{key}"
         loaded = SourceFile(
-            display, _load_bytes(data, display, sources.warnings), posixpath.dirname(key)
+            display, _load_member(data, display, sources.warnings), posixpath.dirname(key)
         )
         seen[key] = loaded
         return loaded, True
     file = _find_local(sources, current, target, where)
-    real = file.resolve()
+    real = real_path(file)
     resolved = str(real)
     if resolved in seen:
         return seen[resolved], False
@@ -340,6 +367,24 @@ def _load_cached(real: Path, display: str, warnings: list[Diagnostic]) -> Mappin
     return cached[0]
 
 
+# Imported definitions files inside CSARs, likewise, keyed by their name and their exact
+# content (a CSAR is read anew each time; the same bytes parse to the same document).
+_MEMBER_CACHE: dict[tuple[str, bytes], tuple[Mapping[str, Any], list[Diagnostic]]] = {}
+
+
+def _load_member(data: bytes, display: str, warnings: list[Diagnostic]) -> Mapping[str, Any]:
+    key = (display, data)
+    cached = _MEMBER_CACHE.get(key)
+    if cached is None:
+        found: list[Diagnostic] = []
+        cached = (_load_bytes(data, display, found), found)
+        if len(_MEMBER_CACHE) >= _CACHE_SIZE:
+            _MEMBER_CACHE.pop(next(iter(_MEMBER_CACHE)))
+        _MEMBER_CACHE[key] = cached
+    warnings.extend(cached[1])
+    return cached[0]
+
+
 def _find_local(
     sources: SourceSet, current: SourceFile, target: str, where: tuple[Any, ...]
 ) -> Path:
@@ -363,7 +408,9 @@ def _find_local(
 
 def _display(real: Path, file: Path) -> str:
     """How diagnostics name an imported file: relative to the CWD when under it."""
-    try:
-        return str(real.relative_to(Path.cwd()))
-    except ValueError:
-        return str(file)
+    # Path.relative_to(Path.cwd()) on the strings (both are absolute and normalised).
+    text, cwd = str(real), os.getcwd()
+    base = cwd if cwd.endswith(os.sep) else cwd + os.sep
+    if text.startswith(base):
+        return text[len(base) :]
+    return "." if text == cwd else str(file)

@@ -18,6 +18,10 @@ from heatctl.translate.tosca.model import (
 from heatctl.translate.tosca.sources import fail
 from heatctl.translate.tosca.types import TypeDef, TypeRegistry
 
+# Capability tables of normative node types (see TopologyBuilder._capability_schemas),
+# keyed by the identity of the process's normative TypeDef, which they keep alive.
+_SHARED_CAPABILITIES: dict[int, tuple[TypeDef, list[Any]]] = {}
+
 
 class TopologyBuilder:
     """Turns node_templates (and relationship_templates) into Nodes, checking as it goes."""
@@ -30,6 +34,7 @@ class TopologyBuilder:
         self.document = document
         self.reporter = reporter
         self.checker = Checker(registry, file, document)
+        self._capability_cache: dict[int, tuple[TypeDef, list[Any]]] = {}
         topology = document.get("topology_template") or {}
         self.templates = _mapping(
             topology.get("node_templates"),
@@ -58,11 +63,11 @@ class TopologyBuilder:
 
     def _copied(self, name: str, body: Any) -> Any:
         """`copy: other` (TOSCA 1.2+): start from the other template, then apply this one."""
-        if not isinstance(body, Mapping) or "copy" not in body:
+        if not isinstance(body, dict | Mapping) or "copy" not in body:
             return body
         path = ("topology_template", "node_templates", name, "copy")
         source = self.templates.get(body["copy"])
-        if not isinstance(source, Mapping):
+        if not isinstance(source, dict | Mapping):
             raise fail(
                 f"copy names '{body['copy']}', which is not a node template{did_you_mean(body['copy'], self.templates)}",
                 self.file,
@@ -77,7 +82,7 @@ class TopologyBuilder:
 
     def _node(self, name: str, body: Any) -> Node:
         path = ("topology_template", "node_templates", name)
-        if not isinstance(body, Mapping) or "type" not in body:
+        if not isinstance(body, dict | Mapping) or "type" not in body:
             raise fail(f"node template '{name}' needs a type", self.file, self.document, path)
         for key in body:
             if key not in NODE_KEYS:
@@ -123,8 +128,43 @@ class TopologyBuilder:
         }
         return node
 
+    def _capability_schemas(self, typedef: TypeDef) -> list[tuple[Any, Any, dict[str, Any]]]:
+        """Per capability of a node type: its name, property schemas and their defaults.
+        The same for every node of the type, so built once per type and translation."""
+        # A normative node type whose capability types are all normative has the same
+        # table in every translation: kept per process, like the normative types.
+        shared = self.registry.normative_only(typedef, "capability_types")
+        cache = _SHARED_CAPABILITIES if shared else self._capability_cache
+        cached = cache.get(id(typedef))
+        if cached is not None and cached[0] is typedef:
+            return cached[1]
+        table = []
+        for name, definition in self.registry.merged(typedef, "capabilities").items():
+            cap_type = (
+                definition.get("type") if isinstance(definition, dict | Mapping) else definition
+            )
+            captype = self.registry.find("capability_types", cap_type)
+            schemas = self.registry.merged(captype, "properties") if captype else {}
+            if isinstance(definition, dict | Mapping) and isinstance(
+                definition.get("properties"), Mapping
+            ):
+                schemas = {
+                    **schemas,
+                    **{
+                        k: v if isinstance(v, dict | Mapping) else {"type": "string", "default": v}
+                        for k, v in definition["properties"].items()
+                    },
+                }
+            defaults = {
+                key: schema["default"]
+                for key, schema in schemas.items()
+                if isinstance(schema, dict | Mapping) and "default" in schema
+            }
+            table.append((name, schemas, defaults))
+        cache[id(typedef)] = (typedef, table)
+        return table
+
     def _capabilities(self, node: Node, what: str) -> dict[str, dict[str, Any]]:
-        definitions = self.registry.merged(node.typedef, "capabilities")
         given = _mapping(
             node.definition.get("capabilities"),
             "capabilities",
@@ -133,29 +173,19 @@ class TopologyBuilder:
             (*node.path, "capabilities"),
         )
         result: dict[str, dict[str, Any]] = {}
-        for name, definition in definitions.items():
-            cap_type = definition.get("type") if isinstance(definition, Mapping) else definition
-            captype = self.registry.find("capability_types", cap_type)
-            schemas = self.registry.merged(captype, "properties") if captype else {}
-            if isinstance(definition, Mapping) and isinstance(
-                definition.get("properties"), Mapping
-            ):
-                schemas = {
-                    **schemas,
-                    **{
-                        k: v if isinstance(v, Mapping) else {"type": "string", "default": v}
-                        for k, v in definition["properties"].items()
-                    },
-                }
+        for name, schemas, defaults in self._capability_schemas(node.typedef):
             body = given.get(name) or {}
             path = (*node.path, "capabilities", name)
             values = _mapping(
-                body.get("properties") if isinstance(body, Mapping) else None,
+                body.get("properties") if isinstance(body, dict | Mapping) else None,
                 "capability properties",
                 self.file,
                 self.document,
                 (*path, "properties"),
             )
+            if not values:  # merge_properties() of nothing given: the defaults
+                result[str(name)] = dict(defaults)
+                continue
             result[str(name)] = merge_properties(
                 self.checker,
                 schemas,
@@ -164,14 +194,16 @@ class TopologyBuilder:
                 f"capability '{name}' of {what}",
                 check_required=False,
             )
-        for name in given:
-            if name not in definitions:
-                raise fail(
-                    f"{what} has no capability '{name}'{did_you_mean(name, definitions)}",
-                    self.file,
-                    self.document,
-                    (*node.path, "capabilities", name),
-                )
+        if given:
+            definitions = self.registry.merged(node.typedef, "capabilities")
+            for name in given:
+                if name not in definitions:
+                    raise fail(
+                        f"{what} has no capability '{name}'{did_you_mean(name, definitions)}",
+                        self.file,
+                        self.document,
+                        (*node.path, "capabilities", name),
+                    )
         return result
 
     def _requirements(self, node: Node, nodes: Mapping[str, Node]) -> None:
@@ -187,7 +219,7 @@ class TopologyBuilder:
         for index, item in enumerate(items):
             path = (*node.path, "requirements", index)
             item = self._misindented(item, path)
-            if not isinstance(item, Mapping) or len(item) != 1:
+            if not isinstance(item, dict | Mapping) or len(item) != 1:
                 raise fail(
                     "a requirement must be a mapping with one name", self.file, self.document, path
                 )
@@ -210,7 +242,7 @@ class TopologyBuilder:
     def _misindented(self, item: Any, path: tuple[Any, ...]) -> Any:
         """`- link:` followed by `node: X` at the same indentation is a two-key mapping;
         tosca-parser reads it as the requirement `link` on X, and so do we, with a note."""
-        if isinstance(item, Mapping) and len(item) == 2 and "node" in item:
+        if isinstance(item, dict | Mapping) and len(item) == 2 and "node" in item:
             names = [k for k in item if k != "node"]
             if item[names[0]] is None:
                 self.reporter.approximate(
@@ -235,7 +267,7 @@ class TopologyBuilder:
         properties: dict[str, Any] = {}
         interfaces: dict[str, Any] = {}
         template_name: str | None = None
-        if isinstance(body, Mapping):
+        if isinstance(body, dict | Mapping):
             target = body.get("node")
             capability = body.get("capability", capability)
             relationship = body.get("relationship", relationship)
@@ -248,7 +280,7 @@ class TopologyBuilder:
             template_name = relationship
             rel_body = self.relationship_templates[relationship]
             relationship = rel_body
-        if isinstance(relationship, Mapping):
+        if isinstance(relationship, dict | Mapping):
             where = (*path, "relationship")
             properties = dict(
                 _mapping(
@@ -278,14 +310,15 @@ class TopologyBuilder:
             defaults = {
                 k: v["default"]
                 for k, v in self.registry.merged(reltype, "properties").items()
-                if isinstance(v, Mapping) and "default" in v
+                if isinstance(v, dict | Mapping) and "default" in v
             }
             properties = {**defaults, **properties}
             if template_name is None and not interfaces:
                 interfaces = {
                     name: ops
                     for name, ops in self.registry.merged(reltype, "interfaces").items()
-                    if isinstance(ops, Mapping) and any(op not in ("type", "inputs") for op in ops)
+                    if isinstance(ops, dict | Mapping)
+                    and any(op not in ("type", "inputs") for op in ops)
                 }
         target_name = self._target(node, target, path, nodes)
         return Requirement(

@@ -13,6 +13,7 @@ from typing import Any
 
 from heatctl.translate.base import ReportEntry, TranslateOptions, Translation
 from heatctl.translate.report import Reporter
+from heatctl.translate.tosca import builders, outputs, policies, scaling, software
 from heatctl.translate.tosca.catalog import Catalog
 from heatctl.translate.tosca.functions import Functions, Scope
 from heatctl.translate.tosca.inputs import InputTable
@@ -208,7 +209,7 @@ def _check_top_level(sources: SourceSet) -> None:
                     (key,),
                 )
     topology = main.document.get("topology_template")
-    if topology is not None and not isinstance(topology, Mapping):
+    if topology is not None and not isinstance(topology, dict | Mapping):
         raise fail(
             "topology_template must be a mapping", main.name, main.document, ("topology_template",)
         )
@@ -261,8 +262,6 @@ def translate_tosca(
     options: TranslateOptions,
 ) -> Translation:
     """Translate a TOSCA service template (YAML file or CSAR) to HOT."""
-    from heatctl.translate.tosca import builders, outputs, policies, scaling, software
-
     sources = load_sources(path, display, document)
     _check_top_level(sources)
     registry = TypeRegistry()
@@ -277,8 +276,8 @@ def translate_tosca(
         )
     ctx.nodes = TopologyBuilder(registry, ctx.file, ctx.document, ctx.reporter).build()
     for node in ctx.nodes.values():
-        kinds = (kind for base, kind in KINDS if registry.is_a(node.typedef, base))
-        ctx.kinds[node.name] = next(kinds, "software")
+        lineage = registry.lineage(node.typedef)  # is_a() for each of KINDS, in one set
+        ctx.kinds[node.name] = next((kind for base, kind in KINDS if base in lineage), "software")
     builders.build_all(ctx)
     software.build_all(ctx)
     policies.build_all(ctx)
@@ -300,7 +299,8 @@ def translate_tosca(
 def _get_files(value: Any, found: list[str] | None = None) -> list[str]:
     """Every get_file path in `value`, in document order (one list, no copies per level)."""
     found = [] if found is None else found
-    if isinstance(value, dict | Mapping):  # dict first: the exact check is cheap
+    # dict, then list, then the (slow, ABC) Mapping check for anything else.
+    if isinstance(value, dict) or (not isinstance(value, list) and isinstance(value, Mapping)):
         if len(value) == 1 and isinstance(value.get("get_file"), str):
             found.append(value["get_file"])
             return found
@@ -319,8 +319,10 @@ _LEAVES = frozenset({str, int, float, bool, type(None)})
 
 def _referenced_files(ctx: Context, templates: list[Any]) -> dict[str, bytes]:
     """The content of every local file the HOT reads with get_file, where the source has it."""
+    import os
     import posixpath
 
+    from heatctl.dsl.loader import read_bytes
     from heatctl.translate.tosca.sources import is_url
 
     files: dict[str, bytes] = {}
@@ -333,7 +335,7 @@ def _referenced_files(ctx: Context, templates: list[Any]) -> dict[str, bytes]:
             data = ctx.sources.archive.members.get(key)
         else:
             try:
-                data = (Path(ctx.sources.main.location) / name).read_bytes()
+                data = read_bytes(os.path.join(ctx.sources.main.location, name))
             except OSError:
                 data = None
         if data is None:

@@ -119,6 +119,7 @@ def _reserved_names() -> dict[str, frozenset[str]]:
 # TypeDefs themselves, they are read-only: merged() hands out copies.
 _NORMATIVE_CHAINS: dict[tuple[str, str], list[TypeDef]] = {}
 _NORMATIVE_MERGED: dict[tuple[str, str, str], dict[str, Any]] = {}
+_NORMATIVE_LINEAGES: dict[tuple[str, str], tuple[list[TypeDef], frozenset[str]]] = {}
 
 
 class TypeRegistry:
@@ -131,6 +132,9 @@ class TypeRegistry:
         self.misplaced: list[TypeDef] = []
         self._chains: dict[tuple[str, str], list[TypeDef]] = {}
         self._merged: dict[tuple[str, str, str], dict[str, Any]] = {}
+        self._primitives: dict[str, str | None] = {}
+        self._primitives_of: tuple[int, int] = (0, 0)
+        self._lineages: dict[tuple[str, str], tuple[list[TypeDef], frozenset[str]]] = {}
         self._shadowed: set[str] = set()
         """Sections where a template type takes a name of the normative hierarchy."""
         self._custom: set[str] = set()
@@ -138,12 +142,13 @@ class TypeRegistry:
 
     def add_sources(self, sources: SourceSet) -> None:
         """Add the custom types of every loaded file; check every derived_from resolves."""
+        self._primitives.clear()  # base_primitive()'s answers may change
         for source in sources:
             for section in SECTIONS:
                 entries = source.document.get(section)
                 if entries is None:
                     continue
-                if not isinstance(entries, Mapping):
+                if not isinstance(entries, dict | Mapping):
                     raise fail(
                         f"{section} must be a mapping of type names to definitions",
                         source.name,
@@ -151,7 +156,7 @@ class TypeRegistry:
                         (section,),
                     )
                 for name, definition in entries.items():
-                    if not isinstance(definition, Mapping):
+                    if not isinstance(definition, dict | Mapping):
                         definition = {}
                     typedef = TypeDef(str(name), section, definition, source.name, source.document)
                     self.types[section][str(name)] = typedef
@@ -164,9 +169,10 @@ class TypeRegistry:
         for section, entries in self.types.items():
             if section not in self._custom:  # only normative types: checked once and for all
                 continue
-            for typedef in list(entries.values()):
+            # The template's types, in table order (the normative ones were checked once).
+            for typedef in [t for t in entries.values() if t.file is not None]:
                 parent = typedef.definition.get("derived_from")
-                if parent is None or typedef.file is None:
+                if parent is None:
                     continue
                 if not isinstance(parent, str):
                     raise fail(
@@ -238,6 +244,12 @@ class TypeRegistry:
             cached = chains[key] = self._chain(typedef)
         return cached
 
+    def normative_only(self, typedef: TypeDef, *sections: str) -> bool:
+        """Whether what is derived from `typedef` and from lookups in `sections` is the same
+        in every translation: a normative type the template leaves untouched, and sections
+        without template types (so a per-process table may keep it)."""
+        return not self._own(typedef) and self._custom.isdisjoint(sections)
+
     def _own(self, typedef: TypeDef) -> bool:
         """Whether `typedef`'s chain and merged sections are this registry's own (a template
         type, or a normative one whose section the template redefines) or the process's."""
@@ -257,7 +269,18 @@ class TypeRegistry:
 
     def is_a(self, typedef: TypeDef, ancestor: str) -> bool:
         """True if `typedef` is `ancestor` or derives from it."""
-        return any(t.name == ancestor for t in self.chain(typedef))
+        return typedef.name == ancestor or ancestor in self.lineage(typedef)
+
+    def lineage(self, typedef: TypeDef) -> frozenset[str]:
+        """The names of the type and its ancestors (is_a's question, asked many times per
+        node: a set kept beside each chain)."""
+        chain = self.chain(typedef)
+        key = (typedef.section, typedef.name)
+        table = self._lineages if self._own(typedef) else _NORMATIVE_LINEAGES
+        cached = table.get(key)
+        if cached is None or cached[0] is not chain:  # kept as long as the chain it names
+            cached = table[key] = (chain, frozenset(t.name for t in chain))
+        return cached[1]
 
     def merged(self, typedef: TypeDef, key: str) -> dict[str, Any]:
         """A mapping section (properties, capabilities, interfaces...) merged down the chain."""
@@ -271,10 +294,15 @@ class TypeRegistry:
         result: dict[str, Any] = {}
         for ancestor in reversed(self.chain(typedef)):
             section = ancestor.definition.get(key)
-            if isinstance(section, Mapping):
+            if section is not None and isinstance(section, dict | Mapping):
                 for name, value in section.items():
-                    if isinstance(value, Mapping) and isinstance(result.get(name), Mapping):
-                        result[name] = {**result[name], **value}
+                    earlier = result.get(name)
+                    if (
+                        earlier is not None
+                        and isinstance(value, dict | Mapping)
+                        and isinstance(earlier, dict | Mapping)
+                    ):
+                        result[name] = {**earlier, **value}
                     else:
                         result[name] = value
         return result
@@ -284,9 +312,11 @@ class TypeRegistry:
         result: dict[str, dict[str, Any]] = {}
         for ancestor in reversed(self.chain(typedef)):
             for item in ancestor.definition.get("requirements") or []:
-                if isinstance(item, Mapping):
+                if isinstance(item, dict | Mapping):
                     for name, value in item.items():
-                        value = value if isinstance(value, Mapping) else {"capability": value}
+                        value = (
+                            value if isinstance(value, dict | Mapping) else {"capability": value}
+                        )
                         result[str(name)] = {**result.get(str(name), {}), **value}
         return result
 
@@ -296,6 +326,17 @@ class TypeRegistry:
 
     def base_primitive(self, name: str) -> str | None:
         """The primitive a type name stands for (PortDef -> integer), or None if complex."""
+        if name in PRIMITIVES:
+            return name
+        key = (id(self.types["data_types"]), len(self.types["data_types"]), name)
+        if key[:2] != self._primitives_of:  # data types were added: forget the answers
+            self._primitives.clear()
+            self._primitives_of = key[:2]
+        if name not in self._primitives:
+            self._primitives[name] = self._base_primitive(name)
+        return self._primitives[name]
+
+    def _base_primitive(self, name: str) -> str | None:
         seen: set[str] = set()
         while name not in PRIMITIVES:
             typedef = self.find("data_types", name) or self.find(

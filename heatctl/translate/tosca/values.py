@@ -90,7 +90,7 @@ def check_primitive(value: Any, kind: str) -> None:
     elif kind == "list":
         ok = isinstance(value, list)
     elif kind == "map":
-        ok = isinstance(value, Mapping)
+        ok = isinstance(value, dict | Mapping)
     elif kind == "range":
         ok = (
             isinstance(value, list)
