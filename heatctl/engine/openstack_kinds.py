@@ -404,7 +404,8 @@ def _server_body(ctx: ResourceContext) -> dict[str, Any]:
             "image_id": image.id if image is not None else None,
             "networks": _server_networks(ctx),
             "key_name": p.get("key_name"),
-            "user_data": server_user_data(ctx),  # a software config id becomes its content
+            # a software config id becomes its content; Nova takes user data as base64
+            "user_data": _base64(server_user_data(ctx)),
             "availability_zone": p.get("availability_zone"),
             "security_groups": [{"name": g} for g in groups] if groups else None,
             "metadata": {**(p.get("metadata") or {}), TAG_KEY: ctx.tag},
@@ -414,6 +415,12 @@ def _server_body(ctx: ResourceContext) -> dict[str, Any]:
             "scheduler_hints": p.get("scheduler_hints"),
         }
     )
+
+
+def _base64(text: str | None) -> str | None:
+    import base64
+
+    return None if text is None else base64.b64encode(text.encode("utf-8")).decode("ascii")
 
 
 def _addresses(server: Any) -> dict[str, Any]:

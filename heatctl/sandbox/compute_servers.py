@@ -51,6 +51,27 @@ SERVER_FIELDS: dict[str, Any] = {
     "hypervisor_hostname": str,
     "trusted_image_certificates": (list, type(None)),
 }
+USER_DATA_LIMIT = 65535  # bytes of base64 text, as Nova's schema
+
+
+def _check_user_data(value: str | None) -> None:
+    """Nova takes user data as base64 text of at most 65535 bytes (400 otherwise)."""
+    import base64
+    import binascii
+
+    if value is None:
+        return
+    if len(value) > USER_DATA_LIMIT:
+        raise ApiError(400, "Invalid input for field/attribute user_data. Value: ... is too long")
+    try:
+        base64.b64decode(value, validate=True)
+    except (binascii.Error, ValueError):
+        raise ApiError(
+            400,
+            "Invalid input for field/attribute user_data. Value: ... is not a base64 string",
+        ) from None
+
+
 NO_BUILD_VM_STATES = {
     "ACTIVE": "active",
     "SHUTOFF": "stopped",
@@ -130,6 +151,7 @@ class Servers:
                 "Invalid input for field/attribute name. Value: . '' does not "
                 "match '^(?! )[a-zA-Z0-9. _-]+(?<! )$'",
             )
+        _check_user_data(entity.get("user_data"))
         flavor = self.compute.find_flavor(_ref(entity["flavorRef"]), status=400)
         image = self._image(entity)
         if entity.get("key_name") and not self.cloud.store.get(

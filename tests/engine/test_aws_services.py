@@ -234,7 +234,7 @@ def test_sandbox_credentials_api_as_keystone(tmp_path: Path) -> None:
         other = ident.create_credential(user_id=user.id, type="totp", blob="seed")
         assert [c.id for c in ident.credentials(user_id=user.id, type="ec2")] == [cred.id]
         assert json.loads(ident.get_credential(cred.id).blob)["secret"] == "xyz"
-        assert "network/ks_credential" in sandbox.inventory()
+        assert "identity/ks_credential" in sandbox.inventory()
         for item in (cred, other):
             ident.delete_credential(item.id)
         with pytest.raises(exceptions.NotFoundException):

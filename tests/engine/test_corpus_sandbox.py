@@ -90,6 +90,9 @@ PARAMETERS: dict[str, dict[str, str]] = {
         "key": KEY,
     },
     "heat-templates/hot/nova/host_aggregate.yaml": {"hosts": "sandbox"},
+    "heat-templates/hot/software-config/example-templates/example-cloud-init.yaml": {
+        "image": "cirros"
+    },
     "heat-templates/hot/blazar/blazar_host.yaml": {"name": "compute1"},
     "heat-templates/hot/autohealing/autohealing_server.yaml": {"flavor": "m1.tiny"},
     "heat-templates/hot/hello_world.yaml": {"admin_pass": "Secret1", "db_port": "50000"},
@@ -198,8 +201,18 @@ def guess(name: str, spec: dict[str, Any]) -> str:
     )
 
 
-# A wait condition needs a server that signals it; the sandbox's servers run nothing.
-NEEDS_A_RUNNING_SERVER = {"OS::Heat::WaitCondition", "AWS::CloudFormation::WaitCondition"}
+# A wait condition or a software deployment needs a server whose agent signals it; the
+# sandbox's servers run nothing. tests/engine/test_software_corpus.py deploys the corpus's
+# software-config templates and sends the signals a guest would.
+NEEDS_A_RUNNING_SERVER = {
+    "OS::Heat::WaitCondition",
+    "AWS::CloudFormation::WaitCondition",
+    "OS::Heat::SwiftSignal",
+    "OS::Heat::SoftwareDeployment",
+    "OS::Heat::StructuredDeployment",
+    "OS::Heat::SoftwareDeploymentGroup",
+    "OS::Heat::StructuredDeploymentGroup",
+}
 
 
 def deployable(doc: Any) -> bool:

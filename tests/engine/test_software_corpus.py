@@ -3,6 +3,7 @@ and those the sandbox can run are created and deleted with nothing left behind."
 
 from __future__ import annotations
 
+import base64
 import email
 import json
 from pathlib import Path
@@ -83,8 +84,8 @@ def test_cloud_init_example_boots_with_the_multipart_user_data(
         user_data = conn.compute.get_server(server_id).user_data
     finally:
         sandbox.stop()
-    # the MultipartMime's text, resolved from its config id (heatctl sends it unencoded)
-    message = email.message_from_string(user_data)
+    # the MultipartMime's text, resolved from its config id, base64 as Nova takes it
+    message = email.message_from_bytes(base64.b64decode(user_data))
     texts = [p.get_payload(decode=True).decode() for p in message.get_payload()]
     assert any(t.startswith("#cloud-config") for t in texts) and len(texts) >= 3
     for stack in ("ci", "key"):
