@@ -132,7 +132,7 @@ def delivered(state_dir: Path, deployment_id: str, action: str) -> dict[str, Any
     """The derived config's inputs once the deployment gave the server `action`: only then
     does a result count for it (Heat ignores results that come before)."""
     deadline = time.monotonic() + 30
-    while (inputs := derived_inputs(state_dir, deployment_id))["deploy_action"] != action:
+    while (inputs := derived_inputs(state_dir, deployment_id)).get("deploy_action") != action:
         assert time.monotonic() < deadline, f"the {action} run was never delivered"
         time.sleep(0.2)
     return inputs
@@ -148,6 +148,8 @@ def derived_inputs(state_dir: Path, deployment_id: str) -> dict[str, Any]:
             " JOIN software_configs c ON c.id = d.config_id WHERE d.id = ?",
             [deployment_id],
         ).fetchone()
+    if derived is None:  # the operation has not written it yet
+        return {}
     return {i["name"]: i["value"] for i in json.loads(derived[0])}
 
 
