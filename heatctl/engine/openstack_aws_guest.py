@@ -167,6 +167,9 @@ def _update_plan(ctx: ResourceContext) -> list[Step]:
                 steps.append(["drop_monitor", port])
             if after is not None:
                 steps.append(["change_monitor" if same else "monitor", port])
+        if _monitor_port(old) != _monitor_port(props):
+            kept = [s for s in _instances(props) if s in _instances(old)]
+            steps += [["member_monitor", port, s] for port in ports for s in kept]
     if "SecurityGroups" in ctx.changed:
         steps.append(["security_groups"])
     return steps
@@ -272,6 +275,19 @@ def _member_step(ctx: ResourceContext, port: int, server: str) -> None:
     )
 
 
+def _member_monitor_step(ctx: ResourceContext, port: int, server: str) -> None:
+    """A new HealthCheck port: the member's monitor_port follows (None: InstancePort)."""
+    entry = ctx.data["listeners"][str(port)]
+    monitor_port = _monitor_port(ctx.properties)
+    if monitor_port == entry["instance_port"]:
+        monitor_port = None
+    conn, member = lb(ctx), entry["members"][server]
+    ctx.call(
+        "elb.member.update",
+        lambda: conn.update_member(member, entry["pool"], monitor_port=monitor_port),
+    )
+
+
 def _drop_member_step(ctx: ResourceContext, port: int, server: str) -> None:
     entry = ctx.data["listeners"][str(port)]
     member = entry["members"].get(server)
@@ -322,6 +338,7 @@ STEPS: dict[str, Callable[..., None]] = {
     "monitor": _monitor_step,
     "member": _member_step,
     "drop_member": _drop_member_step,
+    "member_monitor": _member_monitor_step,
     "drop_monitor": _drop_monitor_step,
     "change_monitor": _change_monitor_step,
     "security_groups": _security_groups_step,

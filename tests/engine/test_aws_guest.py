@@ -41,6 +41,7 @@ Description: Two web servers behind a load balancer, no VPC.
 Parameters:
   Members: {Type: String, Default: both}
   Timeout: {Type: String, Default: '5'}
+  Check: {Type: String, Default: 'HTTP:8080/health'}
 Conditions:
   Both: {'Fn::Equals': [{Ref: Members}, both]}
 Resources:
@@ -60,7 +61,7 @@ Resources:
         - {LoadBalancerPort: '80', InstancePort: '8080', Protocol: HTTP}
         - {LoadBalancerPort: '2222', InstancePort: '22', Protocol: TCP}
       HealthCheck:
-        Target: HTTP:8080/health
+        Target: {Ref: Check}
         HealthyThreshold: '3'
         UnhealthyThreshold: '5'
         Interval: '30'
@@ -86,6 +87,17 @@ def _octavia(conn: Any) -> dict[str, Any]:
     listeners = sorted((li.protocol, li.protocol_port) for li in octavia.listeners())
     lbs = [(lb.vip_address, lb.provisioning_status) for lb in octavia.load_balancers()]
     return {"lbs": lbs, "listeners": listeners, "pools": pools, "monitors": monitors}
+
+
+def _monitor_ports(conn: Any) -> dict[int, list[int | None]]:
+    octavia = conn.load_balancer
+    return {
+        member.protocol_port: sorted(
+            (m.monitor_port for m in octavia.members(pool.id)), key=lambda p: p or 0
+        )
+        for pool in octavia.pools()
+        for member in list(octavia.members(pool.id))[:1]
+    }
 
 
 def _addresses(conn: Any, ids: dict[str, str]) -> dict[str, str]:
@@ -117,10 +129,13 @@ def test_elb_on_octavia_create_update_delete(run_cli: Any, state_dir: Path, tmp_
     assert _resources(run_cli, "web")["ElasticLoadBalancer"]["physical_id"] == lb_id
     assert after["pools"] == {"HTTP": [(ip["Web2"], 8080)], "TCP": [(ip["Web2"], 22)]}
     assert after["monitors"] == [("HTTP", 30, 7, 3, 5, "/health")] * 2
+    assert _cloud(state_dir, _monitor_ports) == {8080: [None], 22: [8080]}
 
-    _ok(run_cli("stack", "update", "web", "--existing", "-P", "Members=both"))
+    _ok(run_cli("stack", "update", "web", "--existing", "-P", "Members=both", "-P", "Check=TCP:22"))
     again = _cloud(state_dir, _octavia)
     assert len(again["pools"]["HTTP"]) == 2 and again["lbs"] == seen["lbs"]
+    assert [m[0] for m in again["monitors"]] == ["TCP", "TCP"]
+    assert _cloud(state_dir, _monitor_ports) == {8080: [22, 22], 22: [None, None]}
     _delete_leaves_nothing(run_cli, state_dir, "web")
 
 
@@ -266,3 +281,70 @@ def test_corpus_wordpress_with_rds(run_cli: Any, state_dir: Path) -> None:
     _unprepare(state_dir, "F17-x86_64-cfntools")
     assert _inventory(state_dir) == {}
     assert json.loads(_ok(run_cli("stack", "list", "--json")).stdout) == []
+
+
+def _until_done(step: Any, ctx: Any, first: Any) -> None:
+    import time
+
+    waiting = first
+    for _ in range(200):
+        if waiting is None:
+            return
+        time.sleep(min(waiting.after or 0.1, 0.3))
+        waiting = step(ctx)
+    raise AssertionError("never completed")
+
+
+def test_elb_create_cut_short_by_a_crash_adopts_what_it_made(tmp_path: Path) -> None:
+    """The load balancer is found by its tag, and every step looks its object up first:
+    a create resumed with its data lost makes nothing twice."""
+    from heatctl.engine.lifecycle import ResourceContext
+    from heatctl.engine.runtime import plugin_for
+
+    sandbox = Sandbox(state_path=tmp_path / "sandbox.db").start()
+    try:
+        conn = sandbox.connection()
+        props = {
+            "AvailabilityZones": ["nova"],
+            "Listeners": [
+                {"LoadBalancerPort": 80, "InstancePort": 80, "Protocol": "HTTP"},
+                {"LoadBalancerPort": 443, "InstancePort": 443, "Protocol": "TCP"},
+            ],
+            "HealthCheck": {
+                "Target": "TCP:80",
+                "Interval": 10,
+                "Timeout": 5,
+                "HealthyThreshold": 2,
+                "UnhealthyThreshold": 3,
+            },
+        }
+
+        def context() -> Any:
+            return ResourceContext(
+                stack_id="s", stack_name="s", resource_id="r", name="lb",
+                type="AWS::ElasticLoadBalancing::LoadBalancer", tag="heatctl:s:lb:1",
+                properties=props, connection_factory=lambda: conn,
+            )  # fmt: skip
+
+        plugin = plugin_for("AWS::ElasticLoadBalancing::LoadBalancer")
+        made = context()
+        waiting = plugin.create(made)
+        while len(made.data.get("listeners") or {}) < 1 or "pool" in made.data["listeners"]["80"]:
+            assert waiting is not None
+            waiting = plugin.check_create_complete(made)
+        resumed = context()  # the crash: the listener is made, its id never saved
+        resumed.physical_id = plugin.find_by_tag(resumed)
+        assert resumed.physical_id == made.physical_id
+        _until_done(plugin.check_create_complete, resumed, plugin.check_create_complete(resumed))
+        octavia = conn.load_balancer
+        assert len(list(octavia.load_balancers())) == 1
+        assert sorted(li.protocol_port for li in octavia.listeners()) == [80, 443]
+        assert len(list(octavia.pools())) == 2 and len(list(octavia.health_monitors())) == 2
+        assert (
+            resumed.data["listeners"]["80"]["listener"] == made.data["listeners"]["80"]["listener"]
+        )
+        _until_done(plugin.check_delete_complete, resumed, plugin.delete(resumed))
+        assert plugin.find_by_tag(context()) is None
+        assert dict(sandbox.inventory()) == {}
+    finally:
+        sandbox.stop()
