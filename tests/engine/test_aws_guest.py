@@ -229,8 +229,11 @@ def test_rds_on_trove_create_update_delete(run_cli: Any, state_dir: Path, tmp_pa
     after = _cloud(state_dir, lambda c: _trove(c, instance))
     assert (after["flavor"], after["size"]) == ("m1.large", 8)
 
-    events = _ok(run_cli("stack", "events", "db", "--json")).stdout
-    for text in (result.stdout, result.stderr, changed.stdout, changed.stderr, events):
+    shown = [
+        _ok(run_cli("stack", *command, "db", "--json")).stdout
+        for command in (("events",), ("show",), ("resources",))
+    ]
+    for text in (result.stdout, result.stderr, changed.stdout, changed.stderr, *shown):
         assert "pw1Secret" not in text and "pw2Secret" not in text
     _delete_leaves_nothing(run_cli, state_dir, "db")
 
