@@ -198,6 +198,17 @@ def _created(
     return str(obj.id)
 
 
+def _entry(ctx: ResourceContext, port: int) -> dict[str, Any]:
+    """What was made for the listener on `port` (its listener, pool, monitor, members)."""
+    entry: dict[str, Any] | None = (ctx.data.get("listeners") or {}).get(str(port))
+    if entry is None or "pool" not in entry:
+        raise ResourceFailed(
+            f"{ctx.name}: the listener on port {port} was never completed; replace the"
+            " resource (e.g. change its Listeners) to build it again"
+        )
+    return entry
+
+
 def _listener_step(ctx: ResourceContext, port: int) -> None:
     spec = next(li for li in _listeners(ctx.properties) if int(li["LoadBalancerPort"]) == port)
     tags = _tags(ctx, "listener", port)
@@ -240,7 +251,7 @@ def _pool_step(ctx: ResourceContext, port: int) -> None:
 
 
 def _monitor_step(ctx: ResourceContext, port: int) -> None:
-    entry = ctx.data["listeners"][str(port)]
+    entry = _entry(ctx, port)
     tags = _tags(ctx, "monitor", port)
     body = {**(_health(ctx.properties) or {}), "pool_id": entry["pool"], "tags": tags}
     conn = lb(ctx)
@@ -253,7 +264,7 @@ def _monitor_step(ctx: ResourceContext, port: int) -> None:
 
 
 def _member_step(ctx: ResourceContext, port: int, server: str) -> None:
-    entry = ctx.data["listeners"][str(port)]
+    entry = _entry(ctx, port)
     address, subnet = _first_address(ctx, server)
     tags = _tags(ctx, "member", port, server)
     body: dict[str, Any] = {
@@ -277,7 +288,7 @@ def _member_step(ctx: ResourceContext, port: int, server: str) -> None:
 
 def _member_monitor_step(ctx: ResourceContext, port: int, server: str) -> None:
     """A new HealthCheck port: the member's monitor_port follows (None: InstancePort)."""
-    entry = ctx.data["listeners"][str(port)]
+    entry = _entry(ctx, port)
     monitor_port = _monitor_port(ctx.properties)
     if monitor_port == entry["instance_port"]:
         monitor_port = None
@@ -289,7 +300,7 @@ def _member_monitor_step(ctx: ResourceContext, port: int, server: str) -> None:
 
 
 def _drop_member_step(ctx: ResourceContext, port: int, server: str) -> None:
-    entry = ctx.data["listeners"][str(port)]
+    entry = (ctx.data.get("listeners") or {}).get(str(port)) or {"members": {}}
     member = entry["members"].get(server)
     if member:
         conn = lb(ctx)
@@ -301,7 +312,7 @@ def _drop_member_step(ctx: ResourceContext, port: int, server: str) -> None:
 
 
 def _drop_monitor_step(ctx: ResourceContext, port: int) -> None:
-    entry = ctx.data["listeners"][str(port)]
+    entry = (ctx.data.get("listeners") or {}).get(str(port)) or {"members": {}}
     monitor = entry.get("monitor")
     if monitor:
         conn = lb(ctx)
@@ -313,7 +324,7 @@ def _drop_monitor_step(ctx: ResourceContext, port: int) -> None:
 
 
 def _change_monitor_step(ctx: ResourceContext, port: int) -> None:
-    entry = ctx.data["listeners"][str(port)]
+    entry = _entry(ctx, port)
     body = {k: v for k, v in (_health(ctx.properties) or {}).items() if k != "type"}
     conn = lb(ctx)
     ctx.call("elb.monitor.update", lambda: conn.update_health_monitor(entry["monitor"], **body))
