@@ -8,8 +8,8 @@
 - AWS::IAM::AccessKey: an EC2 credential of that user (/v3/credentials, type ec2, a blob
   with a random access key and secret). Ref: the access key; SecretAccessKey is a secret
   attribute (stored apart, masked).
-- AWS::ElasticLoadBalancing::LoadBalancer and AWS::RDS::DBInstance: refused at create
-  (see `GuestTemplateRefusal`).
+- AWS::ElasticLoadBalancing::LoadBalancer and AWS::RDS::DBInstance: on the cloud's Octavia
+  and Trove (openstack_aws_guest.py).
 """
 
 from __future__ import annotations
@@ -283,45 +283,3 @@ class AccessKeyLifecycle(_Done):
             return None
         _remember(ctx, cred)
         return ctx.physical_id
-
-
-# -- LoadBalancer, DBInstance: refused -----------------------------------------------------
-
-GUEST_REASONS = {
-    "AWS::ElasticLoadBalancing::LoadBalancer": (
-        "Heat builds it as a nested stack of its built-in template: a server whose HAProxy"
-        " is installed and configured by cfn-init and cfn-hup inside the guest, which then"
-        " signals a WaitCondition"
-    ),
-    "AWS::RDS::DBInstance": (
-        "Heat builds it as a nested stack of its built-in template AWS_RDS_DBInstance.yaml:"
-        " a server whose MySQL is installed and configured by cfn-init inside the guest,"
-        " which then signals a WaitCondition"
-    ),
-}
-
-
-class GuestTemplateRefusal(_Done):
-    """Refuses at create, saying why: the resource completes only when software inside a
-    server signals it, and no guest runs on the sandbox's servers (heatctl has no
-    CFN metadata API for a real guest's cfn-init either). Nothing is made, so delete
-    has nothing to do."""
-
-    def create(self, ctx: ResourceContext) -> Wait | None:
-        why = GUEST_REASONS.get(ctx.type, "Heat builds it with software inside a server")
-        raise ResourceFailed(
-            f"{ctx.name}: {ctx.type} cannot be deployed by heatctl: {why}. heatctl serves"
-            " no CloudFormation metadata API for cfn-init, and the sandbox's servers run"
-            " no guest, so the wait condition would never be signalled (the stack could"
-            " only time out). Use a server with OS::Heat::SoftwareConfig, or"
-            " OS::Octavia::LoadBalancer / OS::Trove::Instance on a cloud that has them."
-        )
-
-    def delete(self, ctx: ResourceContext) -> Wait | None:
-        return None
-
-    def resolve_attributes(self, ctx: ResourceContext) -> dict[str, Any]:
-        return {}
-
-    def find_by_tag(self, ctx: ResourceContext) -> str | None:
-        return None

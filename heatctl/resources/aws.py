@@ -6,10 +6,10 @@ from typing import TYPE_CHECKING, ClassVar
 
 from heatctl.engine.openstack import methods_of
 from heatctl.engine.openstack_aodh import CLOUDWATCH_LIFECYCLE
+from heatctl.engine.openstack_aws_guest import DB_INSTANCE_METHODS, LoadBalancerLifecycle
 from heatctl.engine.openstack_aws_services import (
     AccessKeyLifecycle,
     BucketLifecycle,
-    GuestTemplateRefusal,
     UserLifecycle,
 )
 from heatctl.resources import heat_signals
@@ -109,17 +109,17 @@ class WaitConditionHandle(ResourceType):
 
 @register
 class LoadBalancer(ResourceType):
-    """AWS::ElasticLoadBalancing::LoadBalancer: A load balancer run as HAProxy on a server in a nested stack."""
+    """AWS::ElasticLoadBalancing::LoadBalancer: A load balancer: an Octavia load balancer, a listener and pool per listener."""
 
     type_name = "AWS::ElasticLoadBalancing::LoadBalancer"
-    description = "A load balancer run as HAProxy on a server in a nested stack."
+    description = "A load balancer: an Octavia load balancer, a listener and pool per listener."
     properties: ClassVar[dict[str, Property]] = {
         "AppCookieStickinessPolicy": string(
             "Not implemented by Heat: giving a value is an error.", implemented=False
         ),
         "AvailabilityZones": list_of("Availability zones of the load balancer.", required=True),
         "HealthCheck": map_of(
-            "Health check of the instances.",
+            "Health check of the instances (each pool's health monitor).",
             {
                 "HealthyThreshold": integer(
                     "Successful checks before an instance counts as healthy.", required=True
@@ -131,6 +131,7 @@ class LoadBalancer(ResourceType):
                     "Failed checks before an instance counts as unhealthy.", required=True
                 ),
             },
+            update_allowed=True,
         ),
         "Instances": list_of("Instances (ids) behind the load balancer.", update_allowed=True),
         "LBCookieStickinessPolicy": string(
@@ -181,7 +182,7 @@ class LoadBalancer(ResourceType):
         ),
     }
 
-    # Refused at create: it completes only when a guest's cfn-init signals it.
+    # On the cloud's Octavia (openstack_aws_guest.py), not Heat's HAProxy server.
     (
         create,
         check_create_complete,
@@ -191,8 +192,7 @@ class LoadBalancer(ResourceType):
         check_delete_complete,
         resolve_attributes,
         find_by_tag,
-    ) = methods_of(GuestTemplateRefusal)
-    deployable: ClassVar[bool] = False  # its create only says why it cannot be
+    ) = methods_of(LoadBalancerLifecycle)
 
 
 @register
@@ -422,10 +422,10 @@ class Alarm(ResourceType):
 
 @register
 class DBInstance(ResourceType):
-    """AWS::RDS::DBInstance: A MySQL database on a server, built by Heat's default provider template."""
+    """AWS::RDS::DBInstance: A MySQL database: a Trove instance with the database and its user."""
 
     type_name = "AWS::RDS::DBInstance"
-    description = "A MySQL database on a server, built by Heat's default provider template."
+    description = "A MySQL database: a Trove instance with the database and its user."
     properties: ClassVar[dict[str, Property]] = {
         "AllocatedStorage": string("Storage size in GB.", required=True, update_allowed=True),
         "DBInstanceClass": string(
@@ -449,11 +449,11 @@ class DBInstance(ResourceType):
         "KeyName": string("Key pair for the database server.", update_allowed=True),
     }
     attributes: ClassVar[dict[str, Attribute]] = {
-        "Endpoint.Address": attribute("IP address of the database server."),
+        "Endpoint.Address": attribute("Host name (else address) of the database instance."),
         "Endpoint.Port": attribute("Port of the database."),
     }
 
-    # Refused at create: it completes only when a guest's cfn-init signals it.
+    # On the cloud's Trove (openstack_aws_guest.py), not Heat's MySQL server.
     (
         create,
         check_create_complete,
@@ -463,5 +463,4 @@ class DBInstance(ResourceType):
         check_delete_complete,
         resolve_attributes,
         find_by_tag,
-    ) = methods_of(GuestTemplateRefusal)
-    deployable: ClassVar[bool] = False  # its create only says why it cannot be
+    ) = DB_INSTANCE_METHODS

@@ -1,5 +1,5 @@
 """AWS::S3::Bucket, AWS::IAM::User/AccessKey on the embedded sandbox through the CLI, and
-the refusal of AWS::ElasticLoadBalancing::LoadBalancer and AWS::RDS::DBInstance."""
+AWS::ElasticLoadBalancing::LoadBalancer and AWS::RDS::DBInstance are in test_aws_guest.py."""
 
 from __future__ import annotations
 
@@ -14,12 +14,9 @@ from tests.conftest import corpus_path
 from tests.engine.test_aws_ec2 import (
     _cloud,
     _delete_leaves_nothing,
-    _inventory,
     _ok,
     _outputs,
-    _prepare,
     _resources,
-    _unprepare,
     _write,
 )
 
@@ -166,53 +163,6 @@ def test_iam_user_and_access_key(run_cli: Any, state_dir: Path, tmp_path: Path) 
 
     assert _cloud(state_dir, users_and_keys) == ([again["user"]], [again["access"]])
     _delete_leaves_nothing(run_cli, state_dir, "iam")
-
-
-def test_corpus_wordpress_with_rds_is_refused_with_the_reason(
-    run_cli: Any, state_dir: Path
-) -> None:
-    template = corpus_path("heat-templates", "cfn", "F17", "WordPress_With_RDS.template")
-    _prepare(state_dir, "F17-x86_64-cfntools")
-    result = run_cli("stack", "create", str(template), "--name", "rds", "-P", "KeyName=heat_key")
-    assert result.exit_code == ExitCode.FAILED
-    assert "AWS::RDS::DBInstance cannot be deployed by heatctl" in result.stderr
-    assert "Traceback" not in result.stderr
-    _ok(run_cli("stack", "delete", "rds", "--yes"))
-    _unprepare(state_dir, "F17-x86_64-cfntools")
-    assert _inventory(state_dir) == {}
-
-
-DB_YAML = """
-AWSTemplateFormatVersion: '2010-09-09'
-Resources:
-  Db:
-    Type: AWS::RDS::DBInstance
-    Properties:
-      DBName: wordpress
-      Engine: MySQL
-      MasterUsername: admin
-      MasterUserPassword: hunter22
-      DBInstanceClass: m1.small
-      AllocatedStorage: '5'
-  Lb:
-    Type: AWS::ElasticLoadBalancing::LoadBalancer
-    Properties:
-      AvailabilityZones: [nova]
-      Listeners: [{LoadBalancerPort: '80', InstancePort: '80', Protocol: HTTP}]
-"""
-
-
-def test_guest_configured_types_are_refused_and_leave_nothing(
-    run_cli: Any, state_dir: Path, tmp_path: Path
-) -> None:
-    template = _write(tmp_path, "db.yaml", DB_YAML)
-    result = run_cli("stack", "create", str(template), "--name", "db")
-    assert result.exit_code == ExitCode.FAILED
-    assert "AWS::RDS::DBInstance cannot be deployed by heatctl" in result.stderr
-    assert "AWS::ElasticLoadBalancing::LoadBalancer cannot be deployed" in result.stderr
-    assert "cfn-init" in result.stderr and "hunter22" not in result.stderr
-    _delete_leaves_nothing(run_cli, state_dir, "db")
-    assert _inventory(state_dir) == {}
 
 
 def test_sandbox_credentials_api_as_keystone(tmp_path: Path) -> None:
