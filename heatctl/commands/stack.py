@@ -568,7 +568,8 @@ def resume(app: AppContext, name: str, **kw: Any) -> None:
 )
 @click.pass_obj
 def signal(app: AppContext, name: str, resource: str, data: str | None) -> None:
-    """Send a signal to a resource (a WaitConditionHandle), as a server's boot script would."""
+    """Signal a resource as a guest or an alarm would: a wait condition handle, a software
+    deployment, a scaling policy, a Mistral workflow."""
     import json
 
     from heatctl.engine.resource_signal import deliver, handles_signals
