@@ -393,7 +393,16 @@ Resources:
     Type: AWS::EC2::EIP
     DependsOn: [Attach, Assoc]
     Properties:
-      InstanceId: {"Fn::If": [UseB, {Ref: Spare}, {Ref: Web}]}
+      InstanceId: {"Fn::If": [UseB, "", {Ref: Web}]}
+  Ip2:
+    Type: AWS::EC2::EIP
+    DependsOn: [Attach, Assoc]
+  Ip2Assoc:
+    Type: AWS::EC2::EIPAssociation
+    DependsOn: Ip
+    Properties:
+      EIP: {Ref: Ip2}
+      InstanceId: {"Fn::If": [UseB, {Ref: Web}, {Ref: Spare}]}
 Outputs:
   web_ip: {Value: {"Fn::GetAtt": [Web, PrivateIp]}}
   a_ip: {Value: {"Fn::GetAtt": [NicA, PrivateIpAddress]}}
@@ -412,20 +421,32 @@ def test_updates_move_interfaces_groups_and_addresses(
 
     def look(conn: Any) -> dict[str, Any]:
         fip = next(iter(conn.network.ips(floating_ip_address=ids["Ip"])))
-        port = conn.network.get_port(fip.port_id)
+        port = conn.network.get_port(fip.port_id) if fip.port_id else None
+        fip2 = next(iter(conn.network.ips(floating_ip_address=ids["Ip2"])))
         return {
-            "ip_on": port.device_id,
+            "ip_on": port.device_id if port else None,
+            "ip2_on": conn.network.get_port(fip2.port_id).device_id,
             "web_ports": sorted(p.id for p in conn.network.ports(device_id=ids["Web"])),
             "nic_a_groups": conn.network.get_port(ids["NicA"]).security_group_ids,
         }
 
     seen = _cloud(state_dir, look)
-    assert seen == {"ip_on": ids["Web"], "web_ports": [ids["NicA"]], "nic_a_groups": [ids["G1"]]}
+    assert seen == {
+        "ip_on": ids["Web"],
+        "ip2_on": ids["Spare"],
+        "web_ports": [ids["NicA"]],
+        "nic_a_groups": [ids["G1"]],
+    }
     _ok(run_cli("stack", "update", "s", "-t", str(template), "-P", "Target=b"))
     after = {name: row["physical_id"] for name, row in _resources(run_cli, "s").items()}
     assert after == ids  # everything updated in place
     seen = _cloud(state_dir, look)
-    assert seen == {"ip_on": ids["Spare"], "web_ports": [ids["NicB"]], "nic_a_groups": [ids["G2"]]}
+    assert seen == {
+        "ip_on": None,  # InstanceId emptied: the address is taken off
+        "ip2_on": ids["Web"],
+        "web_ports": [ids["NicB"]],
+        "nic_a_groups": [ids["G2"]],
+    }
     assert _outputs(run_cli, "s")["web_ip"] == out["b_ip"]
     _delete_leaves_nothing(run_cli, state_dir, "s")
 
