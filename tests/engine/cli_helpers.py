@@ -46,3 +46,34 @@ def cloud(state_dir: Path, fn: Any) -> Any:
 
 def inventory(state_dir: Path) -> dict[str, Any]:
     return dict(cloud(state_dir, lambda conn, sandbox: sandbox.inventory()))
+
+
+def adoption_context(conn: Any, type_name: str, tag: str, props: dict[str, Any]) -> Any:
+    from heatctl.engine.lifecycle import ResourceContext
+
+    return ResourceContext(
+        stack_id="s", stack_name="s", resource_id=tag, name="res", type=type_name,
+        tag=tag, properties=props, connection_factory=lambda: conn,
+    )  # fmt: skip
+
+
+def adopt(sandbox: Any, type_name: str, props: dict[str, Any], other: bool = True) -> None:
+    """find_by_tag finds what this resource made (by its name), nothing once deleted, and
+    (`other`) not what another resource of the same template made."""
+    from heatctl.engine.runtime import plugin_for
+
+    conn = sandbox.connection()
+    plugin = plugin_for(type_name)
+    made = adoption_context(conn, type_name, "heatctl:s:res:1", props)
+    plugin.create(made)
+    sandbox.clock.advance(5)
+    assert plugin.check_create_complete(made) is None
+    again = adoption_context(conn, type_name, "heatctl:s:res:1", props)
+    assert plugin.find_by_tag(again) == made.physical_id, type_name
+    if other:
+        stranger = adoption_context(conn, type_name, "heatctl:s:res:2", props)
+        assert plugin.find_by_tag(stranger) is None, type_name
+    plugin.delete(made)
+    sandbox.clock.advance(5)
+    assert plugin.check_delete_complete(made) is None
+    assert plugin.find_by_tag(again) is None, type_name

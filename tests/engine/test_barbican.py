@@ -11,6 +11,7 @@ from heatctl.sandbox import Sandbox
 
 from ..conftest import corpus_path
 from .cli_helpers import (
+    adopt,
     cloud,
     inventory,
     no_clouds_yaml,  # noqa: F401 (an autouse fixture)
@@ -124,37 +125,6 @@ resources:
     assert "invalid (HTTP 400): Certificate orders need a certificate authority" in result.stderr
     ok(run_cli("stack", "delete", "cert", "--yes"))
     assert inventory(state_dir) == {}
-
-
-def adoption_context(conn: Any, type_name: str, tag: str, props: dict[str, Any]) -> Any:
-    from heatctl.engine.lifecycle import ResourceContext
-
-    return ResourceContext(
-        stack_id="s", stack_name="s", resource_id=tag, name="res", type=type_name,
-        tag=tag, properties=props, connection_factory=lambda: conn,
-    )  # fmt: skip
-
-
-def adopt(sandbox: Any, type_name: str, props: dict[str, Any], other: bool = True) -> None:
-    """find_by_tag finds what this resource made (by its name), nothing once deleted, and
-    (`other`) not what another resource of the same template made."""
-    from heatctl.engine.runtime import plugin_for
-
-    conn = sandbox.connection()
-    plugin = plugin_for(type_name)
-    made = adoption_context(conn, type_name, "heatctl:s:res:1", props)
-    plugin.create(made)
-    sandbox.clock.advance(5)
-    assert plugin.check_create_complete(made) is None
-    again = adoption_context(conn, type_name, "heatctl:s:res:1", props)
-    assert plugin.find_by_tag(again) == made.physical_id, type_name
-    if other:
-        stranger = adoption_context(conn, type_name, "heatctl:s:res:2", props)
-        assert plugin.find_by_tag(stranger) is None, type_name
-    plugin.delete(made)
-    sandbox.clock.advance(5)
-    assert plugin.check_delete_complete(made) is None
-    assert plugin.find_by_tag(again) is None, type_name
 
 
 def test_adopted_after_a_crash_by_generated_name(tmp_path: Path) -> None:

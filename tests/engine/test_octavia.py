@@ -13,6 +13,7 @@ from heatctl.sandbox import Sandbox
 
 from ..conftest import corpus_path
 from .cli_helpers import (
+    adoption_context,
     cloud,
     inventory,
     no_clouds_yaml,  # noqa: F401 (an autouse fixture)
@@ -285,15 +286,6 @@ def test_corpus_servers_with_octavia_is_refused_as_heat_refuses_it(run_cli: Any)
     assert "servers_with_octavia.yaml:73:7: error: unknown property 'max_retries_down'" in (
         result.stderr
     )
-
-
-def adoption_context(conn: Any, type_name: str, tag: str, props: dict[str, Any]) -> Any:
-    from heatctl.engine.lifecycle import ResourceContext
-
-    return ResourceContext(
-        stack_id="s", stack_name="s", resource_id=tag, name="res", type=type_name,
-        tag=tag, properties=props, connection_factory=lambda: conn,
-    )  # fmt: skip
 
 
 def test_adopted_after_a_crash_by_tag_or_name(tmp_path: Path) -> None:
