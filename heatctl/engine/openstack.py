@@ -146,7 +146,7 @@ def live_differences(plugin: Any, ctx: ResourceContext) -> list[str]:
     own = getattr(plugin, "live_differences", None)
     if callable(own):
         return list(own(ctx))
-    kind = getattr(type(plugin).__dict__.get("resolve_attributes"), "cloud_kind", None)
+    kind = getattr(getattr(type(plugin), "resolve_attributes", None), "cloud_kind", None)
     if not isinstance(kind, CloudKind) or ctx.physical_id is None:
         return []
     obj = ctx.call(f"{kind.what}.get", lambda: kind.get(ctx.conn, ctx.physical_id or ""))
