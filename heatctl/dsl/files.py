@@ -70,6 +70,10 @@ class FileAccess:
             )
         return resolved
 
+    def paths_read(self) -> list[Path]:
+        """The resolved paths of every file read so far (a stack's source digest)."""
+        return list(self._cache)
+
     def read_text(self, name: str, including: Path | None) -> str:
         """The content of `name` as text (get_file gives it unparsed)."""
         path = self.resolve(name, including)

@@ -189,7 +189,7 @@ def source_files(loaded: LoadedTemplate, source: Source | None = None) -> set[Pa
     files, the files it reads with get_file, its provider templates and theirs."""
     found = {Path(loaded.path).resolve()}
     found.update(Path(f).resolve() for f in loaded.environment.files if f != "<environment>")
-    found.update(loaded.files._cache)
+    found.update(loaded.files.paths_read())
     if source is not None:
         found.update(Path(f).resolve() for f in source.parameter_files.values())
     for provider in loaded.providers.values():
