@@ -572,8 +572,7 @@ def signal(app: AppContext, name: str, resource: str, data: str | None) -> None:
     deployment, a scaling policy, a Mistral workflow."""
     import json
 
-    from heatctl.engine.resource_signal import deliver, handles_signals
-    from heatctl.engine.runtime import CloudFactory
+    from heatctl.engine.resource_signal import handles_signals
     from heatctl.engine.software_signals import normalize_for
     from heatctl.errors import InvalidInput
 
@@ -582,45 +581,45 @@ def signal(app: AppContext, name: str, resource: str, data: str | None) -> None:
     row = store.find_resource(record.id, resource)
     if row is None or row.physical_id is None:
         raise InvalidInput(f"stack {record.name!r} has no created resource {resource!r} to signal")
-    if row.type in ("OS::Heat::ScalingPolicy", "AWS::AutoScaling::ScalingPolicy"):
-        _signal_policy(app, record.name, resource, data)
-        return
-    if handles_signals(row.type):  # e.g. a Mistral workflow starts an execution
-        try:
-            details = json.loads(data) if data else None
-        except ValueError as error:
-            raise InvalidInput(f"--data: {error}") from error
-        cloud = CloudFactory(app.settings.state_dir, None, app.info)
-        try:
-            app.info(
-                f"{record.name}/{resource}: "
-                + deliver(store, record, row, details, cloud.connection)
-            )
-        finally:
-            cloud.close()
-        return
     try:
-        payload = json.loads(data) if data else {}
-        body = normalize_for(row.type, payload, len(store.signals(record.id, row.physical_id)) + 1)
+        payload = json.loads(data) if data else None
     except ValueError as error:  # JSONDecodeError is a ValueError
         raise InvalidInput(f"--data: {error}") from error
-    store.add_signal(record.id, row.physical_id, resource, body)
-    app.info(f"{record.name}/{resource}: signal {body['id']} ({body['status']}) recorded")
+    if row.type in ("OS::Heat::ScalingPolicy", "AWS::AutoScaling::ScalingPolicy"):
+        _signal_policy(app, record.name, resource, payload)
+    elif handles_signals(row.type):  # e.g. a Mistral workflow starts an execution
+        _signal_in_cloud(app, store, record, row, payload)
+    else:
+        count = len(store.signals(record.id, row.physical_id)) + 1
+        try:
+            body = normalize_for(row.type, {} if payload is None else payload, count)
+        except ValueError as error:
+            raise InvalidInput(f"--data: {error}") from error
+        store.add_signal(record.id, row.physical_id, resource, body)
+        app.info(f"{record.name}/{resource}: signal {body['id']} ({body['status']}) recorded")
 
 
-def _signal_policy(app: AppContext, stack_name: str, policy: str, data: str | None) -> None:
+def _signal_in_cloud(app: AppContext, store: Any, record: Any, row: Any, payload: Any) -> None:
+    """A type that acts on a signal itself (Heat's handle_signal) does it now, in the cloud."""
+    from heatctl.engine.resource_signal import deliver
+    from heatctl.engine.runtime import CloudFactory
+
+    cloud = CloudFactory(app.settings.state_dir, None, app.info)
+    try:
+        outcome = deliver(store, record, row, payload, cloud.connection)
+    finally:
+        cloud.close()
+    app.info(f"{record.name}/{row.name}: {outcome}")
+
+
+def _signal_policy(app: AppContext, stack_name: str, policy: str, payload: Any) -> None:
     """A scaling policy adjusts its group now (what an alarm webhook will call)."""
-    import json
-
     from heatctl.engine.model import model_from_stack
     from heatctl.engine.scaling_signal import signal_policy
     from heatctl.engine.views import secret_values
     from heatctl.errors import InvalidInput
 
-    try:
-        details = json.loads(data) if data else {}
-    except ValueError as error:
-        raise InvalidInput(f"--data: {error}") from error
+    details = {} if payload is None else payload
     if not isinstance(details, dict):
         raise InvalidInput("--data: a scaling policy signal takes a JSON object")
     store = _store(app)
